@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Idempotent set-up of a fresh Debian machine for berth: system packages, npm packages, build.
+# Safe to run again: it installs only what is missing and rebuilds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static
+  golang-github-containers-common iproute2 procps util-linux attr kmod)
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The docker CLI drives the integration tests; Debian's docker.io ships one when none is on PATH.
+if ! command -v docker >/dev/null 2>&1 && [ "${BERTH_SKIP_DOCKER_CLI:-}" != 1 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends docker.io >&2 || true
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+npm run --silent build >&2

@@ -1,0 +1,153 @@
+// Request and response helpers shared by every router: JSON bodies, Docker's error form,
+// query parsing (booleans, filters), and raw streams for attach/exec (hijacked or plain).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable, Writable, Duplex } from 'node:stream';
+import { InvalidArgumentError } from '../engine/errors.js';
+import type { Ctx } from './router.js';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body) + '\n';
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+export function sendError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (status === 304) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  sendJson(res, status, { message });
+}
+
+export function sendNoContent(res: ServerResponse, status = 204): void {
+  res.writeHead(status);
+  res.end();
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw new InvalidArgumentError('request body too large');
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Parses a JSON body; an empty body gives `fallback`; malformed JSON is a 400 as Docker says it. */
+export async function readJson<T = any>(req: IncomingMessage, fallback?: T): Promise<T> {
+  const buf = await readBody(req);
+  if (buf.length === 0 || buf.toString().trim() === '') {
+    if (fallback !== undefined) return fallback;
+    throw new InvalidArgumentError('invalid JSON: EOF');
+  }
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (e: any) {
+    throw new InvalidArgumentError(`invalid JSON: ${e.message}`);
+  }
+}
+
+/** Docker's query booleans: `1`, `true`, `True` are true; absent or `0`/`false` false. */
+export function queryBool(q: URLSearchParams, name: string, dflt = false): boolean {
+  const v = q.get(name);
+  if (v === null || v === '') return dflt;
+  return !['0', 'false', 'False', 'FALSE', 'no'].includes(v);
+}
+
+export function queryInt(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`invalid value for ${name}: ${v}`);
+  return Math.trunc(n);
+}
+
+/** `filters` query parameter: `{"name":["x"]}` or the legacy `{"name":{"x":true}}`; → name → values. */
+export type Filters = Map<string, string[]>;
+
+export function queryFilters(q: URLSearchParams): Filters {
+  const out: Filters = new Map();
+  const raw = q.get('filters');
+  if (!raw) return out;
+  let parsed: any;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InvalidArgumentError(`invalid filter '${raw}'`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError(`invalid filter '${raw}'`);
+  for (const [k, v] of Object.entries(parsed)) {
+    if (Array.isArray(v)) out.set(k, v.map(String));
+    else if (v && typeof v === 'object') out.set(k, Object.keys(v).filter((x) => (v as any)[x]));
+    else throw new InvalidArgumentError(`invalid filter '${raw}'`);
+  }
+  return out;
+}
+
+/** Refuses filter names a list endpoint does not know, with Docker's message. */
+export function checkFilterNames(filters: Filters, allowed: string[]): void {
+  for (const k of filters.keys()) {
+    if (!allowed.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+  }
+}
+
+export interface RawStream {
+  input: Readable;
+  output: Writable;
+  /** Ends the output (and the connection when hijacked). */
+  end(): void;
+  /** True when the client asked for an upgrade (docker CLI does): stdin half-close arrives as input 'end'. */
+  hijacked: boolean;
+}
+
+/**
+ * Opens the raw stream for attach / exec start. With `Upgrade: tcp` the connection is taken over
+ * (101 UPGRADED, as dockerd answers); otherwise a 200 with the stream as body.
+ */
+export function openRawStream(ctx: Ctx, tty: boolean): RawStream {
+  const contentType = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+  if (ctx.upgrade) {
+    const sock = ctx.upgrade.socket;
+    sock.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
+    if (ctx.upgrade.head.length) sock.unshift(ctx.upgrade.head);
+    return {
+      input: sock,
+      output: sock,
+      hijacked: true,
+      end() {
+        (sock as Duplex).end();
+      },
+    };
+  }
+  ctx.res.writeHead(200, { 'Content-Type': contentType });
+  ctx.res.flushHeaders();
+  return {
+    input: ctx.req,
+    output: ctx.res,
+    hijacked: false,
+    end() {
+      ctx.res.end();
+    },
+  };
+}
+
+/** Starts a newline-delimited JSON stream (pull, load, build, events). */
+export function startJsonStream(res: ServerResponse, status = 200): (obj: unknown) => void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  return (obj) => {
+    if (!res.writableEnded) res.write(JSON.stringify(obj) + '\r\n');
+  };
+}

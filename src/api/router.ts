@@ -1,0 +1,109 @@
+// A small router for the Docker Engine API: method + path pattern (`/containers/:id/start`),
+// versioned paths (`/v1.44/...`) accepted and stripped, errors mapped to Docker's JSON form.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Engine } from '../engine/engine.js';
+
+export const API_VERSION = '1.50';
+export const MIN_API_VERSION = '1.24';
+
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Set when the request came as an HTTP upgrade (attach, exec start): the raw socket and any bytes read past the headers. */
+  upgrade?: { socket: Duplex; head: Buffer };
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** API version from the path (`/v1.41/...`), or the daemon's own when unversioned. */
+  apiVersion: string;
+  engine: Engine;
+}
+
+export type Handler = (ctx: Ctx) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  parts: string[];
+  handler: Handler;
+}
+
+export class Router {
+  private routes: Route[] = [];
+
+  add(method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+  get(p: string, h: Handler) {
+    return this.add('GET', p, h);
+  }
+  head(p: string, h: Handler) {
+    return this.add('HEAD', p, h);
+  }
+  post(p: string, h: Handler) {
+    return this.add('POST', p, h);
+  }
+  put(p: string, h: Handler) {
+    return this.add('PUT', p, h);
+  }
+  delete(p: string, h: Handler) {
+    return this.add('DELETE', p, h);
+  }
+
+  /**
+   * Finds the handler for a path. A `:name*` part swallows the rest of the path (image names have
+   * slashes: `/images/docker.io/library/busybox:latest/json`); the longest literal match wins.
+   */
+  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+    const segs = pathname.split('/').filter(Boolean).map(safeDecode);
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const params = matchParts(r.parts, segs);
+      if (!params) continue;
+      if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) {
+        pathMatched = true;
+        continue;
+      }
+      return { handler: r.handler, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function matchParts(parts: string[], segs: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  let i = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    if (part.startsWith(':') && part.endsWith('*')) {
+      // Greedy: takes as many segments as leave enough for the literal parts after it.
+      const rest = parts.length - p - 1;
+      const take = segs.length - i - rest;
+      if (take < 1) return undefined;
+      params[part.slice(1, -1)] = segs.slice(i, i + take).join('/');
+      i += take;
+    } else if (part.startsWith(':')) {
+      if (i >= segs.length) return undefined;
+      params[part.slice(1)] = segs[i++];
+    } else {
+      if (segs[i] !== part) return undefined;
+      i++;
+    }
+  }
+  return i === segs.length ? params : undefined;
+}
+
+/** Splits `/v1.44/containers/json` into version and the unversioned path. */
+export function splitVersion(pathname: string): { version?: string; path: string } {
+  const m = /^\/v(\d+\.\d+)(\/.*)?$/.exec(pathname);
+  if (!m) return { path: pathname };
+  return { version: m[1], path: m[2] ?? '/' };
+}

@@ -1,0 +1,69 @@
+// The API server: Node's http on unix sockets (and TCP), one Router for every object, upgrades
+// (attach, exec) routed through the same table. Handlers throw EngineErrors; this maps them.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isEngineError } from '../engine/errors.js';
+import type { Engine } from '../engine/engine.js';
+import { sendError } from './http.js';
+import { API_VERSION, Router, splitVersion, type Ctx } from './router.js';
+import { log } from '../daemon/log.js';
+
+export type RouteRegistrar = (router: Router) => void;
+
+export function createApiServer(engine: Engine, registrars: RouteRegistrar[]): http.Server {
+  const router = new Router();
+  for (const register of registrars) register(router);
+
+  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, upgrade?: Ctx['upgrade']) => {
+    const url = new URL(req.url ?? '/', 'http://berth');
+    const { version, path } = splitVersion(url.pathname);
+    const found = router.match(req.method ?? 'GET', path);
+    if (!found || found === 'method') {
+      // dockerd answers unknown paths with 404 "page not found" in JSON.
+      sendError(res, found === 'method' ? 405 : 404, 'page not found');
+      return;
+    }
+    const ctx: Ctx = {
+      req,
+      res,
+      upgrade,
+      params: found.params,
+      query: url.searchParams,
+      apiVersion: version ?? API_VERSION,
+      engine,
+    };
+    try {
+      await found.handler(ctx);
+    } catch (e: any) {
+      if (isEngineError(e)) {
+        sendError(res, e.status, e.message);
+      } else {
+        log.error(`${req.method} ${url.pathname}: ${e?.stack ?? e}`);
+        sendError(res, 500, String(e?.message ?? e));
+      }
+      if (upgrade && !res.headersSent) upgrade.socket.end();
+    }
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => {
+    res.setHeader('Api-Version', API_VERSION);
+    res.setHeader('Docker-Experimental', 'false');
+    res.setHeader('Ostype', 'linux');
+    res.setHeader('Server', `Docker/28.2.2 (linux) berth`);
+    void dispatch(req, res);
+  });
+  server.headersTimeout = 0;
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A ServerResponse bound to the raw socket lets handlers answer errors before switching.
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket as any);
+    res.shouldKeepAlive = false;
+    res.setHeader('Api-Version', API_VERSION);
+    socket.on('error', () => {});
+    void dispatch(req, res, { socket, head });
+  });
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{"message":"bad request"}\n');
+  });
+  return server;
+}

@@ -1,0 +1,125 @@
+// berthd's configuration: flags like dockerd's, over a JSON config file (daemon.json shape),
+// over defaults.
+import { readFileSync, existsSync } from 'node:fs';
+import type { EngineConfig } from '../engine/engine.js';
+
+export interface DaemonConfig extends EngineConfig {
+  hosts: string[];
+  dockerSocket?: string;
+  logLevel: string;
+  group?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCaCert?: string;
+}
+
+const HELP = `Usage: berthd [OPTIONS]
+
+A Docker-compatible container daemon.
+
+Options:
+  -H, --host list              Daemon socket(s) to listen on (unix:///path, tcp://host:port) (default unix:///run/berth/berth.sock)
+      --data-root string       Root directory of persistent state (default "/var/lib/berth")
+      --exec-root string       Root directory for execution state files (default "/run/berth")
+      --runtime string         Default OCI runtime (name from --add-runtime or a path) (default "runc")
+      --add-runtime name=path  Register an OCI runtime
+      --storage-driver string  overlay, vfs or auto (default "auto")
+      --config-file string     Daemon configuration file (default "/etc/berth/daemon.json")
+      --docker-socket string   Also listen on this path (e.g. /var/run/docker.sock)
+      --insecure-registry list Registries reached over plain HTTP
+      --registry-mirror list   Mirrors for docker.io
+      --tlscert, --tlskey, --tlscacert  TLS for tcp:// listeners (client certificates required)
+  -l, --log-level string       debug, info, warn, error (default "info")
+  -h, --help                   Print usage
+`;
+
+export function parseDaemonArgs(argv: string[]): DaemonConfig {
+  const cfg: DaemonConfig = {
+    hosts: [],
+    dataRoot: '/var/lib/berth',
+    execRoot: '/run/berth',
+    defaultRuntime: 'runc',
+    runtimes: { runc: 'runc' },
+    conmonPath: 'conmon',
+    storageDriver: 'auto',
+    insecureRegistries: [],
+    registryMirrors: [],
+    logLevel: 'info',
+  };
+  const flags = new Map<string, string[]>();
+  let configFile = '/etc/berth/daemon.json';
+  let configFileGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    if (a === '-h' || a === '--help') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
+    if (a === '-v' || a === '--version') {
+      process.stdout.write('berthd version 0.1.0\n');
+      process.exit(0);
+    }
+    let val: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      val = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const name = { '-H': '--host', '-l': '--log-level', '-G': '--group' }[a] ?? a;
+    if (!name.startsWith('--')) throw new Error(`unknown flag: ${a}`);
+    if (val === undefined) {
+      val = argv[++i];
+      if (val === undefined) throw new Error(`flag needs an argument: ${a}`);
+    }
+    if (name === '--config-file') {
+      configFile = val;
+      configFileGiven = true;
+      continue;
+    }
+    flags.set(name, [...(flags.get(name) ?? []), val]);
+  }
+  if (existsSync(configFile)) {
+    const file = JSON.parse(readFileSync(configFile, 'utf8'));
+    if (file.hosts) cfg.hosts = file.hosts;
+    if (file['data-root']) cfg.dataRoot = file['data-root'];
+    if (file['exec-root']) cfg.execRoot = file['exec-root'];
+    if (file['default-runtime']) cfg.defaultRuntime = file['default-runtime'];
+    if (file.runtimes) for (const [k, v] of Object.entries<any>(file.runtimes)) cfg.runtimes[k] = v.path ?? v;
+    if (file['storage-driver']) cfg.storageDriver = file['storage-driver'];
+    if (file['insecure-registries']) cfg.insecureRegistries = file['insecure-registries'];
+    if (file['registry-mirrors']) cfg.registryMirrors = file['registry-mirrors'];
+    if (file['log-level']) cfg.logLevel = file['log-level'];
+    if (file['docker-socket']) cfg.dockerSocket = file['docker-socket'];
+  } else if (configFileGiven) {
+    throw new Error(`config file ${configFile} does not exist`);
+  }
+  const one = (n: string) => flags.get(n)?.at(-1);
+  if (flags.get('--host')) cfg.hosts = flags.get('--host')!;
+  cfg.dataRoot = one('--data-root') ?? cfg.dataRoot;
+  cfg.execRoot = one('--exec-root') ?? cfg.execRoot;
+  for (const rt of flags.get('--add-runtime') ?? []) {
+    const [n, p] = rt.split('=', 2);
+    cfg.runtimes[n] = p;
+  }
+  const rt = one('--runtime');
+  if (rt) {
+    if (rt.includes('/')) {
+      cfg.runtimes.custom = rt;
+      cfg.defaultRuntime = 'custom';
+    } else cfg.defaultRuntime = rt;
+  }
+  cfg.storageDriver = one('--storage-driver') ?? cfg.storageDriver;
+  cfg.dockerSocket = one('--docker-socket') ?? cfg.dockerSocket;
+  cfg.logLevel = one('--log-level') ?? cfg.logLevel;
+  cfg.insecureRegistries.push(...(flags.get('--insecure-registry') ?? []));
+  cfg.registryMirrors.push(...(flags.get('--registry-mirror') ?? []));
+  cfg.tlsCert = one('--tlscert');
+  cfg.tlsKey = one('--tlskey');
+  cfg.tlsCaCert = one('--tlscacert');
+  cfg.group = one('--group');
+  if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group']);
+  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
+  if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
+  return cfg;
+}

@@ -1,0 +1,72 @@
+// Durable file writes for metadata: write to a temp file, fsync, rename, so a crash at any point
+// leaves either the old or the new content, never a torn file. Temp files end in `.tmp-*` and are
+// swept at startup (sweepTempFiles).
+import { promises as fsp, constants as fsc } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+export const TEMP_MARK = '.tmp-';
+
+export function tempPathFor(target: string): string {
+  return `${target}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+}
+
+export async function atomicWrite(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = tempPathFor(target);
+  const fh = await fsp.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fsp.rename(tmp, target);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function atomicWriteJson(target: string, value: unknown): Promise<void> {
+  await atomicWrite(target, JSON.stringify(value));
+}
+
+export async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as T;
+  } catch (e: any) {
+    if (e?.code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes leftovers of interrupted atomic writes below dir (one level deep per directory visited). */
+export async function sweepTempFiles(dir: string, depth = 3): Promise<number> {
+  let removed = 0;
+  let entries;
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.name.includes(TEMP_MARK)) {
+      await fsp.rm(p, { recursive: true, force: true });
+      removed++;
+    } else if (e.isDirectory() && depth > 0) {
+      removed += await sweepTempFiles(p, depth - 1);
+    }
+  }
+  return removed;
+}
