@@ -1,4 +1,123 @@
 // Engine API routes for images. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router } from './router.js';
+import type { Router, Ctx } from './router.js';
+import { queryBool, queryFilters, sendJson, startJsonStream } from './http.js';
+import { NotFoundError } from '../engine/errors.js';
+import { loadImages } from '../engine/images/load.js';
+import { saveImages } from '../engine/images/save.js';
+import { importImage } from '../engine/images/import.js';
+import { pullImage } from '../engine/images/pull.js';
+import { parseRepoAndTag, referenceString } from '../engine/images/reference.js';
+import { imageHistory, inspectImage, listImages } from '../engine/images/views.js';
+import { notFoundName } from '../engine/images/store.js';
 
-export function registerImageRoutes(_r: Router): void {}
+/** Streams a tar to the client; errors after the headers can only cut the connection. */
+async function sendTar(ctx: Ctx, names: string[]): Promise<void> {
+  const tar = await saveImages(ctx.engine.images, names);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  tar.on('error', () => ctx.res.destroy());
+  tar.pipe(ctx.res);
+  await new Promise<void>((resolve) => ctx.res.on('close', resolve));
+}
+
+export function registerImageRoutes(r: Router): void {
+  // Literal paths first: `/images/json` must not be taken for an image called "json".
+  r.get('/images/json', (ctx) => {
+    const list = listImages(ctx.engine.images, {
+      all: queryBool(ctx.query, 'all'),
+      filters: queryFilters(ctx.query),
+      apiVersion: ctx.apiVersion,
+    });
+    sendJson(ctx.res, 200, list);
+  });
+
+  r.get('/images/get', (ctx) => sendTar(ctx, ctx.query.getAll('names')));
+
+  r.post('/images/load', async (ctx) => {
+    const quiet = queryBool(ctx.query, 'quiet');
+    // The stream starts with the first message, so an early failure is still a plain HTTP error.
+    let write: ((obj: unknown) => void) | undefined;
+    const send = (msg: unknown) => (write ??= startJsonStream(ctx.res))(msg);
+    try {
+      await loadImages(ctx.engine.images, ctx.req, (msg) => {
+        if (!quiet || 'stream' in msg) send(msg);
+      });
+    } catch (e: any) {
+      if (!write) throw e;
+      send({ errorDetail: { message: e?.message ?? String(e) }, error: e?.message ?? String(e) });
+    }
+    if (!write) startJsonStream(ctx.res);
+    ctx.res.end();
+  });
+
+  r.post('/images/create', async (ctx) => {
+    const fromSrc = ctx.query.get('fromSrc');
+    const fromImage = ctx.query.get('fromImage');
+    if (fromSrc !== null && fromSrc !== '') {
+      const img = await importImage(
+        ctx.engine.images,
+        {
+          source: fromSrc,
+          repo: ctx.query.get('repo') ?? undefined,
+          tag: ctx.query.get('tag') ?? undefined,
+          message: ctx.query.get('message') ?? undefined,
+          changes: ctx.query.getAll('changes'),
+        },
+        ctx.req,
+      );
+      const write = startJsonStream(ctx.res);
+      write({ status: img.id });
+      ctx.res.end();
+      return;
+    }
+    if (fromImage) {
+      // Validate the name before anything is sent, as dockerd does (400 on a bad reference).
+      const ref = parseRepoAndTag(fromImage, ctx.query.get('tag'));
+      await pullImage(ctx.engine, referenceString(ref), {
+        auth: ctx.req.headers['x-registry-auth'] as string | undefined,
+        platform: ctx.query.get('platform') ?? undefined,
+        ctx,
+      });
+      return;
+    }
+    sendJson(ctx.res, 400, { message: 'fromImage or fromSrc must be specified' });
+  });
+
+  r.post('/images/prune', async (ctx) => {
+    sendJson(ctx.res, 200, await ctx.engine.images.prune({ filters: queryFilters(ctx.query) }));
+  });
+
+  r.get('/images/:name*/json', (ctx) => {
+    const name = ctx.params.name;
+    let img;
+    try {
+      img = ctx.engine.images.get(name);
+    } catch (e) {
+      // dockerd 20.10's inspect wording (the CLI prints "No such object" either way).
+      if (e instanceof NotFoundError) throw new NotFoundError(`no such image: ${name}: No such image: ${notFoundName(name)}`);
+      throw e;
+    }
+    sendJson(ctx.res, 200, inspectImage(ctx.engine.images, img, ctx.apiVersion));
+  });
+
+  r.get('/images/:name*/history', (ctx) => {
+    sendJson(ctx.res, 200, imageHistory(ctx.engine.images, ctx.engine.images.get(ctx.params.name)));
+  });
+
+  r.get('/images/:name*/get', (ctx) => sendTar(ctx, [ctx.params.name]));
+
+  r.post('/images/:name*/tag', async (ctx) => {
+    const repo = ctx.query.get('repo') ?? '';
+    const target = parseRepoAndTag(repo, ctx.query.get('tag'));
+    await ctx.engine.images.tag(ctx.params.name, target);
+    ctx.res.writeHead(201, { 'Content-Length': 0 });
+    ctx.res.end();
+  });
+
+  r.delete('/images/:name*', async (ctx) => {
+    const records = await ctx.engine.images.remove(ctx.params.name, {
+      force: queryBool(ctx.query, 'force'),
+      noprune: queryBool(ctx.query, 'noprune'),
+    });
+    sendJson(ctx.res, 200, records);
+  });
+}

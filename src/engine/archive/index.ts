@@ -1,0 +1,13 @@
+// Safe archive handling shared by images (load, import, layers), cp, export and build.
+export { extractTar, safeEntryComponents, symlinkEscapes, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE } from './extract.js';
+export type { ExtractOptions, ExtractResult } from './extract.js';
+export { resolveInRoot, isWithin, cleanScoped } from './resolve.js';
+export { tarDirectory, tarTreeChunks, tarFromEntries, entryFromStats } from './tar-directory.js';
+export type { TarDirectoryOptions } from './tar-directory.js';
+export { overlayUpperToLayerTar, diffOverlayUpper, isOverlayWhiteout, findOpaqueDirs } from './overlay-diff.js';
+export type { ChangeItem } from './overlay-diff.js';
+export { readTar } from './tar-reader.js';
+export type { TarReadEntry } from './tar-reader.js';
+export { encodeHeader, endOfArchive, padding } from './tar-header.js';
+export type { TarEntry, TarEntryType } from './tar-header.js';
+export { decompressStream, detectCompression } from './compression.js';
