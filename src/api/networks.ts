@@ -1,4 +1,57 @@
 // Engine API routes for networks. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router } from './router.js';
+import type { Router, Ctx } from './router.js';
+import { readJson, sendJson, sendNoContent, queryFilters } from './http.js';
+import { InvalidArgumentError, NotFoundError, SystemError } from '../engine/errors.js';
+import type { NetworkManager } from '../engine/network/manager.js';
+import type { EndpointSettingsIn, NetworkCreateRequest } from '../engine/network/types.js';
 
-export function registerNetworkRoutes(_r: Router): void {}
+/** The engine's NetworkManager (Engine.networks, wired by the engine). */
+function networks(ctx: Ctx): NetworkManager {
+  const n = (ctx.engine as unknown as { networks?: NetworkManager }).networks;
+  if (!n) throw new SystemError('networking is not available');
+  return n;
+}
+
+export function registerNetworkRoutes(r: Router): void {
+  r.get('/networks', (ctx) => {
+    sendJson(ctx.res, 200, networks(ctx).list(queryFilters(ctx.query)));
+  });
+
+  r.post('/networks/create', async (ctx) => {
+    const body = await readJson<NetworkCreateRequest>(ctx.req);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: expected an object');
+    sendJson(ctx.res, 201, await networks(ctx).create(body));
+  });
+
+  r.post('/networks/prune', async (ctx) => {
+    sendJson(ctx.res, 200, await networks(ctx).prune(queryFilters(ctx.query)));
+  });
+
+  r.get('/networks/:id', (ctx) => {
+    const scope = ctx.query.get('scope');
+    const view = networks(ctx).inspect(ctx.params.id);
+    if (scope && scope !== 'local') throw new NotFoundError(`network ${ctx.params.id} not found`);
+    sendJson(ctx.res, 200, view);
+  });
+
+  r.delete('/networks/:id', async (ctx) => {
+    await networks(ctx).remove(ctx.params.id);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/networks/:id/connect', async (ctx) => {
+    const body = await readJson<{ Container?: string; EndpointConfig?: EndpointSettingsIn | null }>(ctx.req, {});
+    if (!body.Container) throw new InvalidArgumentError('no container specified');
+    await networks(ctx).connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
+    ctx.res.writeHead(200, { 'Content-Length': 0 });
+    ctx.res.end();
+  });
+
+  r.post('/networks/:id/disconnect', async (ctx) => {
+    const body = await readJson<{ Container?: string; Force?: boolean }>(ctx.req, {});
+    if (!body.Container) throw new InvalidArgumentError('no container specified');
+    await networks(ctx).disconnect(ctx.params.id, body.Container, !!body.Force);
+    ctx.res.writeHead(200, { 'Content-Length': 0 });
+    ctx.res.end();
+  });
+}

@@ -1,0 +1,203 @@
+// berth's embedded DNS server. Docker answers at 127.0.0.11 inside each container; Node cannot
+// bind inside another netns, so berth listens on the host side of every user-defined bridge, at
+// the network's gateway address (UDP and TCP port 53), and containers' resolv.conf points there.
+// The client's source address tells which container asks, so names resolve across exactly the
+// networks that container shares with the target (name, aliases, short ID → IPs on those
+// networks). Anything else is forwarded to the upstream resolvers (the host's or the container's
+// --dns), except from internal networks, which have no way out.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import * as dnsPacket from 'dns-packet';
+
+export interface DnsLookup {
+  /** Names this container can see; `ipv4` holds the addresses on shared networks. */
+  lookup(clientIp: string, name: string): { ipv4: string[] } | undefined;
+  /** PTR: the name of a container address the client can see. */
+  reverse(clientIp: string, ip: string): string | undefined;
+  /** Resolvers to forward to; empty means answer SERVFAIL instead of forwarding. */
+  upstreams(clientIp: string): string[];
+}
+
+const RCODE_SERVFAIL = 2;
+const FORWARD_TIMEOUT_MS = 4000;
+const TTL = 600;
+
+interface Listener {
+  udp: dgram.Socket;
+  tcp: net.Server;
+}
+
+export class EmbeddedDns {
+  private listeners = new Map<string, Listener>();
+
+  constructor(
+    private readonly resolver: DnsLookup,
+    private readonly port = 53,
+  ) {}
+
+  listening(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  /** Starts answering on ip (idempotent). */
+  async listen(ip: string): Promise<void> {
+    if (this.listeners.has(ip)) return;
+    const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    udp.on('message', (msg, rinfo) => {
+      void this.answer(msg, rinfo.address, 'udp').then((reply) => {
+        if (reply) udp.send(reply, rinfo.port, rinfo.address);
+      });
+    });
+    udp.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(this.port, ip, () => {
+        udp.off('error', reject);
+        resolve();
+      });
+    });
+    const tcp = net.createServer((sock) => this.serveTcp(sock));
+    tcp.on('error', () => {});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen({ host: ip, port: this.port }, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      udp.close();
+      throw e;
+    }
+    this.listeners.set(ip, { udp, tcp });
+  }
+
+  async unlisten(ip: string): Promise<void> {
+    const l = this.listeners.get(ip);
+    if (!l) return;
+    this.listeners.delete(ip);
+    await new Promise<void>((r) => l.udp.close(() => r()));
+    await new Promise<void>((r) => l.tcp.close(() => r()));
+  }
+
+  async close(): Promise<void> {
+    for (const ip of [...this.listeners.keys()]) await this.unlisten(ip);
+  }
+
+  private serveTcp(sock: net.Socket): void {
+    let buf = Buffer.alloc(0);
+    sock.on('error', () => sock.destroy());
+    sock.setTimeout(10_000, () => sock.destroy());
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        void this.answer(msg, sock.remoteAddress?.replace(/^::ffff:/, '') ?? '', 'tcp').then((reply) => {
+          if (!reply || sock.destroyed) return;
+          const head = Buffer.alloc(2);
+          head.writeUInt16BE(reply.length);
+          sock.write(Buffer.concat([head, reply]));
+        });
+      }
+    });
+  }
+
+  /** Builds the reply to one query; undefined drops it (malformed). */
+  async answer(msg: Buffer, clientIp: string, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    let q: dnsPacket.DecodedPacket;
+    try {
+      q = dnsPacket.decode(msg);
+    } catch {
+      return undefined;
+    }
+    if (q.type !== 'query' || !q.questions?.length) return undefined;
+    const question = q.questions[0];
+    const name = question.name.toLowerCase().replace(/\.$/, '');
+    const local = this.answerLocally(clientIp, name, question);
+    if (local) return local(q);
+    const upstreams = this.resolver.upstreams(clientIp);
+    for (const server of upstreams) {
+      const reply = await (transport === 'tcp' ? forwardTcp(msg, server) : forwardUdp(msg, server)).catch(() => undefined);
+      if (reply) return reply;
+    }
+    return reply(q, RCODE_SERVFAIL, []);
+  }
+
+  private answerLocally(clientIp: string, name: string, question: dnsPacket.Question): ((q: dnsPacket.DecodedPacket) => Buffer) | undefined {
+    if (question.type === 'PTR') {
+      const ip = ptrToIPv4(name);
+      const host = ip ? this.resolver.reverse(clientIp, ip) : undefined;
+      if (!host) return undefined;
+      return (q) => reply(q, 0, [{ type: 'PTR', name: question.name, ttl: TTL, class: 'IN', data: host }]);
+    }
+    const found = this.resolver.lookup(clientIp, name);
+    if (!found) return undefined;
+    // A known container name: A records for its addresses; other types get an empty NOERROR,
+    // so resolvers do not go asking upstream for AAAA and wait.
+    const answers: dnsPacket.Answer[] =
+      question.type === 'A' || (question.type as string) === 'ANY'
+        ? found.ipv4.map((ip) => ({ type: 'A' as const, name: question.name, ttl: TTL, class: 'IN' as const, data: ip }))
+        : [];
+    return (q) => reply(q, 0, answers);
+  }
+}
+
+function reply(q: dnsPacket.DecodedPacket, rcode: number, answers: dnsPacket.Answer[]): Buffer {
+  const rd = q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0;
+  return dnsPacket.encode({
+    type: 'response',
+    id: q.id,
+    flags: rd | dnsPacket.RECURSION_AVAILABLE | (rcode & 15),
+    questions: q.questions,
+    answers,
+  });
+}
+
+function ptrToIPv4(name: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/.exec(name);
+  return m ? `${m[4]}.${m[3]}.${m[2]}.${m[1]}` : undefined;
+}
+
+function forwardUdp(msg: Buffer, server: string): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(server.includes(':') ? 'udp6' : 'udp4');
+    const done = (b?: Buffer) => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(b);
+    };
+    const timer = setTimeout(() => done(), FORWARD_TIMEOUT_MS);
+    sock.on('error', () => done());
+    sock.on('message', (m) => {
+      if (m.length >= 2 && m.readUInt16BE(0) === msg.readUInt16BE(0)) done(m);
+    });
+    // Connected, so an ICMP "port unreachable" surfaces as an error now instead of a timeout.
+    sock.connect(53, server, () => sock.send(msg));
+  });
+}
+
+function forwardTcp(msg: Buffer, server: string): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: server, port: 53 });
+    let buf = Buffer.alloc(0);
+    const done = (b?: Buffer) => {
+      sock.destroy();
+      resolve(b);
+    };
+    sock.setTimeout(FORWARD_TIMEOUT_MS, () => done());
+    sock.on('error', () => done());
+    sock.on('connect', () => {
+      const head = Buffer.alloc(2);
+      head.writeUInt16BE(msg.length);
+      sock.write(Buffer.concat([head, msg]));
+    });
+    sock.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+    });
+  });
+}

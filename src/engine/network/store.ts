@@ -1,0 +1,54 @@
+// On-disk records of the network subsystem: <dataRoot>/network/networks/<id>.json and
+// <dataRoot>/network/sandboxes/<containerId>.json, each written atomically.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
+import type { NetworkRecord, SandboxRecord } from './types.js';
+
+export class NetworkStore {
+  readonly networksDir: string;
+  readonly sandboxesDir: string;
+
+  constructor(dataRoot: string) {
+    this.networksDir = path.join(dataRoot, 'network', 'networks');
+    this.sandboxesDir = path.join(dataRoot, 'network', 'sandboxes');
+  }
+
+  async init(): Promise<void> {
+    await fsp.mkdir(this.networksDir, { recursive: true, mode: 0o700 });
+    await fsp.mkdir(this.sandboxesDir, { recursive: true, mode: 0o700 });
+  }
+
+  private async loadDir<T>(dir: string): Promise<T[]> {
+    const out: T[] = [];
+    for (const f of await fsp.readdir(dir)) {
+      if (!f.endsWith('.json')) continue;
+      try {
+        const v = await readJsonIfExists<T>(path.join(dir, f));
+        if (v) out.push(v);
+      } catch {
+        // A record that cannot be parsed cannot have been written by atomicWrite; skip it.
+      }
+    }
+    return out;
+  }
+
+  loadNetworks(): Promise<NetworkRecord[]> {
+    return this.loadDir<NetworkRecord>(this.networksDir);
+  }
+  loadSandboxes(): Promise<SandboxRecord[]> {
+    return this.loadDir<SandboxRecord>(this.sandboxesDir);
+  }
+  saveNetwork(n: NetworkRecord): Promise<void> {
+    return atomicWriteJson(path.join(this.networksDir, `${n.Id}.json`), n);
+  }
+  async deleteNetwork(id: string): Promise<void> {
+    await fsp.rm(path.join(this.networksDir, `${id}.json`), { force: true });
+  }
+  saveSandbox(s: SandboxRecord): Promise<void> {
+    return atomicWriteJson(path.join(this.sandboxesDir, `${s.containerId}.json`), s);
+  }
+  async deleteSandbox(containerId: string): Promise<void> {
+    await fsp.rm(path.join(this.sandboxesDir, `${containerId}.json`), { force: true });
+  }
+}

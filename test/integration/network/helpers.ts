@@ -1,0 +1,149 @@
+// Shared set-up for the network integration tests: a NetworkManager on temporary roots with its
+// own default-bridge name and iptables chain prefix (so a live berthd on the machine is never
+// touched), plus tiny helpers to run things inside a netns. Everything is removed in cleanup().
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import * as dnsPacket from 'dns-packet';
+import { EventBus } from '../../../src/engine/events.js';
+import { Firewall } from '../../../src/engine/network/firewall.js';
+import { NetworkManager, type ContainerRef } from '../../../src/engine/network/manager.js';
+import { run } from '../../../src/engine/network/run.js';
+
+export interface Harness {
+  resolvConfPath: string;
+  mgr: NetworkManager;
+  firewall: Firewall;
+  dataRoot: string;
+  execRoot: string;
+  bridgeName: string;
+  containers: Map<string, ContainerRef>;
+  children: ChildProcess[];
+  cleanup(): Promise<void>;
+}
+
+export async function makeHarness(): Promise<Harness> {
+  const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'berth-net-data-'));
+  const execRoot = await mkdtemp(path.join(os.tmpdir(), 'berth-net-exec-'));
+  const tag = Math.random().toString(36).slice(2, 7);
+  const bridgeName = `bt${tag}0`;
+  const firewall = new Firewall(`BT${tag.toUpperCase()}`);
+  const containers = new Map<string, ContainerRef>();
+  const children: ChildProcess[] = [];
+  // Unknown names are forwarded upstream: point that at a fake resolver on loopback, so tests
+  // never send DNS traffic off the machine.
+  const resolvConfPath = path.join(dataRoot, 'resolv.conf');
+  await writeFile(resolvConfPath, `nameserver ${FAKE_UPSTREAM}\nsearch example.test\n`);
+  const upstream = await fakeUpstream();
+  const opts = {
+    dataRoot,
+    execRoot,
+    resolvConfPath,
+    events: new EventBus(),
+    defaultBridgeName: bridgeName,
+    firewall,
+    lookupContainer: (idOrName: string) => containers.get(idOrName) ?? [...containers.values()].find((c) => c.name === idOrName),
+  };
+  const mgr = new NetworkManager(opts);
+  await mgr.init();
+  const h: Harness = {
+    resolvConfPath,
+    mgr,
+    firewall,
+    dataRoot,
+    execRoot,
+    bridgeName,
+    containers,
+    children,
+    async cleanup() {
+      for (const c of children) c.kill('SIGKILL');
+      upstream?.close();
+      const m = h.mgr;
+      for (const id of containers.keys()) await m.detachContainer(id).catch(() => {});
+      await m.sweep(() => false).catch(() => {});
+      for (const n of m.list()) if (!['bridge', 'host', 'none'].includes(n.Name)) await m.remove(n.Id).catch(() => {});
+      await m.close();
+      await run('ip', ['link', 'del', bridgeName]);
+      await firewall.removeAll().catch(() => {});
+      await rm(dataRoot, { recursive: true, force: true });
+      if (!existsSync(path.join(execRoot, 'netns')) || (await run('rmdir', [path.join(execRoot, 'netns')])).code === 0) {
+        await rm(execRoot, { recursive: true, force: true });
+      }
+    },
+  };
+  return h;
+}
+
+const FAKE_UPSTREAM = '127.0.0.53';
+
+/** A resolver on 127.0.0.53:53 that knows upstream.test (192.0.2.200) and nothing else. */
+async function fakeUpstream(): Promise<dgram.Socket | undefined> {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    const q = dnsPacket.decode(msg);
+    const name = q.questions?.[0]?.name ?? '';
+    const known = name === 'upstream.test' && q.questions?.[0]?.type === 'A';
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: q.id,
+      flags: known ? 0 : 3,
+      questions: q.questions,
+      answers: known ? [{ type: 'A', name, ttl: 60, class: 'IN', data: '192.0.2.200' }] : [],
+    });
+    sock.send(reply, rinfo.port, rinfo.address);
+  });
+  return new Promise((resolve) => {
+    sock.once('error', () => resolve(undefined));
+    sock.bind(53, FAKE_UPSTREAM, () => resolve(sock));
+  });
+}
+
+/** Makes a "container": a netns and its registration with the fake container engine. */
+export async function fakeContainer(h: Harness, name: string): Promise<{ id: string; netns: string }> {
+  const id = (Math.random().toString(16).slice(2) + '0'.repeat(64)).slice(0, 52) + Date.now().toString(16).padStart(12, '0');
+  const netns = await h.mgr.createNetns(id);
+  h.containers.set(id, { id, name, netnsPath: netns, running: true });
+  return { id, netns };
+}
+
+export function inNetns(netns: string, cmd: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run('nsenter', [`--net=${netns}`, ...cmd], { timeoutMs: 20_000 });
+}
+
+/** A TCP server inside the netns that answers "hello from <tag>" to every connection. */
+export async function tcpServerIn(h: Harness, netns: string, port: number, tag: string): Promise<void> {
+  const code = `require('net').createServer(s=>s.end('hello from ${tag}')).listen(${port},()=>console.log('up'))`;
+  const child = spawn('nsenter', [`--net=${netns}`, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  h.children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+}
+
+export function tcpGet(host: string, port: number): Promise<string> {
+  return import('node:net').then(
+    ({ connect }) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect({ host, port });
+        let data = '';
+        s.setTimeout(5000, () => s.destroy(new Error('timeout')));
+        s.on('data', (d) => (data += d));
+        s.on('end', () => resolve(data));
+        s.on('error', reject);
+      }),
+  );
+}
+
+export async function countVeths(): Promise<number> {
+  const r = await run('ip', ['-o', 'link', 'show', 'type', 'veth']);
+  return r.stdout.split('\n').filter(Boolean).length;
+}
+
+export async function iptablesLines(): Promise<number> {
+  const r = await run('iptables-save', []);
+  return r.stdout.split('\n').filter((l) => l.startsWith('-A')).length;
+}

@@ -1,0 +1,53 @@
+// The embedded DNS server's answers, with a fake view of containers and no upstream traffic.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import * as dnsPacket from 'dns-packet';
+import { EmbeddedDns } from '../../../src/engine/network/dns.js';
+
+const resolver = {
+  lookup: (client: string, name: string) => (client === '10.0.0.2' && name === 'web' ? { ipv4: ['10.0.0.3'] } : undefined),
+  reverse: (client: string, ip: string) => (client === '10.0.0.2' && ip === '10.0.0.3' ? 'web.net' : undefined),
+  upstreams: () => [] as string[],
+};
+
+const dataOf = (a: dnsPacket.Answer): unknown => (a as { data?: unknown }).data;
+
+function query(name: string, type: dnsPacket.RecordType): Buffer {
+  return dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
+}
+
+test('answers known names for the right client, SERVFAIL without upstreams', async () => {
+  const dns = new EmbeddedDns(resolver);
+  const a = dnsPacket.decode((await dns.answer(query('Web.', 'A'), '10.0.0.2', 'udp'))!);
+  assert.equal(a.id, 7);
+  assert.deepEqual(a.answers?.map(dataOf), ['10.0.0.3']);
+  const aaaa = dnsPacket.decode((await dns.answer(query('web', 'AAAA'), '10.0.0.2', 'udp'))!);
+  assert.equal(aaaa.answers?.length, 0);
+  assert.equal((aaaa.flags ?? 0) & 15, 0);
+  const other = dnsPacket.decode((await dns.answer(query('web', 'A'), '10.0.0.9', 'udp'))!);
+  assert.equal((other.flags ?? 0) & 15, 2);
+  const ptr = dnsPacket.decode((await dns.answer(query('3.0.0.10.in-addr.arpa', 'PTR'), '10.0.0.2', 'udp'))!);
+  assert.deepEqual(ptr.answers?.map(dataOf), ['web.net']);
+  assert.equal(await dns.answer(Buffer.from('junk'), '10.0.0.2', 'udp'), undefined);
+});
+
+test('serves UDP on a listen address and stops on unlisten', async () => {
+  // A high port on loopback instead of 53 on a gateway: same code path, no privileges involved.
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const srv = new EmbeddedDns({ ...resolver, lookup: (_c: string, n: string) => (n === 'web' ? { ipv4: ['10.0.0.3'] } : undefined) }, port);
+  await srv.listen('127.0.0.1');
+  try {
+    const sock = dgram.createSocket('udp4');
+    const reply = await new Promise<Buffer>((resolve) => {
+      sock.once('message', (m) => resolve(m));
+      sock.send(query('web', 'A'), port, '127.0.0.1');
+    });
+    sock.close();
+    assert.deepEqual(dnsPacket.decode(reply).answers?.map(dataOf), ['10.0.0.3']);
+    assert.deepEqual(srv.listening(), ['127.0.0.1']);
+  } finally {
+    await srv.close();
+  }
+  assert.deepEqual(srv.listening(), []);
+});
