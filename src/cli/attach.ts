@@ -1,0 +1,95 @@
+// Streams of a hijacked attach/exec connection: output to stdout/stderr (demultiplexed unless
+// TTY), stdin forwarded with half-close at EOF, raw terminal mode and resize on SIGWINCH.
+// Detach keys are handled by the daemon: the client forwards every byte.
+import type { Hijacked } from '../client/client.js';
+import { copyRawTo, demuxTo } from '../client/demux.js';
+import type { Cli } from './cli.js';
+
+export interface StreamOptions {
+  tty: boolean;
+  /** Forward our stdin into the connection. */
+  stdin: boolean;
+}
+
+export interface StreamSession {
+  /** Resolves when the daemon ends the output stream. */
+  output: Promise<void>;
+  /** Restores the terminal and stops reading stdin. */
+  close(): void;
+}
+
+export function streamHijacked(cli: Cli, conn: Hijacked, opts: StreamOptions): StreamSession {
+  const { socket } = conn;
+  const stdin = cli.stdin;
+  let rawMode = false;
+  const restore = () => {
+    if (rawMode && stdin.isTTY) stdin.setRawMode(false);
+    rawMode = false;
+  };
+  const onData = (chunk: Buffer) => socket.write(chunk);
+  const onEnd = () => socket.end(); // half-close: the daemon sees EOF on the container's stdin, we keep reading
+  const stopStdin = () => {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    stdin.pause();
+  };
+  if (opts.stdin) {
+    if (opts.tty && stdin.isTTY) {
+      stdin.setRawMode(true);
+      rawMode = true;
+    }
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.resume();
+  }
+  if (conn.head.length) socket.unshift(conn.head);
+  const output = (opts.tty ? copyRawTo(socket, cli.stdout) : demuxTo(socket, { stdout: cli.stdout, stderr: cli.stderr })).finally(() => {
+    restore();
+  });
+  socket.on('error', () => {});
+  return {
+    output,
+    close: () => {
+      restore();
+      if (opts.stdin) stopStdin();
+      socket.destroy();
+    },
+  };
+}
+
+/** [rows, cols] of our terminal, when stdout is one. */
+export function terminalSize(cli: Cli): [number, number] | undefined {
+  const out = cli.stdout;
+  if (!out.isTTY || !out.rows || !out.columns) return undefined;
+  return [out.rows, out.columns];
+}
+
+/** Sends the terminal size now and on every SIGWINCH; returns the function that stops it. */
+export function monitorResize(cli: Cli, resizePath: string): () => void {
+  const send = () => {
+    const size = terminalSize(cli);
+    if (!size) return;
+    cli
+      .client()
+      .call('POST', resizePath, { query: { h: size[0], w: size[1] } })
+      .catch(() => {});
+  };
+  send();
+  process.on('SIGWINCH', send);
+  return () => process.off('SIGWINCH', send);
+}
+
+/** Forwards SIGINT/SIGTERM/… to the container (docker's --sig-proxy) until stopped. */
+export function proxySignals(cli: Cli, containerId: string): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  const handler = (sig: NodeJS.Signals) => {
+    cli
+      .client()
+      .call('POST', `/containers/${encodeURIComponent(containerId)}/kill`, { query: { signal: sig } })
+      .catch(() => {});
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}

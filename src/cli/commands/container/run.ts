@@ -1,0 +1,105 @@
+// berth run: create (pulling if needed), attach, register the wait, start, stream until the
+// container exits, and exit with its status, in the docker CLI's order of calls.
+import { ApiError } from '../../../client/errors.js';
+import type { Cli, CommandSpec } from '../../cli.js';
+import { PROG } from '../../cli.js';
+import { StatusError } from '../../errors.js';
+import { monitorResize, proxySignals, streamHijacked, type StreamSession } from '../../attach.js';
+import { CREATE_FLAGS, RUN_ONLY_FLAGS, buildCreateRequest } from './create-opts.js';
+import { createContainer, createEnv, startFailureStatus } from './create-flow.js';
+import { beginWait, type WaitResult } from './wait-helper.js';
+
+export const spec: CommandSpec = {
+  usage: 'run [OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create and run a new container from an image',
+  flags: [...CREATE_FLAGS, ...RUN_ONLY_FLAGS].sort((a, b) => a.name.localeCompare(b.name)),
+  minArgs: 1,
+  stopAtPositional: 1,
+};
+
+/** After the output ends: a container still running means the user detached (ctrl-p ctrl-q). */
+async function detachedWhileRunning(cli: Cli, id: string, waited: Promise<unknown>): Promise<boolean> {
+  const settled = await Promise.race([waited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
+  if (settled) return false;
+  try {
+    const info = await cli.client().get<{ State?: { Running?: boolean } }>(`/containers/${encodeURIComponent(id)}/json`);
+    return Boolean(info.State?.Running);
+  } catch {
+    return false;
+  }
+}
+
+export default async function run(cli: Cli, argv: string[]): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const detach = flags.bool('detach');
+  const req = buildCreateRequest(flags, createEnv(cli), { detach });
+  const { config } = req;
+  if (config.Tty && config.AttachStdin && !cli.stdin.isTTY) {
+    throw new StatusError('the input device is not a TTY', 1);
+  }
+  const created = await createContainer(cli, req, 'run', flags.bool('quiet'));
+  const id = created.Id;
+  const client = cli.client();
+  const path = `/containers/${encodeURIComponent(id)}`;
+
+  if (detach) {
+    try {
+      await client.call('POST', `${path}/start`);
+    } catch (e) {
+      const msg = e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message;
+      throw new StatusError(`${PROG}: ${msg.replace(/\.$/, '')}.`, startFailureStatus(msg));
+    }
+    cli.out(`${id}\n`);
+    return 0;
+  }
+
+  let session: StreamSession | undefined;
+  if (config.AttachStdin || config.AttachStdout || config.AttachStderr) {
+    const detachKeys = flags.string('detach-keys') || undefined;
+    const conn = await client.hijack('POST', `${path}/attach`, {
+      query: { stderr: config.AttachStderr, stdin: config.AttachStdin, stdout: config.AttachStdout, stream: true, detachKeys },
+    });
+    session = streamHijacked(cli, conn, { tty: config.Tty, stdin: config.AttachStdin });
+  }
+
+  let waited: Promise<WaitResult>;
+  try {
+    waited = (await beginWait(cli, id, req.autoRemove ? 'removed' : 'next-exit')).result;
+  } catch (e) {
+    session?.close();
+    throw e;
+  }
+
+  try {
+    await client.call('POST', `${path}/start`);
+  } catch (e) {
+    session?.close();
+    const msg = e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message;
+    cli.err(`${PROG}: ${msg.replace(/\.$/, '')}.\n`);
+    if (req.autoRemove) await waited.catch(() => undefined);
+    return startFailureStatus(msg);
+  }
+
+  const stopResize = config.Tty && cli.stdout.isTTY ? monitorResize(cli, `${path}/resize`) : undefined;
+  const stopSignals = !config.Tty && flags.bool('sig-proxy') ? proxySignals(cli, id) : undefined;
+  try {
+    if (session) {
+      await session.output.catch((e: Error) => cli.err(`${e.message}\n`));
+      if (await detachedWhileRunning(cli, id, waited)) {
+        session.close();
+        return 0;
+      }
+    }
+    const result = await waited;
+    session?.close();
+    if (result.Error?.Message) {
+      cli.err(`Error waiting for container: ${result.Error.Message}\n`);
+      return 125;
+    }
+    return result.StatusCode;
+  } finally {
+    stopResize?.();
+    stopSignals?.();
+  }
+}
+

@@ -1,0 +1,98 @@
+// berth stats: CPU, memory, network and block I/O of containers; --no-stream prints once.
+import type { Cli, CommandSpec } from '../../cli.js';
+import { renderRows, shortId } from '../../format/formatter.js';
+import { bytesSize, humanSize } from '../../format/units.js';
+import { FORMAT_FLAG, enc } from '../helpers.js';
+
+export const spec: CommandSpec = {
+  usage: 'stats [OPTIONS] [CONTAINER...]',
+  description: 'Display a live stream of container(s) resource usage statistics',
+  flags: [
+    { name: 'all', short: 'a', kind: 'bool', desc: 'Show all containers (default shows just running)' },
+    FORMAT_FLAG,
+    { name: 'no-stream', kind: 'bool', desc: 'Disable streaming stats and only pull the first result' },
+    { name: 'no-trunc', kind: 'bool', desc: "Don't truncate output" },
+  ],
+};
+
+interface ApiStats {
+  id?: string;
+  name?: string;
+  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
+  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
+  pids_stats?: { current?: number };
+}
+
+const HEADERS = {
+  Container: 'CONTAINER',
+  ID: 'CONTAINER ID',
+  Name: 'NAME',
+  CPUPerc: 'CPU %',
+  MemUsage: 'MEM USAGE / LIMIT',
+  MemPerc: 'MEM %',
+  NetIO: 'NET I/O',
+  BlockIO: 'BLOCK I/O',
+  PIDs: 'PIDS',
+};
+
+/** One row computed as docker's stats helpers do (cgroup v1 and v2 memory accounting). */
+export function statsRow(container: string, s: ApiStats, trunc: boolean): Record<string, string> {
+  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats?.online_cpus || s.cpu_stats?.cpu_usage?.percpu_usage?.length || 1;
+  const cpu = sysDelta > 0 && cpuDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0;
+  const ms = s.memory_stats ?? {};
+  const cache = ms.stats?.total_inactive_file ?? ms.stats?.inactive_file ?? 0;
+  const mem = Math.max((ms.usage ?? 0) - (cache < (ms.usage ?? 0) ? cache : 0), 0);
+  const limit = ms.limit ?? 0;
+  let rx = 0;
+  let tx = 0;
+  for (const n of Object.values(s.networks ?? {})) {
+    rx += n.rx_bytes ?? 0;
+    tx += n.tx_bytes ?? 0;
+  }
+  let read = 0;
+  let write = 0;
+  for (const e of s.blkio_stats?.io_service_bytes_recursive ?? []) {
+    if (e.op.toLowerCase() === 'read') read += e.value;
+    if (e.op.toLowerCase() === 'write') write += e.value;
+  }
+  const id = s.id ?? container;
+  return {
+    BlockIO: `${humanSize(read)} / ${humanSize(write)}`,
+    CPUPerc: `${cpu.toFixed(2)}%`,
+    Container: container,
+    ID: trunc ? shortId(id) : id,
+    MemPerc: `${(limit ? (mem / limit) * 100 : 0).toFixed(2)}%`,
+    MemUsage: `${bytesSize(mem)} / ${bytesSize(limit)}`,
+    Name: (s.name ?? '').replace(/^\//, ''),
+    NetIO: `${humanSize(rx)} / ${humanSize(tx)}`,
+    PIDs: String(s.pids_stats?.current ?? 0),
+  };
+}
+
+export default async function stats(cli: Cli, argv: string[]): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const client = cli.client();
+  const trunc = !flags.bool('no-trunc');
+  const defaultTable = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
+  const targets = async () =>
+    flags.positionals.length ? flags.positionals : (await client.get<{ Id: string }[]>('/containers/json', { all: flags.bool('all') })).map((c) => c.Id);
+  const once = async () => {
+    const rows = [];
+    for (const c of await targets()) rows.push(statsRow(c, await client.get<ApiStats>(`/containers/${enc(c)}/stats`, { stream: false }), trunc));
+    return renderRows(flags.string('format'), defaultTable, rows, HEADERS);
+  };
+  if (flags.bool('no-stream')) {
+    cli.out(await once());
+    return 0;
+  }
+  for (;;) {
+    const text = await once();
+    cli.out(`\x1b[2J\x1b[H${text}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

@@ -1,0 +1,15 @@
+// berth unpause: unpause all processes within one or more containers.
+import type { Cli, CommandSpec } from '../../cli.js';
+import { enc, forEachTarget } from '../helpers.js';
+
+export const spec: CommandSpec = {
+  usage: 'unpause CONTAINER [CONTAINER...]',
+  description: 'Unpause all processes within one or more containers',
+  flags: [],
+  minArgs: 1,
+};
+
+export default async function unpause(cli: Cli, argv: string[]): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  return forEachTarget(cli, flags.positionals, (c) => cli.client().call('POST', `/containers/${enc(c)}/unpause`));
+}

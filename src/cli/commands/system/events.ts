@@ -1,0 +1,64 @@
+// berth events: the daemon's event stream, printed as docker prints it (or --format).
+import type { Cli, CommandSpec } from '../../cli.js';
+import { encodeFilters } from '../../../client/client.js';
+import { Template } from '../../format/template.js';
+import { rfc3339Nano } from '../../format/gotime.js';
+import { parseTimestamp } from '../../format/timestamps.js';
+import { LineDecoder } from '../../../client/jsonstream.js';
+
+export const spec: CommandSpec = {
+  usage: 'events [OPTIONS]',
+  description: 'Get real time events from the server',
+  flags: [
+    { name: 'filter', short: 'f', kind: 'list', desc: 'Filter output based on conditions provided' },
+    { name: 'format', kind: 'string', desc: "Format output using a custom template: 'json', 'TEMPLATE'" },
+    { name: 'since', kind: 'string', desc: 'Show all events created since timestamp' },
+    { name: 'until', kind: 'string', desc: 'Stream events until this timestamp' },
+  ],
+  maxArgs: 0,
+};
+
+export interface ApiEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes?: Record<string, string> };
+  scope?: string;
+  time: number;
+  timeNano?: number;
+  status?: string;
+  id?: string;
+  from?: string;
+}
+
+/** docker's default event line: time, type, action, actor ID and sorted attributes. */
+export function eventLine(e: ApiEvent, rawTimeNano?: string): string {
+  // timeNano exceeds 2^53: the exact digits come from the raw JSON text when we have it.
+  const nano = rawTimeNano ? BigInt(rawTimeNano) : BigInt(Math.round(e.timeNano ?? e.time * 1e9));
+  const attrs = e.Actor.Attributes ?? {};
+  const keys = Object.keys(attrs).sort();
+  const attrText = keys.length ? ` (${keys.map((k) => `${k}=${attrs[k]}`).join(', ')})` : '';
+  return `${rfc3339Nano(nano)} ${e.Type} ${e.Action} ${e.Actor.ID}${attrText}`;
+}
+
+export default async function events(cli: Cli, argv: string[]): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const now = Date.now();
+  const res = await cli.client().request('GET', '/events', {
+    query: {
+      filters: encodeFilters(flags.list('filter')),
+      since: flags.string('since') ? parseTimestamp(flags.string('since'), now) : undefined,
+      until: flags.string('until') ? parseTimestamp(flags.string('until'), now) : undefined,
+    },
+  });
+  const format = flags.string('format');
+  const tmpl = format ? new Template(format.trim() === 'json' ? '{{json .}}' : format) : undefined;
+  const lines = new LineDecoder();
+  const print = (line: string) => {
+    if (!line.trim()) return;
+    const e = JSON.parse(line) as ApiEvent;
+    cli.out(`${tmpl ? tmpl.execute(e) : eventLine(e, /"timeNano":(\d+)/.exec(line)?.[1])}\n`);
+  };
+  for await (const chunk of res) for (const line of lines.push(chunk as Buffer)) print(line);
+  print(lines.end());
+  return 0;
+}
