@@ -1,4 +1,63 @@
 // Engine API routes for volumes. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router } from './router.js';
+import type { Router, Ctx } from './router.js';
+import { queryBool, queryFilters, readJson, sendJson, sendNoContent } from './http.js';
+import { EngineError, InvalidArgumentError, SystemError } from '../engine/errors.js';
+import type { VolumeStore } from '../engine/volumes/store.js';
+import type { VolumeCreateOptions } from '../engine/volumes/types.js';
 
-export function registerVolumeRoutes(_r: Router): void {}
+/** 503, as dockerd answers swarm-only requests on a node outside a swarm. */
+class UnavailableError extends EngineError {
+  constructor(message: string) {
+    super(503, message);
+  }
+}
+
+/** API 1.42 brought cluster volumes and made prune spare named volumes. */
+const CLUSTER_VOLUMES_VERSION = '1.42';
+
+function versionAtLeast(v: string, min: string): boolean {
+  const [a1, a2] = v.split('.').map(Number);
+  const [b1, b2] = min.split('.').map(Number);
+  return a1 !== b1 ? a1 > b1 : a2 >= b2;
+}
+
+/** The engine's VolumeStore (Engine.volumes, wired by the engine). */
+function volumes(ctx: Ctx): VolumeStore {
+  const v = (ctx.engine as unknown as { volumes?: VolumeStore }).volumes;
+  if (!v) throw new SystemError('volumes are not available');
+  return v;
+}
+
+export function registerVolumeRoutes(r: Router): void {
+  r.get('/volumes', (ctx) => {
+    sendJson(ctx.res, 200, volumes(ctx).list(queryFilters(ctx.query)));
+  });
+
+  r.post('/volumes/create', async (ctx) => {
+    const body = await readJson<VolumeCreateOptions & { ClusterVolumeSpec?: unknown }>(ctx.req, {});
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: expected an object');
+    if (body.ClusterVolumeSpec != null && versionAtLeast(ctx.apiVersion, CLUSTER_VOLUMES_VERSION)) {
+      throw new UnavailableError('This node is not part of a swarm');
+    }
+    sendJson(ctx.res, 201, await volumes(ctx).create(body));
+  });
+
+  r.post('/volumes/prune', async (ctx) => {
+    // Before API 1.42 prune removed every unused volume, named ones too.
+    const all = !versionAtLeast(ctx.apiVersion, CLUSTER_VOLUMES_VERSION);
+    sendJson(ctx.res, 200, await volumes(ctx).prune(queryFilters(ctx.query), { all }));
+  });
+
+  r.get('/volumes/:name', (ctx) => {
+    sendJson(ctx.res, 200, volumes(ctx).get(ctx.params.name));
+  });
+
+  r.put('/volumes/:name', () => {
+    throw new UnavailableError('volume update only valid for cluster volumes, but swarm is unavailable');
+  });
+
+  r.delete('/volumes/:name', async (ctx) => {
+    await volumes(ctx).remove(ctx.params.name, { force: queryBool(ctx.query, 'force') });
+    sendNoContent(ctx.res);
+  });
+}
