@@ -1,4 +1,311 @@
 // Engine API routes for containers. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router } from './router.js';
+import type { Router, Ctx } from './router.js';
+import { openRawStream, queryBool, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
+import { InvalidArgumentError } from '../engine/errors.js';
+import { containerSummary, inspectContainer, listContainers } from '../engine/containers/views.js';
+import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
+import { dirSize } from '../engine/containers/service.js';
+import { runcPids } from '../engine/runtime/runc.js';
+import { execFile } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
-export function registerContainerRoutes(_r: Router): void {}
+/** Docker's stream framing: 8-byte header (stream, 0,0,0, big-endian length) unless TTY. */
+export function frameSink(out: Writable, tty: boolean): OutputSink {
+  return {
+    write(stream: StreamName, data: Buffer) {
+      if (!out.writable) return;
+      if (tty) {
+        out.write(data);
+        return;
+      }
+      const h = Buffer.alloc(8);
+      h[0] = stream === 'stdout' ? 1 : 2;
+      h.writeUInt32BE(data.length, 4);
+      out.write(Buffer.concat([h, data]));
+    },
+  };
+}
+
+async function sizesOf(ctx: Ctx, id: string): Promise<{ rw: number; rootfs: number }> {
+  const svc = ctx.engine.containers;
+  const rec = svc.get(id);
+  const rw = await dirSize(svc.rootfs(id).upper).catch(() => 0);
+  const img = ctx.engine.images.find(rec.image);
+  return { rw, rootfs: rw + (img?.size ?? 0) };
+}
+
+export function registerContainerRoutes(r: Router): void {
+  r.get('/containers/json', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const list = listContainers(svc, { all: queryBool(ctx.query, 'all'), limit: queryInt(ctx.query, 'limit'), filters: queryFilters(ctx.query) });
+    const withSize = queryBool(ctx.query, 'size');
+    const out = [];
+    for (const c of list) out.push(containerSummary(svc, c, withSize ? await sizesOf(ctx, c.id) : undefined));
+    sendJson(ctx.res, 200, out);
+  });
+
+  r.post('/containers/create', async (ctx) => {
+    const body = await readJson(ctx.req);
+    const name = ctx.query.get('name') ?? undefined;
+    const result = await ctx.engine.containers.create(name || undefined, body);
+    sendJson(ctx.res, 201, result);
+  });
+
+  r.get('/containers/:id/json', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const rec = svc.get(ctx.params.id);
+    sendJson(ctx.res, 200, inspectContainer(svc, rec, { sizes: queryBool(ctx.query, 'size') ? await sizesOf(ctx, rec.id) : undefined }));
+  });
+
+  r.post('/containers/:id/start', async (ctx) => {
+    if (ctx.query.get('checkpoint')) throw new InvalidArgumentError('checkpoints are not supported');
+    await ctx.engine.containers.start(ctx.params.id);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/stop', async (ctx) => {
+    await ctx.engine.containers.stop(ctx.params.id, { timeout: queryInt(ctx.query, 't'), signal: ctx.query.get('signal') ?? undefined });
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/restart', async (ctx) => {
+    await ctx.engine.containers.restart(ctx.params.id, queryInt(ctx.query, 't'), ctx.query.get('signal') ?? undefined);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/kill', async (ctx) => {
+    await ctx.engine.containers.kill(ctx.params.id, ctx.query.get('signal') ?? undefined);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/pause', async (ctx) => {
+    await ctx.engine.containers.pause(ctx.params.id);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/unpause', async (ctx) => {
+    await ctx.engine.containers.unpause(ctx.params.id);
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/rename', async (ctx) => {
+    await ctx.engine.containers.rename(ctx.params.id, ctx.query.get('name') ?? '');
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/resize', async (ctx) => {
+    await ctx.engine.containers.resize(ctx.params.id, queryInt(ctx.query, 'h') ?? 0, queryInt(ctx.query, 'w') ?? 0);
+    sendNoContent(ctx.res, 200);
+  });
+
+  r.post('/containers/:id/update', async (ctx) => {
+    const body = await readJson(ctx.req, {});
+    const warnings = await ctx.engine.containers.update(ctx.params.id, body);
+    sendJson(ctx.res, 200, { Warnings: warnings });
+  });
+
+  r.delete('/containers/:id', async (ctx) => {
+    if (queryBool(ctx.query, 'link')) throw new InvalidArgumentError('links are not supported for removal');
+    await ctx.engine.containers.remove(ctx.params.id, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
+    sendNoContent(ctx.res);
+  });
+
+  r.post('/containers/:id/wait', async (ctx) => {
+    const cond = ctx.query.get('condition') || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(cond)) throw new InvalidArgumentError(`invalid condition: "${cond}"`);
+    const svc = ctx.engine.containers;
+    svc.get(ctx.params.id);
+    // Headers go out at once (the docker CLI waits for them before it starts the container).
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.flushHeaders();
+    const ac = new AbortController();
+    ctx.res.on('close', () => ac.abort());
+    try {
+      const result = await svc.wait(ctx.params.id, cond as any, ac.signal);
+      ctx.res.end(JSON.stringify(result) + '\n');
+    } catch (e: any) {
+      ctx.res.end(JSON.stringify({ StatusCode: -1, Error: { Message: String(e?.message ?? e) } }) + '\n');
+    }
+  });
+
+  r.post('/containers/:id/attach', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const rec = svc.get(ctx.params.id);
+    const q = ctx.query;
+    const raw = openRawStream(ctx, rec.config.Tty);
+    const att = attachContainer(svc, rec, {
+      stdin: queryBool(q, 'stdin') ? raw.input : undefined,
+      stdout: queryBool(q, 'stdout'),
+      stderr: queryBool(q, 'stderr'),
+      logs: queryBool(q, 'logs'),
+      stream: queryBool(q, 'stream'),
+      detachKeys: q.get('detachKeys') ?? undefined,
+      sink: frameSink(raw.output, rec.config.Tty),
+    });
+    raw.output.on('close', () => att.abort());
+    raw.input.on('error', () => att.abort());
+    const why = await att.done;
+    if (why === 'detached') svc.emit(rec, 'detach');
+    raw.end();
+  });
+
+  r.get('/containers/:id/logs', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const rec = svc.get(ctx.params.id);
+    const q = ctx.query;
+    const stdout = queryBool(q, 'stdout');
+    const stderr = queryBool(q, 'stderr');
+    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
+    const tailRaw = q.get('tail');
+    const tail = !tailRaw || tailRaw === 'all' ? undefined : Number(tailRaw);
+    if (tail !== undefined && !Number.isFinite(tail)) throw new InvalidArgumentError(`invalid value for "tail": ${tailRaw}`);
+    ctx.res.writeHead(200, { 'Content-Type': rec.config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    ctx.res.flushHeaders();
+    const s = streamLogs(svc, rec, {
+      stdout,
+      stderr,
+      follow: queryBool(q, 'follow'),
+      since: parseLogTime(q.get('since')),
+      until: parseLogTime(q.get('until')),
+      tail: tail !== undefined && tail < 0 ? undefined : tail,
+      timestamps: queryBool(q, 'timestamps'),
+      sink: frameSink(ctx.res, rec.config.Tty),
+    });
+    ctx.res.on('close', () => s.abort());
+    await s.done;
+    ctx.res.end();
+  });
+
+  r.get('/containers/:id/top', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const rec = svc.get(ctx.params.id);
+    if (!rec.state.Running) throw new InvalidArgumentError(`Container ${rec.id} is not running`);
+    const pids = await runcPids(svc.runtimeFor(rec), rec.id);
+    const psArgs = ctx.query.get('ps_args') || '-ef';
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('ps', psArgs.split(/\s+/).filter(Boolean), { maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => (err ? reject(new InvalidArgumentError(`Error running ps: ${err.message}`)) : resolve(stdout))),
+    );
+    const lines = out.split('\n').filter(Boolean);
+    const header = lines[0].trim().split(/\s+/);
+    const pidCol = header.indexOf('PID');
+    if (pidCol < 0) throw new InvalidArgumentError(`Couldn't find PID field in ps output`);
+    const processes = [];
+    for (const line of lines.slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (!pids.includes(Number(f[pidCol]))) continue;
+      const row = f.slice(0, header.length - 1);
+      row.push(f.slice(header.length - 1).join(' '));
+      processes.push(row);
+    }
+    sendJson(ctx.res, 200, { Titles: header, Processes: processes });
+  });
+
+  r.get('/containers/:id/changes', async (ctx) => {
+    const changes = await ctx.engine.files.changes(ctx.params.id);
+    sendJson(ctx.res, 200, changes.length ? changes : null);
+  });
+
+  r.get('/containers/:id/export', async (ctx) => {
+    const stream = await ctx.engine.files.export(ctx.params.id);
+    ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    stream.pipe(ctx.res);
+    await new Promise((r2) => ctx.res.on('close', r2));
+  });
+
+  r.head('/containers/:id/archive', async (ctx) => {
+    const st = await ctx.engine.files.stat(ctx.params.id, requirePath(ctx));
+    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(st)).toString('base64'), 'Content-Type': 'application/json' });
+    ctx.res.end();
+  });
+
+  r.get('/containers/:id/archive', async (ctx) => {
+    const { stat, stream } = await ctx.engine.files.getArchive(ctx.params.id, requirePath(ctx));
+    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(stat)).toString('base64'), 'Content-Type': 'application/x-tar' });
+    stream.on('error', () => ctx.res.destroy());
+    stream.pipe(ctx.res);
+    await new Promise((r2) => ctx.res.on('close', r2));
+  });
+
+  r.put('/containers/:id/archive', async (ctx) => {
+    await ctx.engine.files.putArchive(ctx.params.id, requirePath(ctx), ctx.req, {
+      noOverwriteDirNonDir: queryBool(ctx.query, 'noOverwriteDirNonDir'),
+      copyUIDGID: queryBool(ctx.query, 'copyUIDGID'),
+    });
+    ctx.res.writeHead(200, { 'Content-Length': 0 });
+    ctx.res.end();
+  });
+
+  r.post('/containers/prune', async (ctx) => {
+    const filters = queryFilters(ctx.query);
+    for (const k of filters.keys()) if (!['until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    const until = filters.get('until')?.[0];
+    const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until) || Date.now() - parseDuration(until)) : undefined;
+    const labelsOk = (labels: Record<string, string>) =>
+      (filters.get('label') ?? []).every((l) => matchLabel(labels, l)) && (filters.get('label!') ?? []).every((l) => !matchLabel(labels, l));
+    const result = await ctx.engine.containers.prune((c) => (untilMs === undefined || Date.parse(c.created) < untilMs) && labelsOk(c.config.Labels ?? {}));
+    sendJson(ctx.res, 200, result);
+  });
+
+  r.get('/containers/:id/stats', async (ctx) => {
+    const stats = await ctx.engine.containers.stats(ctx.params.id);
+    const stream = queryBool(ctx.query, 'stream', true) && !queryBool(ctx.query, 'one-shot');
+    if (!stream) {
+      sendJson(ctx.res, 200, stats);
+      return;
+    }
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.write(JSON.stringify(stats) + '\n');
+    const timer = setInterval(async () => {
+      try {
+        ctx.res.write(JSON.stringify(await ctx.engine.containers.stats(ctx.params.id)) + '\n');
+      } catch {
+        clearInterval(timer);
+        ctx.res.end();
+      }
+    }, 1000);
+    ctx.res.on('close', () => clearInterval(timer));
+  });
+
+  r.post('/commit', async (ctx) => {
+    const q = ctx.query;
+    const body = await readJson(ctx.req, {});
+    const container = q.get('container');
+    if (!container) throw new InvalidArgumentError('container is required');
+    const img = await ctx.engine.files.commit(container, {
+      repo: q.get('repo') || undefined,
+      tag: q.get('tag') || undefined,
+      comment: q.get('comment') || undefined,
+      author: q.get('author') || undefined,
+      changes: q.getAll('changes').flatMap((c) => c.split('\n')).filter(Boolean),
+      pause: queryBool(q, 'pause', true),
+      config: body,
+    });
+    sendJson(ctx.res, 201, { Id: img.id });
+  });
+}
+
+function requirePath(ctx: Ctx): string {
+  const p = ctx.query.get('path');
+  if (!p) throw new InvalidArgumentError('path is required');
+  return p;
+}
+
+function matchLabel(labels: Record<string, string>, f: string): boolean {
+  const i = f.indexOf('=');
+  return i < 0 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
+}
+
+/** Go durations as prune's `until` takes them: 10m, 1h30m, 24h. */
+function parseDuration(s: string): number {
+  let ms = 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  let m;
+  let any = false;
+  while ((m = re.exec(s))) {
+    any = true;
+    const n = Number(m[1]);
+    ms += n * ({ ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]];
+  }
+  if (!any) throw new InvalidArgumentError(`invalid filter 'until=${s}'`);
+  return ms;
+}

@@ -5,8 +5,8 @@ import { NotFoundError } from '../engine/errors.js';
 import { loadImages } from '../engine/images/load.js';
 import { saveImages } from '../engine/images/save.js';
 import { importImage } from '../engine/images/import.js';
-import { pullImage } from '../engine/images/pull.js';
-import { parseRepoAndTag, referenceString } from '../engine/images/reference.js';
+import { pullFromImage } from './distribution.js';
+import { parseRepoAndTag } from '../engine/images/reference.js';
 import { imageHistory, inspectImage, listImages } from '../engine/images/views.js';
 import { notFoundName } from '../engine/images/store.js';
 
@@ -70,13 +70,7 @@ export function registerImageRoutes(r: Router): void {
       return;
     }
     if (fromImage) {
-      // Validate the name before anything is sent, as dockerd does (400 on a bad reference).
-      const ref = parseRepoAndTag(fromImage, ctx.query.get('tag'));
-      await pullImage(ctx.engine, referenceString(ref), {
-        auth: ctx.req.headers['x-registry-auth'] as string | undefined,
-        platform: ctx.query.get('platform') ?? undefined,
-        ctx,
-      });
+      await pullFromImage(ctx, fromImage);
       return;
     }
     sendJson(ctx.res, 400, { message: 'fromImage or fromSrc must be specified' });

@@ -8,6 +8,11 @@ import { BERTH_VERSION } from '../version.js';
 import { EventBus } from './events.js';
 import { ImageStore } from './images/store.js';
 import { sweepTempFiles } from '../util/fs.js';
+import { ContainerService } from './containers/service.js';
+import { ExecManager } from './containers/exec.js';
+import { ContainerFiles } from './containers/archive.js';
+import { NetworkManager } from './network/manager.js';
+import { VolumeStore } from './volumes/store.js';
 
 export interface EngineConfig {
   dataRoot: string;
@@ -26,36 +31,78 @@ export interface EngineConfig {
 export class Engine {
   readonly events = new EventBus();
   readonly images: ImageStore;
+  readonly volumes: VolumeStore;
+  readonly networks: NetworkManager;
+  readonly containers: ContainerService;
+  readonly execs: ExecManager;
+  readonly files: ContainerFiles;
   readonly startedAt = new Date();
 
   private constructor(readonly config: EngineConfig) {
     this.images = new ImageStore({
       dataRoot: config.dataRoot,
       events: this.events,
-      containersUsingImage: () => [],
+      containersUsingImage: (id) => this.containers.usersOfImage(id),
     });
+    this.volumes = new VolumeStore({ dataRoot: config.dataRoot, events: this.events, volumeUsers: (name) => this.containers.usersOfVolume(name) });
+    this.networks = new NetworkManager({
+      dataRoot: config.dataRoot,
+      execRoot: config.execRoot,
+      events: this.events,
+      lookupContainer: (ref) => {
+        const c = this.containers.store.find(ref);
+        return c ? { id: c.id, name: c.name, netnsPath: c.networkSettings?.SandboxKey || undefined, running: c.state.Running } : undefined;
+      },
+      onEndpointsChanged: (id, net, settings) => this.containers.endpointsChanged(id, net, settings),
+    });
+    this.containers = new ContainerService({
+      dataRoot: config.dataRoot,
+      execRoot: config.execRoot,
+      conmonPath: config.conmonPath,
+      runtimes: config.runtimes,
+      defaultRuntime: config.defaultRuntime,
+      storageDriver: config.storageDriver,
+      events: this.events,
+      images: this.images,
+      networks: this.networks,
+      volumes: this.volumes,
+    });
+    this.execs = new ExecManager(this.containers);
+    this.files = new ContainerFiles(this.containers);
   }
 
   static async open(config: EngineConfig): Promise<Engine> {
     await fsp.mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
     await fsp.mkdir(config.execRoot, { recursive: true, mode: 0o711 });
-    await sweepTempFiles(config.dataRoot);
+    // Each store sweeps its own leftovers; only container metadata dirs are swept here (never
+    // layers or volumes, whose files are the user's).
+    await sweepTempFiles(path.join(config.dataRoot, 'containers'), 1);
     const engine = new Engine(config);
     await engine.images.init();
+    await engine.volumes.init();
+    await engine.networks.init();
+    await engine.containers.init();
+    await engine.networks.sweep((id) => engine.containers.store.find(id)?.state.Running ?? false);
     return engine;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.containers.close();
+    await this.networks.close();
+  }
 
   /** GET /info, in Docker's shape (the fields clients read). */
   info(): Record<string, unknown> {
     const images = this.images.list();
+    const all = this.containers.list();
+    const running = all.filter((c) => c.state.Running && !c.state.Paused).length;
+    const paused = all.filter((c) => c.state.Paused).length;
     return {
       ID: 'berth',
-      Containers: 0,
-      ContainersRunning: 0,
-      ContainersPaused: 0,
-      ContainersStopped: 0,
+      Containers: all.length,
+      ContainersRunning: running,
+      ContainersPaused: paused,
+      ContainersStopped: all.length - running - paused,
       Images: images.length,
       Driver: this.config.storageDriver === 'vfs' ? 'vfs' : 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs']],

@@ -1,0 +1,193 @@
+// Files in and out of containers: cp (archive endpoints), export, diff, commit. Paths are resolved
+// inside the container's root (symlinks never lead out) and through its mounts (volumes, binds),
+// so `cp` sees what the container sees.
+import { promises as fsp, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { extractTar, resolveInRoot, tarDirectory, diffOverlayUpper, overlayUpperToLayerTar, type ChangeItem } from '../archive/index.js';
+import { isMountPoint, mountRootfs, unmountRootfs } from '../storage/rootfs.js';
+import type { ContainerService } from './service.js';
+import type { ContainerRecord } from './types.js';
+import type { ContainerConfigDefaults, ImageRecord } from '../images/store.js';
+import { applyConfigChanges } from '../images/config-changes.js';
+
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+/** Go's os.FileMode bits, which the docker CLI decodes from X-Docker-Container-Path-Stat. */
+export function goFileMode(st: Stats): number {
+  let m = st.mode & 0o777;
+  if (st.mode & 0o4000) m |= 1 << 23;
+  if (st.mode & 0o2000) m |= 1 << 22;
+  if (st.mode & 0o1000) m |= 1 << 20;
+  if (st.isDirectory()) m |= 2 ** 31;
+  else if (st.isSymbolicLink()) m |= 1 << 27;
+  else if (st.isFIFO()) m |= 1 << 25;
+  else if (st.isSocket()) m |= 1 << 24;
+  else if (st.isCharacterDevice()) m |= (1 << 26) | (1 << 21);
+  else if (st.isBlockDevice()) m |= 1 << 26;
+  return m >>> 0;
+}
+
+export class ContainerFiles {
+  constructor(private svc: ContainerService) {}
+
+  /** Runs fn with the container's rootfs mounted (a stopped container's is mounted for the call). */
+  async withRootfs<T>(rec: ContainerRecord, fn: (merged: string) => Promise<T>): Promise<T> {
+    const fs = this.svc.rootfs(rec.id);
+    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
+    if (!wasMounted) {
+      const layers = this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : [];
+      await mountRootfs(rec.driver, fs, layers);
+    }
+    try {
+      return await fn(fs.merged);
+    } finally {
+      if (!wasMounted && !rec.state.Running) await unmountRootfs(rec.driver, fs).catch(() => undefined);
+    }
+  }
+
+  /** Host path of a container path: through the deepest mount covering it, else the rootfs. */
+  async hostPath(rec: ContainerRecord, merged: string, p: string, followFinal = false): Promise<string> {
+    const clean = path.posix.normalize('/' + p);
+    let best: { dest: string; source: string } | undefined;
+    for (const m of rec.mounts) {
+      if (m.Type === 'tmpfs' || !m.Source) continue;
+      if (clean === m.Destination || clean.startsWith(m.Destination.replace(/\/$/, '') + '/')) {
+        if (!best || m.Destination.length > best.dest.length) best = { dest: m.Destination, source: m.Source };
+      }
+    }
+    if (best) return resolveInRoot(best.source, path.posix.relative(best.dest, clean), { followFinal });
+    return resolveInRoot(merged, clean, { followFinal });
+  }
+
+  async stat(ref: string, p: string): Promise<PathStat> {
+    const rec = this.svc.get(ref);
+    return this.withRootfs(rec, async (merged) => {
+      const host = await this.hostPath(rec, merged, p);
+      const st = await fsp.lstat(host).catch(() => {
+        throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
+      });
+      return {
+        name: path.posix.basename(p) || '/',
+        size: st.size,
+        mode: goFileMode(st),
+        mtime: st.mtime.toISOString().replace(/\.\d+Z$/, 'Z'),
+        linkTarget: st.isSymbolicLink() ? await fsp.readlink(host) : '',
+      };
+    });
+  }
+
+  /**
+   * GET /containers/{id}/archive: the stat and a tar of the path (a directory as itself, named by
+   * its basename, as docker cp expects). `done` unmounts a stopped container's rootfs afterwards.
+   */
+  async getArchive(ref: string, p: string): Promise<{ stat: PathStat; stream: Readable }> {
+    const rec = this.svc.get(ref);
+    const stat = await this.stat(ref, p);
+    // Keep the rootfs mounted while streaming: mount, stream, unmount when the stream ends.
+    const fs = this.svc.rootfs(rec.id);
+    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
+    if (!wasMounted) await mountRootfs(rec.driver, fs, this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : []);
+    const host = await this.hostPath(rec, fs.merged, p, /\/\.?$/.test(p));
+    const base = path.posix.basename(path.posix.normalize('/' + p)) || '.';
+    const stream = tarDirectory(host, { name: base });
+    const release = () => {
+      if (!wasMounted && !rec.state.Running) void unmountRootfs(rec.driver, fs).catch(() => undefined);
+    };
+    stream.once('end', release);
+    stream.once('error', release);
+    stream.once('close', release);
+    return { stat, stream };
+  }
+
+  /** PUT /containers/{id}/archive: extracts a tar into a directory of the container. */
+  async putArchive(ref: string, p: string, body: Readable, o: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean }): Promise<void> {
+    const rec = this.svc.get(ref);
+    if (rec.hostConfig.ReadonlyRootfs) {
+      const onMount = rec.mounts.some((m) => m.RW && m.Type !== 'tmpfs' && (p === m.Destination || p.startsWith(m.Destination + '/')));
+      if (!onMount) throw new InvalidArgumentError('container rootfs is marked read-only');
+    }
+    await this.withRootfs(rec, async (merged) => {
+      const host = await this.hostPath(rec, merged, p, true);
+      const st = await fsp.stat(host).catch(() => {
+        throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
+      });
+      if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
+      await extractTar(body, host, { whiteouts: 'none', noOverwriteDirNonDir: o.noOverwriteDirNonDir, sameOwner: true });
+    });
+  }
+
+  async export(ref: string): Promise<Readable> {
+    const rec = this.svc.get(ref);
+    const fs = this.svc.rootfs(rec.id);
+    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
+    if (!wasMounted) await mountRootfs(rec.driver, fs, this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : []);
+    const stream = tarDirectory(fs.merged);
+    const release = () => {
+      if (!wasMounted && !rec.state.Running) void unmountRootfs(rec.driver, fs).catch(() => undefined);
+    };
+    stream.once('end', release);
+    stream.once('close', release);
+    return stream;
+  }
+
+  async changes(ref: string): Promise<ChangeItem[]> {
+    const rec = this.svc.get(ref);
+    if (rec.driver === 'vfs') throw new InvalidArgumentError('diff is not supported with the vfs storage driver');
+    const lowers = this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : [];
+    const items = await diffOverlayUpper(this.svc.rootfs(rec.id).upper, lowers);
+    // The generated files are bind mounts, never part of the container's changes.
+    return items.filter((i) => !['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'].includes(i.Path) || i.Kind !== 1);
+  }
+
+  /** POST /commit: a new image from the container's changes over its image. */
+  async commit(ref: string, o: { repo?: string; tag?: string; comment?: string; author?: string; changes?: string[]; pause?: boolean; config?: Partial<ContainerConfigDefaults> }): Promise<ImageRecord> {
+    const rec = this.svc.get(ref);
+    const pause = o.pause !== false && rec.state.Running && !rec.state.Paused;
+    if (pause) await this.svc.pause(rec.id);
+    try {
+      const c = rec.config;
+      let config: ContainerConfigDefaults = {
+        Hostname: c.Hostname, Domainname: c.Domainname, User: c.User, AttachStdin: false, AttachStdout: false, AttachStderr: false,
+        ExposedPorts: c.ExposedPorts, Tty: false, OpenStdin: false, StdinOnce: false, Env: c.Env, Cmd: c.Cmd, Image: rec.image,
+        Volumes: c.Volumes, WorkingDir: c.WorkingDir, Entrypoint: c.Entrypoint, OnBuild: null, Labels: c.Labels, StopSignal: c.StopSignal,
+      };
+      if (o.config) config = { ...config, ...stripEmpty(o.config) };
+      if (o.changes?.length) config = applyConfigChanges(config as any, o.changes) as ContainerConfigDefaults;
+      const layer =
+        rec.driver === 'vfs'
+          ? tarDirectory(this.svc.rootfs(rec.id).merged)
+          : overlayUpperToLayerTar(this.svc.rootfs(rec.id).upper);
+      const tag = o.repo ? `${o.repo}${o.tag ? ':' + o.tag : ''}` : undefined;
+      const img = await this.svc.o.images.createFromLayer({
+        parent: rec.image,
+        layer,
+        config,
+        history: { created_by: [rec.path, ...rec.args].join(' '), comment: o.comment, author: o.author },
+        author: o.author,
+        tag,
+      });
+      this.svc.emit(rec, 'commit', { comment: o.comment ?? '', imageID: img.id, imageRef: tag ?? '' });
+      return img;
+    } finally {
+      if (pause) await this.svc.unpause(rec.id).catch(() => undefined);
+    }
+  }
+}
+
+function stripEmpty(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// /etc/hostname, /etc/hosts and /etc/resolv.conf for containers not on a CNI network (none, host,
+// container:). Containers on networks get theirs from the network manager.
+import { promises as fsp } from 'node:fs';
+
+export const LOCALHOST_HOSTS = `127.0.0.1\tlocalhost
+::1\tlocalhost ip6-localhost ip6-loopback
+fe00::0\tip6-localnet
+ff00::0\tip6-mcastprefix
+ff02::1\tip6-allnodes
+ff02::2\tip6-allrouters
+`;
+
+export function hostsFile(opts: { hostname: string; ip?: string; extraHosts?: string[]; hostGateway?: string }): string {
+  let s = LOCALHOST_HOSTS;
+  for (const h of opts.extraHosts ?? []) {
+    const i = h.lastIndexOf(':');
+    const i2 = h.indexOf('=');
+    const [name, addr] = i2 > 0 ? [h.slice(0, i2), h.slice(i2 + 1)] : [h.slice(0, i), h.slice(i + 1)];
+    s += `${addr === 'host-gateway' ? (opts.hostGateway ?? '') : addr}\t${name}\n`;
+  }
+  if (opts.ip) s += `${opts.ip}\t${opts.hostname}\n`;
+  return s;
+}
+
+/** The host's resolv.conf without loopback nameservers (unreachable from a container's own netns). */
+export async function resolvConfFromHost(o: { dns?: string[] | null; dnsSearch?: string[] | null; dnsOptions?: string[] | null; keepLoopback?: boolean }): Promise<string> {
+  const host = await fsp.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  let ns: string[] = [];
+  let search: string[] = [];
+  let options: string[] = [];
+  for (const line of host.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'nameserver' && f[1]) ns.push(f[1]);
+    else if (f[0] === 'search' || f[0] === 'domain') search = f.slice(1);
+    else if (f[0] === 'options') options.push(...f.slice(1));
+  }
+  if (!o.keepLoopback) ns = ns.filter((a) => !a.startsWith('127.') && a !== '::1');
+  if (ns.length === 0 && !o.keepLoopback) ns = ['8.8.8.8', '8.8.4.4'];
+  if (o.dns?.length) ns = o.dns;
+  if (o.dnsSearch?.length) search = o.dnsSearch;
+  if (o.dnsOptions?.length) options = o.dnsOptions;
+  let out = ns.map((n) => `nameserver ${n}\n`).join('');
+  if (search.length) out += `search ${search.join(' ')}\n`;
+  if (options.length) out += `options ${options.join(' ')}\n`;
+  return out;
+}

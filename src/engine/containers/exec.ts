@@ -1,0 +1,207 @@
+// Exec sessions: POST /containers/{id}/exec makes one, POST /exec/{id}/start runs it under its
+// own conmon (`--exec`), which reports the PID and then the exit code on the sync pipe. Output is
+// in the session's own log file, stdin goes through its attach socket, as for containers.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { newId } from '../../util/ids.js';
+import { startWithConmon, resizeViaConmon } from '../runtime/conmon.js';
+import { mergeCapabilities } from '../runtime/capabilities.js';
+import { resolveUserInRootfs } from './users.js';
+import { mergeEnv } from './config.js';
+import type { ContainerService } from './service.js';
+import { DetachScanner, parseDetachKeys, type OutputSink } from './streams.js';
+import { LogFollower } from '../runtime/logfile.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ExecConfig {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  DetachKeys?: string;
+  Tty?: boolean;
+  ConsoleSize?: [number, number] | null;
+  Env?: string[] | null;
+  Cmd: string[];
+  Privileged?: boolean;
+  User?: string;
+  WorkingDir?: string;
+}
+
+export interface ExecSession {
+  id: string;
+  containerId: string;
+  config: ExecConfig;
+  running: boolean;
+  exitCode: number | null;
+  pid: number;
+  started: boolean;
+}
+
+export class ExecManager {
+  private sessions = new Map<string, ExecSession>();
+
+  constructor(private svc: ContainerService) {}
+
+  private dir(id: string): string {
+    return path.join(this.svc.o.execRoot, 'exec', id);
+  }
+
+  create(containerRef: string, cfg: ExecConfig): { Id: string } {
+    const c = this.svc.get(containerRef);
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.state.Paused) throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
+    if (!Array.isArray(cfg.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
+    const id = newId();
+    this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false });
+    c.execIds.push(id);
+    this.svc.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
+    return { Id: id };
+  }
+
+  get(id: string): ExecSession {
+    const s = this.sessions.get(id);
+    if (!s) throw new NotFoundError(`No such exec instance: ${id}`);
+    return s;
+  }
+
+  inspect(id: string): Record<string, unknown> {
+    const s = this.get(id);
+    return {
+      ID: s.id,
+      Running: s.running,
+      ExitCode: s.exitCode,
+      ProcessConfig: { tty: !!s.config.Tty, entrypoint: s.config.Cmd[0], arguments: s.config.Cmd.slice(1), privileged: !!s.config.Privileged, user: s.config.User ?? '' },
+      OpenStdin: !!s.config.AttachStdin,
+      OpenStderr: !!s.config.AttachStderr,
+      OpenStdout: !!s.config.AttachStdout,
+      CanRemove: false,
+      ContainerID: s.containerId,
+      DetachKeys: s.config.DetachKeys ?? '',
+      Pid: s.pid,
+    };
+  }
+
+  async resize(id: string, h: number, w: number): Promise<void> {
+    const s = this.get(id);
+    if (!s.running) throw new ConflictError(`Exec ${id} is not running`);
+    if (s.config.Tty) await resizeViaConmon(path.join(this.dir(id), 'ctl'), h, w).catch(() => undefined);
+  }
+
+  /**
+   * Starts the session. With `detach` it resolves once the process runs; otherwise output goes to
+   * the sink until the process ends (or the client detaches/leaves), then it resolves.
+   */
+  async start(id: string, o: { detach: boolean; tty?: boolean; stdin?: Readable; sink?: OutputSink; consoleSize?: [number, number] }): Promise<{ done: Promise<void>; abort: () => void }> {
+    const s = this.get(id);
+    if (s.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
+    const c = this.svc.get(s.containerId);
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    s.started = true;
+    const tty = o.tty ?? !!s.config.Tty;
+    const dir = this.dir(id);
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    const rootfs = this.svc.rootfs(c.id).merged;
+    const user = await resolveUserInRootfs(rootfs, s.config.User || c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
+    const caps = mergeCapabilities(c.hostConfig.CapAdd, c.hostConfig.CapDrop, !!c.hostConfig.Privileged || !!s.config.Privileged);
+    const env = mergeEnv(c.config.Env, s.config.Env);
+    if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
+    if (tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+    const bundleSpec = JSON.parse(await fsp.readFile(path.join(this.svc.bundleDir(c.id), 'config.json'), 'utf8'));
+    const proc = {
+      ...bundleSpec.process,
+      terminal: tty,
+      args: s.config.Cmd,
+      env,
+      cwd: s.config.WorkingDir || c.config.WorkingDir || '/',
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids.length ? user.additionalGids : undefined },
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      consoleSize: tty && o.consoleSize && o.consoleSize[0] > 0 ? { height: o.consoleSize[0], width: o.consoleSize[1] } : undefined,
+    };
+    const specPath = path.join(dir, 'process.json');
+    await fsp.writeFile(specPath, JSON.stringify(proc));
+    const logPath = path.join(dir, 'exec.log');
+    await fsp.writeFile(logPath, '');
+    const wantStdin = !!s.config.AttachStdin && !o.detach && !!o.stdin;
+    const started = await startWithConmon({
+      conmonPath: this.svc.conmonPath,
+      runtime: this.svc.runtimeFor(c),
+      id: c.id,
+      name: c.name,
+      bundleDir: dir,
+      socketDir: this.svc.socketDir,
+      socketId: id.slice(0, 32),
+      exitDir: path.join(dir, 'exits'),
+      logPath,
+      stdin: !!s.config.AttachStdin,
+      tty,
+      exec: { processSpecPath: specPath, sessionId: id.slice(0, 32) },
+    });
+    s.running = true;
+    s.pid = started.pid;
+    this.svc.emit(c, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
+    const exit = started.exitCode!.then(async (code) => {
+      s.running = false;
+      s.exitCode = code;
+      c.execIds = c.execIds.filter((x) => x !== id);
+      this.svc.emit(c, 'exec_die', { execID: id, exitCode: String(code) });
+      return code;
+    });
+    // Sessions are kept a while for inspect (the CLI reads ExitCode after start), then dropped.
+    void exit.then(() => setTimeout(() => void this.forget(id), 5 * 60_000).unref());
+
+    let follower: LogFollower | undefined;
+    let socat: ChildProcess | undefined;
+    let finished = false;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      follower?.close();
+      socat?.stdin?.destroy();
+      socat?.kill();
+      o.stdin?.removeAllListeners('data');
+      resolveDone();
+    };
+    if (o.detach || !o.sink) {
+      finish();
+      return { done, abort: finish };
+    }
+    const sink = o.sink;
+    const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
+    follower = new LogFollower(logPath, 0, (r) => {
+      if (!finished && wanted(r.stream)) sink.write(r.stream, r.data);
+    });
+    await follower.start();
+    if (wantStdin) {
+      socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${path.join(this.svc.socketDir, id.slice(0, 32), 'attach')},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
+      socat.on('error', () => undefined);
+      socat.stdin!.on('error', () => undefined);
+      const scanner = new DetachScanner(s.config.DetachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(s.config.DetachKeys));
+      o.stdin!.on('data', (chunk: Buffer) => {
+        const { forward, detached } = scanner.push(chunk);
+        if (forward.length) socat?.stdin?.write(forward);
+        if (detached) finish();
+      });
+      o.stdin!.on('end', () => socat?.stdin?.end());
+    }
+    void exit.then(async () => {
+      await follower?.drain();
+      finish();
+    });
+    return { done, abort: finish };
+  }
+
+  private async forget(id: string): Promise<void> {
+    this.sessions.delete(id);
+    await fsp.rm(this.dir(id), { recursive: true, force: true });
+    await fsp.rm(path.join(this.svc.socketDir, id.slice(0, 32)), { recursive: true, force: true });
+  }
+
+  /** Drops a removed container's sessions. */
+  async dropContainer(containerId: string): Promise<void> {
+    for (const s of [...this.sessions.values()]) if (s.containerId === containerId) await this.forget(s.id);
+  }
+}

@@ -1,0 +1,232 @@
+// Attach and logs. Output comes from conmon's log file (replayed, then followed through inotify),
+// so attach and logs see the same bytes in the same order. Input goes to conmon's attach socket,
+// a SOCK_SEQPACKET socket Node cannot open: socat carries stdin to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../runtime/logfile.js';
+import type { ContainerService } from './service.js';
+import type { ContainerRecord } from './types.js';
+import { InvalidArgumentError } from '../errors.js';
+
+export type StreamName = 'stdout' | 'stderr';
+
+export interface OutputSink {
+  write(stream: StreamName, data: Buffer): void;
+}
+
+/** `ctrl-p,ctrl-q` → bytes; Docker's format for --detach-keys. */
+export function parseDetachKeys(spec: string | null | undefined): Buffer {
+  const s = spec || 'ctrl-p,ctrl-q';
+  const out: number[] = [];
+  for (const k of s.split(',')) {
+    if (k.length === 1) out.push(k.charCodeAt(0));
+    else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
+      const c = k[5];
+      out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 } as Record<string, number>)[c]);
+    } else throw new InvalidArgumentError(`Invalid detach keys (${k}) provided`);
+  }
+  return Buffer.from(out);
+}
+
+/** Finds the detach sequence across chunk boundaries; passes everything before it through. */
+export class DetachScanner {
+  private matched = 0;
+  constructor(private keys: Buffer) {}
+  /** Returns the bytes to forward, and whether the sequence completed. */
+  push(chunk: Buffer): { forward: Buffer; detached: boolean } {
+    if (this.keys.length === 0) return { forward: chunk, detached: false };
+    const out: number[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === this.keys[this.matched]) {
+        this.matched++;
+        if (this.matched === this.keys.length) return { forward: Buffer.from(out), detached: true };
+        continue;
+      }
+      // A partial match that fails is flushed as ordinary input.
+      if (this.matched) {
+        for (let j = 0; j < this.matched; j++) out.push(this.keys[j]);
+        this.matched = 0;
+        if (b === this.keys[0]) {
+          this.matched = 1;
+          continue;
+        }
+      }
+      out.push(b);
+    }
+    return { forward: Buffer.from(out), detached: false };
+  }
+}
+
+export interface AttachOptions {
+  stdin?: Readable;
+  stdout: boolean;
+  stderr: boolean;
+  logs: boolean;
+  stream: boolean;
+  detachKeys?: string;
+  sink: OutputSink;
+}
+
+export type AttachEnd = 'exited' | 'detached' | 'closed';
+
+/**
+ * Attaches to a container. Resolves when the output is over: the container exited (after all of
+ * its output was sent), the client detached, or the client went away (call `abort`).
+ */
+export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
+  let follower: LogFollower | undefined;
+  let socat: ChildProcess | undefined;
+  let finished = false;
+  let resolveDone!: (e: AttachEnd) => void;
+  const done = new Promise<AttachEnd>((r) => (resolveDone = r));
+  const finish = (why: AttachEnd) => {
+    if (finished) return;
+    finished = true;
+    follower?.close();
+    if (socat) {
+      socat.stdin?.destroy();
+      socat.kill('SIGTERM');
+    }
+    o.stdin?.removeAllListeners('data');
+    resolveDone(why);
+  };
+  const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
+  const emit = (r: LogRecord) => {
+    if (!finished && wanted(r.stream)) o.sink.write(r.stream, r.data);
+  };
+
+  void (async () => {
+    const logPath = svc.logPath(rec.id);
+    await fsp.writeFile(logPath, '', { flag: 'a' });
+    const { records, size } = await readLogRecords(logPath);
+    if (o.logs) for (const r of records) emit(r);
+    if (!o.stream) {
+      finish('closed');
+      return;
+    }
+    // Learn about the exit before we start following, so none is missed.
+    const exited = svc.nextExit(rec.id);
+    follower = new LogFollower(logPath, size, emit);
+    await follower.start();
+    if (o.stdin && rec.config.OpenStdin) wireStdin();
+    const already = !rec.state.Running && rec.state.Status !== 'created' && !rec.state.Restarting;
+    if (already) {
+      await follower.drain();
+      finish('exited');
+      return;
+    }
+    await exited;
+    await follower.drain();
+    finish('exited');
+  })().catch(() => finish('closed'));
+
+  function wireStdin() {
+    const stdin = o.stdin!;
+    const scanner = new DetachScanner(o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys));
+    const pending: Buffer[] = [];
+    let ended = false;
+    const connect = () => {
+      if (finished || socat) return;
+      socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${svc.attachSocket(rec.id)},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
+      socat.on('error', () => undefined);
+      socat.stdin!.on('error', () => undefined);
+      for (const b of pending.splice(0)) socat.stdin!.write(b);
+      if (ended) socat.stdin!.end();
+    };
+    stdin.on('data', (chunk: Buffer) => {
+      const { forward, detached } = scanner.push(chunk);
+      if (forward.length) {
+        if (socat) socat.stdin!.write(forward);
+        else pending.push(forward);
+      }
+      if (detached) finish('detached');
+    });
+    stdin.on('end', () => {
+      // Half-close from the client: the container's stdin closes (for StdinOnce, non-TTY).
+      ended = true;
+      if (socat) socat.stdin!.end();
+    });
+    if (rec.state.Running) connect();
+    else void svc.nextStart(rec.id).then(connect);
+  }
+
+  return { done, abort: () => finish('closed') };
+}
+
+export interface LogsOptions {
+  stdout: boolean;
+  stderr: boolean;
+  follow: boolean;
+  since?: bigint;
+  until?: bigint;
+  tail?: number;
+  timestamps: boolean;
+  sink: OutputSink;
+}
+
+/** Docker's timestamp form in logs: RFC 3339 with nanoseconds, in UTC ('Z'). */
+export function dockerTimestamp(r: LogRecord): string {
+  const ns = r.timeNs;
+  const ms = Number(ns / 1_000_000n);
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
+}
+
+export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsOptions): { done: Promise<void>; abort: () => void } {
+  let follower: LogFollower | undefined;
+  let finished = false;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    follower?.close();
+    resolveDone();
+  };
+  let atLineStart = true;
+  const emit = (r: LogRecord) => {
+    if (finished) return;
+    if (r.stream === 'stdout' ? !o.stdout : !o.stderr) return;
+    if (o.until !== undefined && r.timeNs > o.until) return;
+    if (o.since !== undefined && r.timeNs < o.since) return;
+    // Docker prefixes every line; a line made of partial records gets one prefix.
+    const data = o.timestamps && atLineStart ? Buffer.concat([Buffer.from(dockerTimestamp(r) + ' '), r.data]) : r.data;
+    atLineStart = r.data.length > 0 && r.data[r.data.length - 1] === 0x0a;
+    o.sink.write(r.stream, data);
+  };
+  void (async () => {
+    const logPath = svc.logPath(rec.id);
+    const { records, size } = await readLogRecords(logPath, { tail: o.tail, sinceNs: o.since, untilNs: o.until });
+    for (const r of records) emit(r);
+    const untilPast = o.until !== undefined && o.until <= BigInt(Date.now()) * 1_000_000n;
+    if (!o.follow || untilPast || (!rec.state.Running && !rec.state.Restarting)) {
+      finish();
+      return;
+    }
+    const exited = svc.nextExit(rec.id);
+    follower = new LogFollower(logPath, size, emit);
+    await follower.start();
+    await exited;
+    await follower.drain();
+    finish();
+  })().catch(() => finish());
+  return { done, abort: finish };
+}
+
+/** `since`/`until` query values: Unix seconds (with fraction) or RFC 3339; → ns. */
+export function parseLogTime(v: string | null): bigint | undefined {
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const [s, f = ''] = v.split('.');
+    return BigInt(s) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
+  }
+  const ns = parseTimeNs(v.replace(/Z$/, '+00:00'));
+  if (ns === 0n) {
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new InvalidArgumentError(`invalid value for since/until: ${v}`);
+    return BigInt(t) * 1_000_000n;
+  }
+  return ns;
+}

@@ -1,0 +1,241 @@
+// Docker's JSON views of a container: inspect (GET /containers/{id}/json) and the list summary
+// (GET /containers/json), with ps's filters.
+import path from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import type { ContainerRecord } from './types.js';
+import type { ContainerService } from './service.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
+import { familiarString, parseNormalizedNamed } from '../images/reference.js';
+
+function mountView(m: ContainerRecord['mounts'][number]) {
+  const v: Record<string, unknown> = { Type: m.Type };
+  if (m.Type === 'volume') v.Name = m.Name;
+  v.Source = m.Source;
+  v.Destination = m.Destination;
+  if (m.Type === 'volume') v.Driver = m.Driver ?? 'local';
+  v.Mode = m.Mode;
+  v.RW = m.RW;
+  v.Propagation = m.Propagation;
+  return v;
+}
+
+export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts: { size?: boolean; sizes?: { rw: number; rootfs: number } } = {}): Record<string, unknown> {
+  const dir = svc.containerDir(c.id);
+  const fs = svc.rootfs(c.id);
+  const hc = { ...c.hostConfig };
+  if (!hc.Privileged) {
+    hc.MaskedPaths = hc.MaskedPaths ?? DEFAULT_MASKED_PATHS;
+    hc.ReadonlyPaths = hc.ReadonlyPaths ?? DEFAULT_READONLY_PATHS;
+  }
+  const out: Record<string, unknown> = {
+    Id: c.id,
+    Created: c.created,
+    Path: c.path,
+    Args: c.args,
+    State: { ...c.state },
+    Image: c.image,
+    ResolvConfPath: path.join(dir, 'resolv.conf'),
+    HostnamePath: path.join(dir, 'hostname'),
+    HostsPath: path.join(dir, 'hosts'),
+    LogPath: svc.logPath(c.id),
+    Name: '/' + c.name,
+    RestartCount: c.restartCount,
+    Driver: c.driver === 'vfs' ? 'vfs' : 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: c.execIds.length ? c.execIds : null,
+    HostConfig: hc,
+    GraphDriver: {
+      Name: c.driver === 'vfs' ? 'vfs' : 'overlay2',
+      Data: c.driver === 'vfs' ? null : { MergedDir: fs.merged, UpperDir: fs.upper, WorkDir: fs.work },
+    },
+    Mounts: c.mounts.map(mountView),
+    Config: c.config,
+    NetworkSettings: networkSettingsView(c),
+  };
+  if (opts.sizes) {
+    out.SizeRw = opts.sizes.rw;
+    out.SizeRootFs = opts.sizes.rootfs;
+  }
+  return out;
+}
+
+function networkSettingsView(c: ContainerRecord): Record<string, unknown> {
+  const ns = { ...c.networkSettings };
+  if (!c.state.Running) {
+    // Docker keeps the networks a stopped container is configured for, without addresses.
+    const nets: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries<any>(ns.Networks ?? {})) nets[k] = { ...v, IPAddress: '', IPPrefixLen: 0, Gateway: '', EndpointID: '', MacAddress: v.MacAddress ?? '' };
+    if (!Object.keys(nets).length) {
+      const mode = c.hostConfig.NetworkMode ?? 'bridge';
+      nets[mode.startsWith('container:') ? '' : mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
+      if (mode.startsWith('container:')) delete nets[''];
+    }
+    return { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: nets };
+  }
+  return ns;
+}
+
+/** The ps "Command" column: entrypoint + cmd, quoted as Docker quotes it. */
+function commandString(c: ContainerRecord): string {
+  return [c.path, ...c.args].map((a) => (/[\s'"]/.test(a) || a === '' ? `'${a.replace(/'/g, `'"'"'`)}'` : a)).join(' ');
+}
+
+export function containerSummary(svc: ContainerService, c: ContainerRecord, sizes?: { rw: number; rootfs: number }): Record<string, unknown> {
+  const ports: Array<Record<string, unknown>> = [];
+  if (c.state.Running) {
+    for (const [key, binds] of Object.entries<any>(c.networkSettings.Ports ?? {})) {
+      const [port, proto] = key.split('/');
+      if (!binds || binds.length === 0) ports.push({ PrivatePort: Number(port), Type: proto });
+      else for (const b of binds) ports.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: proto });
+    }
+  } else {
+    for (const key of Object.keys(c.config.ExposedPorts ?? {})) {
+      const [port, proto] = key.split('/');
+      ports.push({ PrivatePort: Number(port), Type: proto ?? 'tcp' });
+    }
+  }
+  const out: Record<string, unknown> = {
+    Id: c.id,
+    Names: ['/' + c.name],
+    Image: c.config.Image,
+    ImageID: c.image,
+    Command: commandString(c),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: ports,
+    Labels: c.config.Labels ?? {},
+    State: c.state.Status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode === 'bridge' && !c.hostConfig.NetworkMode ? 'default' : (c.hostConfig.NetworkMode ?? 'default') },
+    NetworkSettings: { Networks: (networkSettingsView(c) as any).Networks },
+    Mounts: c.mounts.map(mountView),
+  };
+  if (sizes) {
+    out.SizeRw = sizes.rw;
+    out.SizeRootFs = sizes.rootfs;
+  }
+  void svc;
+  return out;
+}
+
+/** "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Up 5 minutes (Paused)". */
+export function statusText(c: ContainerRecord, now = Date.now()): string {
+  const s = c.state;
+  if (s.Status === 'removing') return 'Removal In Progress';
+  if (s.Dead) return 'Dead';
+  if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+  if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.FinishedAt && !s.FinishedAt.startsWith('0001')) return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+  return 'Created';
+}
+
+/** Docker's units.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  if (secs < 1) return 'Less than a second';
+  if (secs === 1) return '1 second';
+  if (secs < 60) return `${secs} seconds`;
+  const mins = Math.floor(secs / 60);
+  if (mins === 1) return 'About a minute';
+  if (mins < 60) return `${mins} minutes`;
+  const hours = Math.round(mins / 60);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(hours / 24 / 365)} years`;
+}
+
+const PS_FILTERS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+/** GET /containers/json: all, limit, filters — newest first, as Docker lists them. */
+export function listContainers(svc: ContainerService, o: { all: boolean; limit?: number; filters: Map<string, string[]> }): ContainerRecord[] {
+  for (const k of o.filters.keys()) if (!PS_FILTERS.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+  for (const s of o.filters.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
+  let list = svc.list().sort((a, b) => (b.created < a.created ? -1 : b.created > a.created ? 1 : 0));
+  const f = o.filters;
+  const all = o.all || (o.limit !== undefined && o.limit > 0) || f.has('status') || f.has('exited');
+  const created = (ref: string) => svc.get(ref).created;
+  if (f.has('before')) {
+    const t = Math.min(...f.get('before')!.map(created).map((x) => Date.parse(x)));
+    list = list.filter((c) => Date.parse(c.created) < t);
+  }
+  if (f.has('since')) {
+    const t = Math.max(...f.get('since')!.map(created).map((x) => Date.parse(x)));
+    list = list.filter((c) => Date.parse(c.created) > t);
+  }
+  list = list.filter((c) => {
+    if (!all && !c.state.Running) return false;
+    for (const [k, vals] of f) {
+      if (!vals.length) continue;
+      const ok = vals.some((v) => matchFilter(svc, c, k, v));
+      if (!ok) return false;
+    }
+    return true;
+  });
+  if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);
+  return list;
+}
+
+function matchFilter(svc: ContainerService, c: ContainerRecord, k: string, v: string): boolean {
+  switch (k) {
+    case 'status':
+      return c.state.Status === v;
+    case 'exited':
+      return !c.state.Running && c.state.StartedAt !== '0001-01-01T00:00:00Z' && c.state.ExitCode === Number(v);
+    case 'id':
+      return c.id.startsWith(v);
+    case 'name':
+      try {
+        return new RegExp(v).test('/' + c.name);
+      } catch {
+        return ('/' + c.name).includes(v);
+      }
+    case 'label': {
+      const i = v.indexOf('=');
+      const labels = c.config.Labels ?? {};
+      return i < 0 ? v in labels : labels[v.slice(0, i)] === v.slice(i + 1);
+    }
+    case 'ancestor':
+      return matchesAncestor(svc, c, v);
+    case 'volume':
+      return c.mounts.some((m) => m.Name === v || m.Destination === v || m.Source === v);
+    case 'network':
+      return Object.keys(c.networkSettings.Networks ?? {}).includes(v) || c.hostConfig.NetworkMode === v;
+    case 'expose':
+      return Object.keys(c.config.ExposedPorts ?? {}).some((p) => p === v || p === `${v}/tcp`);
+    case 'publish':
+      return Object.entries<any>(c.networkSettings.Ports ?? {}).some(([p, b]) => p === v || p === `${v}/tcp` || (b ?? []).some((x: any) => x.HostPort === v.split('/')[0]));
+    case 'health':
+      return v === 'none';
+    case 'isolation':
+      return v === 'default';
+    case 'is-task':
+      return v === 'false';
+    default:
+      return true;
+  }
+}
+
+function matchesAncestor(svc: ContainerService, c: ContainerRecord, v: string): boolean {
+  if (c.config.Image === v) return true;
+  try {
+    const want = svc.o.images.find(v);
+    if (!want) {
+      const n = parseNormalizedNamed(v);
+      return familiarString(n) === c.config.Image;
+    }
+    if (want.id === c.image) return true;
+    // Descendants of the image count too.
+    let cur = svc.o.images.find(c.image);
+    for (let i = 0; cur && i < 100; i++) {
+      if (cur.id === want.id) return true;
+      cur = cur.parent ? svc.o.images.find(cur.parent) : undefined;
+    }
+  } catch {}
+  return false;
+}
