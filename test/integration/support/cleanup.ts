@@ -1,0 +1,172 @@
+// Leaving nothing behind after a daemon under test, whatever state it died in: runc containers
+// whose state lives under our exec root (or whose bundle is under our temp root), conmon and
+// other processes started for it, mounts (overlay rootfs, volumes, netns bind mounts), files.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { runCommand } from './proc.js';
+
+/** Undoes the escaping mountinfo applies to spaces, tabs, newlines and backslashes. */
+function unescapeMountPath(p: string): string {
+  return p.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+function isUnder(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith('/') ? root : root + '/');
+}
+
+/** Mount points at or below any of `roots`, deepest first (so children go before parents). */
+export async function mountsUnder(roots: string[]): Promise<string[]> {
+  const text = await fsp.readFile('/proc/self/mountinfo', 'utf8');
+  const points = new Set<string>();
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ');
+    if (fields.length < 5) continue;
+    const mp = unescapeMountPath(fields[4]);
+    if (roots.some((r) => isUnder(mp, r))) points.add(mp);
+  }
+  return [...points].sort((a, b) => b.split('/').length - a.split('/').length || b.length - a.length);
+}
+
+/** Lazily unmounts everything under `roots`, repeating for stacked mounts on one point. */
+export async function unmountAllUnder(roots: string[]): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const points = await mountsUnder(roots);
+    if (points.length === 0) return;
+    for (const p of points) await runCommand('umount', ['-l', p], { timeoutMs: 10_000 }).catch(() => undefined);
+  }
+}
+
+/** Directories under `dir` (a few levels down) that look like a runc --root: they hold <id>/state.json. */
+async function findRuncRoots(dir: string, depth = 4): Promise<string[]> {
+  const found: string[] = [];
+  let entries;
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch {
+    return found;
+  }
+  let isRoot = false;
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const sub = path.join(dir, e.name);
+    try {
+      await fsp.access(path.join(sub, 'state.json'));
+      isRoot = true;
+      continue;
+    } catch {
+      /* not a container state dir */
+    }
+    if (depth > 0) found.push(...(await findRuncRoots(sub, depth - 1)));
+  }
+  if (isRoot) found.push(dir);
+  return found;
+}
+
+interface RuncListEntry {
+  id: string;
+  bundle?: string;
+}
+
+/** Kills and deletes runc containers that belong to this daemon. */
+export async function killRuncContainers(execRoot: string, tmpRoot: string): Promise<void> {
+  const roots = new Set(await findRuncRoots(execRoot));
+  // If the engine ever used runc's default root, pick ours out of it by bundle path.
+  roots.add('/run/runc');
+  for (const root of roots) {
+    const ours = isUnder(root, tmpRoot);
+    const list = await runCommand('runc', ['--root', root, 'list', '--format', 'json'], { timeoutMs: 10_000 }).catch(() => undefined);
+    if (!list || list.code !== 0) continue;
+    let entries: RuncListEntry[];
+    try {
+      entries = (JSON.parse(list.stdout || '[]') as RuncListEntry[] | null) ?? [];
+    } catch {
+      continue;
+    }
+    for (const c of entries) {
+      if (!ours && !(c.bundle && isUnder(c.bundle, tmpRoot))) continue;
+      await runCommand('runc', ['--root', root, 'kill', '--all', c.id, 'KILL'], { timeoutMs: 10_000 }).catch(() => undefined);
+      await runCommand('runc', ['--root', root, 'delete', '--force', c.id], { timeoutMs: 10_000 }).catch(() => undefined);
+    }
+  }
+}
+
+/** PIDs of processes whose command line mentions `needle` (conmon, stray runc calls), not us. */
+export async function pidsMentioning(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await fsp.readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      const cmdline = (await fsp.readFile(`/proc/${pid}/cmdline`)).toString('utf8');
+      if (cmdline.includes(needle)) pids.push(pid);
+    } catch {
+      /* gone already */
+    }
+  }
+  return pids;
+}
+
+export async function killProcessesMentioning(needle: string): Promise<void> {
+  for (const pid of await pidsMentioning(needle)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+/** Removes a directory tree even when some of it is still busy for a moment. */
+export async function removeTree(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await fsp.rm(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await fsp.rm(dir, { recursive: true, force: true });
+}
+
+interface NetworkRecordOnDisk {
+  Driver?: string;
+  Options?: Record<string, string> | null;
+  IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> | null };
+}
+
+/**
+ * Takes back what this daemon's bridge networks added to the host: the gateway address on the
+ * bridge device, and the device itself once no address and no port is left on it (so a bridge
+ * another daemon still uses stays).
+ */
+export async function removeBridgeState(dataRoot: string): Promise<void> {
+  const dir = path.join(dataRoot, 'network', 'networks');
+  let files: string[];
+  try {
+    files = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const f of files.filter((n) => n.endsWith('.json'))) {
+    let rec: NetworkRecordOnDisk;
+    try {
+      rec = JSON.parse(await fsp.readFile(path.join(dir, f), 'utf8')) as NetworkRecordOnDisk;
+    } catch {
+      continue;
+    }
+    const device = rec.Options?.['com.docker.network.bridge.name'];
+    if (rec.Driver !== 'bridge' || !device) continue;
+    for (const c of rec.IPAM?.Config ?? []) {
+      if (!c.Subnet || !c.Gateway) continue;
+      const prefix = c.Subnet.split('/')[1];
+      await runCommand('ip', ['addr', 'del', `${c.Gateway}/${prefix}`, 'dev', device], { timeoutMs: 5000 }).catch(() => undefined);
+    }
+    const addrs = await runCommand('ip', ['-4', '-o', 'addr', 'show', 'dev', device], { timeoutMs: 5000 }).catch(() => undefined);
+    const ports = await runCommand('ip', ['-o', 'link', 'show', 'master', device], { timeoutMs: 5000 }).catch(() => undefined);
+    if (addrs?.code === 0 && addrs.stdout.trim() === '' && ports?.code === 0 && ports.stdout.trim() === '') {
+      await runCommand('ip', ['link', 'del', device], { timeoutMs: 5000 }).catch(() => undefined);
+    }
+  }
+}
