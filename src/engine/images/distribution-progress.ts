@@ -55,10 +55,9 @@ export function layerStatus(id: string, status: string): JsonMessage {
 
 /** A per-layer byte count (progress.NewProgressReader). */
 export function layerProgress(id: string, status: string, current: number, total: number): JsonMessage {
-  const msg: JsonMessage = { status, progressDetail: total > 0 ? { current, total } : { current }, id };
+  // Field order of dockerd's JSONMessage: status, progressDetail, progress, id.
   const p = progressString(current, total);
-  if (p) msg.progress = p;
-  return msg;
+  return { status, progressDetail: total > 0 ? { current, total } : { current }, ...(p ? { progress: p } : {}), id };
 }
 
 /** A plain message (progress.Message): `{"status":"Digest: …"}` or with an id (`Pulling from …`). */
@@ -76,8 +75,8 @@ export function goJson(value: unknown): string {
 }
 
 /**
- * Counts bytes through a stream and reports them as Docker's progress reader does: at most every
- * 512 KiB and 100 ms, and once at the end.
+ * Counts bytes through a stream and reports them as Docker's progress reader does: every 512 KiB
+ * (or 1%), at most every 100 ms, and once at the end.
  */
 export class ByteProgress {
   private current = 0;
@@ -93,7 +92,9 @@ export class ByteProgress {
   add(n: number): void {
     this.current += n;
     const now = Date.now();
-    if (this.current - this.lastBytes >= 512 * 1024 && now - this.lastTime >= 100) {
+    // Every 512 KiB, or every 1% when that is less; at most 10 a second (progressreader.go).
+    const every = this.total > 0 ? Math.min(512 * 1024, Math.floor(this.total / 100)) : 512 * 1024;
+    if (this.current - this.lastBytes > every && now - this.lastTime >= 100) {
       this.lastBytes = this.current;
       this.lastTime = now;
       this.sink(layerProgress(this.id, this.status, this.current, this.total));

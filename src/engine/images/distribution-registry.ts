@@ -109,6 +109,8 @@ function errcodeText(e: RegistryHttpError): string {
 export function translatePullError(e: unknown, ref: NamedReference, settings: RegistrySettings): Error {
   if (e instanceof EngineError) return e;
   if (e instanceof RegistryHttpError) {
+    // The client's own "no matching manifest for linux/s390x in the manifest list entries".
+    if (e.code === 'MANIFEST_UNKNOWN' && e.errors[0]?.message === undefined) return new NotFoundError(e.message);
     switch (e.code) {
       case 'MANIFEST_UNKNOWN':
         return new NotFoundError(`manifest for ${familiarString(ref)} not found: ${errcodeText(e)}`);

@@ -73,8 +73,13 @@ class Transfer<T> {
       };
       const onAbort = () => {
         detach();
-        if (this.watchers.size === 0) this.controller.abort(abortError(signal));
-        reject(abortError(signal));
+        if (this.watchers.size > 0) return reject(abortError(signal));
+        // The last watcher: cancel, and answer once the work has cleaned up after itself.
+        this.controller.abort(abortError(signal));
+        this.promise.then(
+          () => reject(abortError(signal)),
+          () => reject(abortError(signal)),
+        );
       };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
