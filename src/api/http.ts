@@ -35,6 +35,8 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 }
 
 export async function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promise<Buffer> {
+  const upgraded = (req as any).berthBody as Buffer | undefined;
+  if (upgraded) return upgraded;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {

@@ -8,6 +8,33 @@ import { sendError } from './http.js';
 import { API_VERSION, Router, splitVersion, type Ctx } from './router.js';
 import { log } from '../daemon/log.js';
 
+async function takeUpgradeBody(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
+  const len = Number(req.headers['content-length'] ?? 0) || 0;
+  let buf = head;
+  while (buf.length < len) {
+    const chunk: Buffer | null = socket.read();
+    if (chunk) {
+      buf = Buffer.concat([buf, chunk]);
+      continue;
+    }
+    const more = await new Promise<boolean>((resolve) => {
+      const onReadable = () => done(true);
+      const onEnd = () => done(false);
+      const done = (v: boolean) => {
+        socket.off('readable', onReadable);
+        socket.off('end', onEnd);
+        socket.off('close', onEnd);
+        resolve(v);
+      };
+      socket.on('readable', onReadable);
+      socket.on('end', onEnd);
+      socket.on('close', onEnd);
+    });
+    if (!more) break;
+  }
+  return { body: buf.subarray(0, len), rest: buf.subarray(len) };
+}
+
 export type RouteRegistrar = (router: Router) => void;
 
 export function createApiServer(engine: Engine, registrars: RouteRegistrar[]): http.Server {
@@ -60,7 +87,12 @@ export function createApiServer(engine: Engine, registrars: RouteRegistrar[]): h
     res.shouldKeepAlive = false;
     res.setHeader('Api-Version', API_VERSION);
     socket.on('error', () => {});
-    void dispatch(req, res, { socket, head });
+    // On an upgrade Node hands over the raw socket: the request body (exec start's JSON) is the
+    // first Content-Length bytes after the headers, the stream starts after it.
+    void takeUpgradeBody(req, socket, head).then(({ body, rest }) => {
+      (req as any).berthBody = body;
+      void dispatch(req, res, { socket, head: rest });
+    });
   });
   server.on('clientError', (err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n{"message":"bad request"}\n');

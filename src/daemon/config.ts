@@ -26,6 +26,8 @@ Options:
       --storage-driver string  overlay, vfs or auto (default "auto")
       --config-file string     Daemon configuration file (default "/etc/berth/daemon.json")
       --docker-socket string   Also listen on this path (e.g. /var/run/docker.sock)
+  -b, --bridge string          Device name of the default bridge network (default "berth0")
+      --iptables-prefix string Prefix of berth's iptables chains (default "BERTH"; one per daemon on a host)
       --insecure-registry list Registries reached over plain HTTP
       --registry-mirror list   Mirrors for docker.io
       --tlscert, --tlskey, --tlscacert  TLS for tcp:// listeners (client certificates required)
@@ -65,7 +67,7 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
       val = a.slice(eq + 1);
       a = a.slice(0, eq);
     }
-    const name = { '-H': '--host', '-l': '--log-level', '-G': '--group' }[a] ?? a;
+    const name = { '-H': '--host', '-l': '--log-level', '-G': '--group', '-b': '--bridge' }[a] ?? a;
     if (!name.startsWith('--')) throw new Error(`unknown flag: ${a}`);
     if (val === undefined) {
       val = argv[++i];
@@ -90,6 +92,8 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     if (file['registry-mirrors']) cfg.registryMirrors = file['registry-mirrors'];
     if (file['log-level']) cfg.logLevel = file['log-level'];
     if (file['docker-socket']) cfg.dockerSocket = file['docker-socket'];
+    if (file.bridge) cfg.defaultBridge = file.bridge;
+    if (file['iptables-prefix']) cfg.iptablesPrefix = file['iptables-prefix'];
   } else if (configFileGiven) {
     throw new Error(`config file ${configFile} does not exist`);
   }
@@ -117,8 +121,11 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.tlsKey = one('--tlskey');
   cfg.tlsCaCert = one('--tlscacert');
   cfg.group = one('--group');
+  cfg.defaultBridge = one('--bridge') ?? cfg.defaultBridge;
+  cfg.iptablesPrefix = one('--iptables-prefix') ?? cfg.iptablesPrefix;
+  if (cfg.iptablesPrefix && !/^[A-Z][A-Z0-9_]{0,10}$/.test(cfg.iptablesPrefix)) throw new Error(`invalid --iptables-prefix: ${cfg.iptablesPrefix}`);
   if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
-  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group']);
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group', '--bridge', '--iptables-prefix']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
   if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
   return cfg;

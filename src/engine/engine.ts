@@ -13,6 +13,7 @@ import { ExecManager } from './containers/exec.js';
 import { ContainerFiles } from './containers/archive.js';
 import { NetworkManager } from './network/manager.js';
 import { VolumeStore } from './volumes/store.js';
+import { Firewall } from './network/firewall.js';
 
 export interface EngineConfig {
   dataRoot: string;
@@ -26,6 +27,10 @@ export interface EngineConfig {
   /** Insecure registries, mirrors: used by the registry client. */
   insecureRegistries: string[];
   registryMirrors: string[];
+  /** Device of the default bridge network (dockerd's --bridge). */
+  defaultBridge?: string;
+  /** Prefix of berth's iptables chains, so two daemons on one host keep apart. */
+  iptablesPrefix?: string;
 }
 
 export class Engine {
@@ -54,6 +59,8 @@ export class Engine {
         return c ? { id: c.id, name: c.name, netnsPath: c.networkSettings?.SandboxKey || undefined, running: c.state.Running } : undefined;
       },
       onEndpointsChanged: (id, net, settings) => this.containers.endpointsChanged(id, net, settings),
+      defaultBridgeName: config.defaultBridge,
+      firewall: config.iptablesPrefix ? new Firewall(config.iptablesPrefix) : undefined,
     });
     this.containers = new ContainerService({
       dataRoot: config.dataRoot,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Integration harness: a real berthd (dist/berthd.mjs) on a fresh temporary data root, exec root
 // and socket, with busybox:latest loaded, driven by the real docker CLI, berth's own CLI and raw
 // Engine API calls. cleanup() leaves nothing behind, whatever state the daemon died in.
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { busyboxImageArchive } from '../../src/engine/images/base/busybox.js';
-import { killProcessesMentioning, killRuncContainers, mountsUnder, removeBridgeState, removeTree, unmountAllUnder } from './support/cleanup.js';
+import { killProcessesMentioning, killRuncContainers, mountsUnder, removeBridgeState, removeIptablesChains, removeTree, unmountAllUnder } from './support/cleanup.js';
 import { runCommand, sleep, waitFor, type CmdOptions, type CmdResult } from './support/proc.js';
 import { runInPty, type PtyOptions, type PtyResult } from './support/pty.js';
 
@@ -191,12 +192,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   delete clientEnv.DOCKER_TLS_VERIFY;
   delete clientEnv.DOCKER_CERT_PATH;
 
+  // Each test daemon gets its own default bridge and iptables chains, so daemons on one host
+  // (a developer's, other test files') never touch each other's.
+  const tag = randomBytes(2).toString('hex');
+  const bridgeName = `bt${tag}0`;
+  const iptablesPrefix = `BT${tag.toUpperCase()}`;
   let child: ChildProcess | undefined;
   let logText = '';
   let cleanedUp = false;
 
   const spawnDaemon = async (): Promise<void> => {
-    const args = [BERTHD, '-H', `unix://${sock}`, '--data-root', dataRoot, '--exec-root', execRoot, '--config-file', configFile, ...(opts.args ?? [])];
+    const args = [BERTHD, '-H', `unix://${sock}`, '--data-root', dataRoot, '--exec-root', execRoot, '--config-file', configFile, '--bridge', bridgeName, '--iptables-prefix', iptablesPrefix, ...(opts.args ?? [])];
     // kill9() hits only berthd: conmon daemonises out of its process tree, as in production.
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     child = p;
@@ -289,6 +295,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       await killRuncContainers(execRoot, root);
       await killProcessesMentioning(root);
       await removeBridgeState(dataRoot);
+      await removeIptablesChains(iptablesPrefix);
+      await runCommand('ip', ['link', 'del', bridgeName], { timeoutMs: 5000 }).catch(() => undefined);
       await sleep(50);
       await unmountAllUnder([root]);
       const left = await mountsUnder([root]);

@@ -23,6 +23,7 @@ import type { VolumeStore } from '../volumes/store.js';
 import { atomicWrite } from '../../util/fs.js';
 import { log } from '../../daemon/log.js';
 import { which } from '../../util/which.js';
+import { parseNormalizedNamed } from '../images/reference.js';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -151,6 +152,8 @@ export class ContainerService {
     if (!req || typeof req !== 'object') throw new InvalidArgumentError('config cannot be empty in order to create a container');
     if (!req.Image) throw new InvalidArgumentError('No image specified');
     const hc: HostConfig = req.HostConfig ?? {};
+    // An invalid reference is a 400 before any lookup (a 404 would make the CLI try to pull it).
+    if (!/^(sha256:)?[0-9a-f]{6,64}$/.test(req.Image)) parseNormalizedNamed(req.Image);
     const image = this.o.images.get(req.Image);
     if (name) this.store.checkName(name);
     const id = newId();
@@ -180,7 +183,7 @@ export class ContainerService {
       args,
       config,
       hostConfig: normaliseHostConfig(hc, networkMode, runtime),
-      networkingConfig: { EndpointsConfig: req.NetworkingConfig?.EndpointsConfig ?? {} },
+      networkingConfig: { EndpointsConfig: normaliseEndpoints(req.NetworkingConfig?.EndpointsConfig, networkMode) },
       state: freshState(),
       restartCount: 0,
       manuallyStopped: false,
@@ -310,8 +313,14 @@ export class ContainerService {
       rec.state.ExitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : /permission denied/.test(msg) ? 126 : 128;
       rec.state.Error = msg;
       await this.store.save(rec).catch(() => undefined);
+      // Attached clients and waiters learn of the failed start; --rm containers go, as in Docker.
+      const waiters = this.exitWaiters.get(id) ?? [];
+      this.exitWaiters.delete(id);
+      for (const w of waiters) w(rec.state.ExitCode);
+      if (rec.hostConfig.AutoRemove) setImmediate(() => void this.remove(id, { force: true, volumes: true }).catch(() => undefined));
       if (e instanceof RuntimeStartError) {
-        const wrapped = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${msg}: unknown`;
+        const inner = msg.startsWith('runc create failed') ? msg : `runc create failed: unable to start container process: ${msg}`;
+        const wrapped = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${inner}: unknown`;
         throw new EngineError(/executable file not found|no such file or directory|permission denied/.test(msg) ? 400 : 500, wrapped);
       }
       throw e;
@@ -583,8 +592,7 @@ export class ContainerService {
     if (n === rec.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
     this.store.checkName(n, rec.id);
     const old = rec.name;
-    rec.name = n;
-    await this.store.save(rec);
+    await this.store.rename(rec, n);
     this.emit(rec, 'rename', { oldName: '/' + old });
   }
 
@@ -742,6 +750,14 @@ export class ContainerService {
 }
 
 // ───────────────────────────── helpers ─────────────────────────────
+
+/** The CLI names the NetworkMode's endpoint "default"; the engine keys endpoints by network. */
+function normaliseEndpoints(eps: Record<string, any> | undefined, networkMode: string): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(eps ?? {})) out[k === 'default' ? networkMode : k] = v ?? {};
+  if (networkMode === 'host' || networkMode === 'none' || networkMode.startsWith('container:')) delete out[networkMode];
+  return out;
+}
 
 export function freshState(): ContainerState {
   return { Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME };

@@ -86,6 +86,12 @@ export class ContainerStore {
     await atomicWriteJson(path.join(this.dir(rec.id), 'config.v2.json'), rec);
   }
 
+  async rename(rec: ContainerRecord, newName: string): Promise<void> {
+    if (this.byName.get(rec.name) === rec.id) this.byName.delete(rec.name);
+    rec.name = newName;
+    await this.save(rec);
+  }
+
   /** Forgets the record and deletes its directory (the rootfs must be unmounted first). */
   async delete(rec: ContainerRecord): Promise<void> {
     this.byId.delete(rec.id);

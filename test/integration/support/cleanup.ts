@@ -170,3 +170,42 @@ export async function removeBridgeState(dataRoot: string): Promise<void> {
     }
   }
 }
+
+/**
+ * Removes every iptables rule and chain a test daemon made under its own chain prefix: jumps
+ * from the built-in chains first, then the chains themselves (nat and filter tables).
+ */
+export async function removeIptablesChains(prefix: string): Promise<void> {
+  for (const table of ['nat', 'filter']) {
+    const save = await runCommand('iptables-save', ['-t', table], { timeoutMs: 10_000 }).catch(() => undefined);
+    if (!save || save.code !== 0) continue;
+    const chains: string[] = [];
+    for (const line of save.stdout.split('\n')) {
+      const chain = /^:(\S+)/.exec(line)?.[1];
+      if (chain?.startsWith(prefix + '-')) chains.push(chain);
+      if (line.startsWith('-A ') && line.includes(`${prefix}-`) && !line.startsWith(`-A ${prefix}-`)) {
+        const rule = line.slice(3).split(' ');
+        await runCommand('iptables', ['-w', '-t', table, '-D', ...splitRule(rule)], { timeoutMs: 5000 }).catch(() => undefined);
+      }
+    }
+    for (const c of chains) await runCommand('iptables', ['-w', '-t', table, '-F', c], { timeoutMs: 5000 }).catch(() => undefined);
+    for (const c of chains) await runCommand('iptables', ['-w', '-t', table, '-X', c], { timeoutMs: 5000 }).catch(() => undefined);
+  }
+}
+
+/** iptables-save quotes comments: `--comment "a b"` must stay one argument. */
+function splitRule(words: string[]): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (const w of words) {
+    if (cur !== undefined) {
+      cur += ' ' + w;
+      if (w.endsWith('"')) {
+        out.push(cur.slice(1, -1));
+        cur = undefined;
+      }
+    } else if (w.startsWith('"') && !(w.length > 1 && w.endsWith('"'))) cur = w;
+    else out.push(w.replace(/^"(.*)"$/, '$1'));
+  }
+  return out;
+}
