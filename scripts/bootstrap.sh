@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Runtime: runc, conmon, CNI plugins, iptables, tini (--init), busybox-static (offline base
+# image), containers-common (default seccomp profile), socat (stdin to conmon's attach socket),
+# attr (overlay whiteout xattrs). Tests: skopeo and docker-registry (real registry peers).
 need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static
-  golang-github-containers-common iproute2 procps util-linux attr kmod)
+  golang-github-containers-common iproute2 procps util-linux attr kmod socat ca-certificates
+  skopeo docker-registry openssl)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -101,7 +101,7 @@ export class ExecManager {
     s.started = true;
     const tty = o.tty ?? !!s.config.Tty;
     const dir = this.dir(id);
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fsp.mkdir(path.join(dir, 'exits'), { recursive: true, mode: 0o700 });
     const rootfs = this.svc.rootfs(c.id).merged;
     const user = await resolveUserInRootfs(rootfs, s.config.User || c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
     const caps = mergeCapabilities(c.hostConfig.CapAdd, c.hostConfig.CapDrop, !!c.hostConfig.Privileged || !!s.config.Privileged);
@@ -151,7 +151,10 @@ export class ExecManager {
     // Sessions are kept a while for inspect (the CLI reads ExitCode after start), then dropped.
     void exit.then(() => setTimeout(() => void this.forget(id), 5 * 60_000).unref());
 
-    let follower: LogFollower | undefined;
+    const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
+    const follower = new LogFollower(logPath, 0, (r) => {
+      if (!finished && wanted(r.stream)) o.sink?.write(r.stream, r.data);
+    });
     let socat: ChildProcess | undefined;
     let finished = false;
     let resolveDone!: () => void;
@@ -159,7 +162,7 @@ export class ExecManager {
     const finish = () => {
       if (finished) return;
       finished = true;
-      follower?.close();
+      follower.close();
       socat?.stdin?.destroy();
       socat?.kill();
       o.stdin?.removeAllListeners('data');
@@ -169,11 +172,6 @@ export class ExecManager {
       finish();
       return { done, abort: finish };
     }
-    const sink = o.sink;
-    const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
-    follower = new LogFollower(logPath, 0, (r) => {
-      if (!finished && wanted(r.stream)) sink.write(r.stream, r.data);
-    });
     await follower.start();
     if (wantStdin) {
       socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${path.join(this.svc.socketDir, id.slice(0, 32), 'attach')},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
@@ -188,7 +186,7 @@ export class ExecManager {
       o.stdin!.on('end', () => socat?.stdin?.end());
     }
     void exit.then(async () => {
-      await follower?.drain();
+      await follower.drain();
       finish();
     });
     return { done, abort: finish };

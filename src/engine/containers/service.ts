@@ -385,7 +385,7 @@ export class ContainerService {
     await this.o.networks.detachContainer(rec.id);
   }
 
-  private async writeEtcFiles(rec: ContainerRecord, net: { netns: { mode: string }; ip?: string }): Promise<void> {
+  private async writeEtcFiles(rec: ContainerRecord, _net: { netns: { mode: string }; ip?: string }): Promise<void> {
     const dir = this.containerDir(rec.id);
     const hc = rec.hostConfig;
     const mode = hc.NetworkMode ?? 'bridge';

@@ -45,13 +45,13 @@ export interface CpuSample {
 export async function readStats(cgroupPath: string, pid: number, prev?: { read: string; cpu: CpuSample }): Promise<{ stats: Record<string, unknown>; cpu: CpuSample; read: string }> {
   const read = new Date().toISOString();
   const cpus = os.cpus().length;
-  let memUsage = 0;
+  let memUsage: number;
   let memLimit = os.totalmem();
-  let memStats: Record<string, number> = {};
-  let total = 0;
-  let user = 0;
-  let sys = 0;
-  let pids = 0;
+  let memStats: Record<string, number>;
+  let total: number;
+  let user: number;
+  let sys: number;
+  let pids: number;
   if (V2) {
     const d = path.join('/sys/fs/cgroup', cgroupPath);
     memUsage = (await readNum(path.join(d, 'memory.current'))) ?? 0;

@@ -98,20 +98,16 @@ export default async function images(cli: Cli, argv: string[]): Promise<number> 
   const filters = flags.list('filter');
   if (flags.positionals[0]) filters.push(`reference=${flags.positionals[0]}`);
   const list = await cli.client().get<ApiImage[]>('/images/json', { all: flags.bool('all'), filters: encodeFilters(filters) });
-  list.sort((a, b) => b.Created - a.Created);
+  // The daemon already lists newest first; keep its order, as the docker CLI does.
   const trunc = !flags.bool('no-trunc');
   const digests = flags.bool('digests');
   const now = Date.now();
+  const rows = list.flatMap((img) => imageRows(img, trunc, digests, now));
   if (flags.bool('quiet')) {
-    const seen = new Set<string>();
-    for (const img of list) {
-      const id = trunc ? shortId(img.Id) : img.Id;
-      if (!seen.has(id)) cli.out(`${id}\n`);
-      seen.add(id);
-    }
+    // One ID per row (per tag), as docker prints them.
+    for (const r of rows) cli.out(`${r.ID}\n`);
     return 0;
   }
-  const rows = list.flatMap((img) => imageRows(img, trunc, digests, now));
   const defaultTable = `table {{.Repository}}\t{{.Tag}}${digests ? '\t{{.Digest}}' : ''}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}`;
   cli.out(renderRows(flags.string('format'), defaultTable, rows, HEADERS));
   return 0;

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing, builds (tsc type-checks),
+# lints, then runs unit tests and integration tests (real berthd, real docker CLI; needs root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+echo "== lint" >&2
+node_modules/.bin/eslint src test bench
+echo "== unit tests" >&2
+node --test --test-reporter=spec 'build/test/unit/**/*.test.js'
+echo "== integration tests" >&2
+node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec 'build/test/integration/**/*.test.js'
