@@ -1,4 +1,216 @@
-// Engine API routes for build. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router } from './router.js';
+// Engine API routes for build (classic builder). Thin handlers: validate the query, unpack the
+// context into a scratch directory under the data root, run engine.builds, and stream progress as
+// dockerd does: nothing is sent until the first message, so an error before any output is a plain
+// HTTP error; after that it ends the JSON stream as {"errorDetail":…,"error":…}.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Router, Ctx } from './router.js';
+import { queryBool, queryFilters, sendJson } from './http.js';
+import { InvalidArgumentError } from '../engine/errors.js';
+import { decompressStream, extractTar } from '../engine/archive/index.js';
+import { parseNormalizedNamed } from '../engine/images/reference.js';
+import { parseTimestamp } from '../engine/images/store.js';
+import { errorMessage, type BuildMessage } from '../engine/build/output.js';
+import type { EngineBuildOptions } from '../engine/build/engine-backend.js';
 
-export function registerBuildRoutes(_r: Router): void {}
+/** Go's json.Marshal escapes <, > and & (dockerd's stream shows ` ---\u003e`). */
+function goJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A JSON-lines response whose headers go out with the first message. */
+class LazyJsonStream {
+  constructor(private readonly res: ServerResponse) {}
+  get started(): boolean {
+    return this.res.headersSent;
+  }
+  write(msg: unknown): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    if (!this.res.headersSent) this.res.writeHead(200, { 'Content-Type': 'application/json' });
+    this.res.write(goJson(msg) + '\r\n');
+  }
+  end(): void {
+    if (!this.res.headersSent) this.res.writeHead(200, { 'Content-Type': 'application/json' });
+    if (!this.res.writableEnded) this.res.end();
+  }
+}
+
+function jsonQuery<T>(q: URLSearchParams, name: string, check: (v: unknown) => v is T): T | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new InvalidArgumentError(`invalid ${name} (${raw}): ${(e as Error).message}`);
+  }
+  if (v === null) return undefined;
+  if (!check(v)) throw new InvalidArgumentError(`invalid ${name} (${raw})`);
+  return v;
+}
+
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+const isArgMap = (v: unknown): v is Record<string, string | null> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || x === null);
+
+/** The build options from POST /build's query, validated before any work (dockerd's newImageBuildOptions). */
+export function buildOptionsFromQuery(q: URLSearchParams): Omit<EngineBuildOptions, 'contextDir'> & { quiet: boolean } {
+  const tags = q.getAll('t').filter((t) => t !== '');
+  for (const t of tags) {
+    try {
+      const named = parseNormalizedNamed(t);
+      if (named.digest) throw new Error('digest');
+    } catch {
+      throw new InvalidArgumentError(`invalid reference format: ${t}`);
+    }
+  }
+  const networkMode = q.get('networkmode') || undefined;
+  const extraHosts = q
+    .getAll('extrahosts')
+    .flatMap((h) => h.split(','))
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const platform = q.get('platform') || undefined;
+  if (platform && !/^[a-z0-9_-]+(\/[a-z0-9_-]+){0,2}$/i.test(platform)) throw new InvalidArgumentError(`"${platform}": unknown operating system or architecture: invalid argument`);
+  if (q.get('remote') && !q.get('remote')!.match(/^[^:]+$/)) {
+    throw new InvalidArgumentError('remote build contexts (URLs, git repositories) are not supported by berthd: send the context as the request body');
+  }
+  return {
+    tags,
+    dockerfile: q.get('dockerfile') || undefined,
+    buildArgs: jsonQuery(q, 'buildargs', isArgMap),
+    labels: jsonQuery(q, 'labels', isStringMap),
+    target: q.get('target') || undefined,
+    noCache: queryBool(q, 'nocache'),
+    pull: queryBool(q, 'pull'),
+    remove: q.has('rm') ? queryBool(q, 'rm', true) : true,
+    forceRemove: queryBool(q, 'forcerm'),
+    networkMode,
+    extraHosts: extraHosts.length ? extraHosts : undefined,
+    platform,
+    quiet: queryBool(q, 'q'),
+    buildId: q.get('buildid') || undefined,
+  };
+}
+
+/** Reads up to n bytes from the front of a stream, returning them and a stream of everything. */
+async function peek(input: Readable, n: number): Promise<{ head: Buffer; all: Readable }> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let have = 0;
+  let done = false;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    chunks.push(r.value);
+    have += r.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, all: Readable.from(rest(), { objectMode: false }) };
+}
+
+/** A tar header block: its checksum field matches the sum of its bytes (field as spaces). */
+function looksLikeTar(head: Buffer): boolean {
+  if (head.length < 512) return head.length === 0 || head.every((b) => b === 0);
+  const block = head.subarray(0, 512);
+  if (block.every((b) => b === 0)) return true;
+  const field = block.subarray(148, 156).toString('latin1').replace(/\0.*$/, '').trim();
+  const want = parseInt(field, 8);
+  if (Number.isNaN(want)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i];
+  return sum === want;
+}
+
+/**
+ * Unpacks the request body (a tar, plain or gzip) into `dir`. A body that is not an archive is a
+ * bare Dockerfile (`berth build - < Dockerfile`): its text is returned instead.
+ */
+async function receiveContext(req: IncomingMessage, dir: string): Promise<{ dockerfileContent?: string }> {
+  const { head, all } = await peek(decompressStream(req), 512);
+  if (!looksLikeTar(head)) {
+    const chunks: Buffer[] = [];
+    for await (const c of all) chunks.push(c as Buffer);
+    return { dockerfileContent: Buffer.concat(chunks).toString('utf8') };
+  }
+  // Names with `..` or absolute paths and links leading out are refused by extractTar.
+  await extractTar(all, dir, { whiteouts: 'none', sameOwner: true });
+  return {};
+}
+
+async function postBuild(ctx: Ctx): Promise<void> {
+  const { quiet, ...opts } = buildOptionsFromQuery(ctx.query);
+  const builds = ctx.engine.builds;
+  const dir = await builds.scratchDir('context');
+  const client = new AbortController();
+  // A client that goes away cancels the build (dockerd cancels the request context).
+  const onClose = (): void => {
+    if (!ctx.res.writableFinished) client.abort();
+  };
+  ctx.res.on('close', onClose);
+  const out = new LazyJsonStream(ctx.res);
+  const buffered: BuildMessage[] = [];
+  try {
+    let dockerfileContent: string | undefined;
+    try {
+      ({ dockerfileContent } = await receiveContext(ctx.req, dir));
+    } catch (e) {
+      if (e instanceof InvalidArgumentError) throw e;
+      throw new InvalidArgumentError(`failed to read the build context: ${(e as Error).message}`);
+    }
+    const emit = (m: BuildMessage): void => {
+      if (quiet) buffered.push(m);
+      else out.write(m);
+    };
+    try {
+      const result = await builds.build({ ...opts, contextDir: dir, dockerfileContent }, emit, client.signal);
+      if (quiet) out.write({ stream: `${result.imageId}\n` });
+    } catch (e) {
+      // Quiet builds show what they held back when they fail, then the error (dockerd's errf).
+      if (quiet) for (const m of buffered) out.write(m);
+      if (!out.started) throw e;
+      out.write(errorMessage(e));
+    }
+    out.end();
+  } finally {
+    ctx.res.off('close', onClose);
+    await builds.removeScratch(dir);
+  }
+}
+
+async function postBuildPrune(ctx: Ctx): Promise<void> {
+  const filters = queryFilters(ctx.query);
+  for (const k of filters.keys()) {
+    if (!['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+  }
+  const until = filters.get('until')?.[0] ?? filters.get('unused-for')?.[0];
+  const untilMs = until !== undefined ? parseTimestamp(until) * 1000 : undefined;
+  sendJson(ctx.res, 200, await ctx.engine.builds.prune({ until: untilMs }));
+}
+
+export function registerBuildRoutes(r: Router): void {
+  r.post('/build', postBuild);
+  r.post('/build/prune', postBuildPrune);
+  // BuildKit's cancel: classic builds stop when their client disconnects; an ID we know is aborted too.
+  const cancel = (ctx: Ctx): void => {
+    const id = ctx.query.get('id');
+    if (id) ctx.engine.builds.cancel(id);
+    ctx.res.writeHead(200);
+    ctx.res.end();
+  };
+  r.post('/build/cancel', cancel);
+  r.get('/build/cancel', cancel);
+}

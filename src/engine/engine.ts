@@ -14,6 +14,7 @@ import { ContainerFiles } from './containers/archive.js';
 import { NetworkManager } from './network/manager.js';
 import { VolumeStore } from './volumes/store.js';
 import { Firewall } from './network/firewall.js';
+import { BuildService } from './build/engine-backend.js';
 
 export interface EngineConfig {
   dataRoot: string;
@@ -41,6 +42,7 @@ export class Engine {
   readonly containers: ContainerService;
   readonly execs: ExecManager;
   readonly files: ContainerFiles;
+  readonly builds: BuildService = new BuildService(this);
   readonly startedAt = new Date();
 
   private constructor(readonly config: EngineConfig) {

@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { newId } from '../../util/ids.js';
 import { startWithConmon, resizeViaConmon } from '../runtime/conmon.js';
 import { mergeCapabilities } from '../runtime/capabilities.js';
@@ -124,20 +124,29 @@ export class ExecManager {
     const logPath = path.join(dir, 'exec.log');
     await fsp.writeFile(logPath, '');
     const wantStdin = !!s.config.AttachStdin && !o.detach && !!o.stdin;
-    const started = await startWithConmon({
-      conmonPath: this.svc.conmonPath,
-      runtime: this.svc.runtimeFor(c),
-      id: c.id,
-      name: c.name,
-      bundleDir: dir,
-      socketDir: this.svc.socketDir,
-      socketId: id.slice(0, 32),
-      exitDir: path.join(dir, 'exits'),
-      logPath,
-      stdin: !!s.config.AttachStdin,
-      tty,
-      exec: { processSpecPath: specPath, sessionId: id.slice(0, 32) },
-    });
+    let started;
+    try {
+      started = await startWithConmon({
+        conmonPath: this.svc.conmonPath,
+        runtime: this.svc.runtimeFor(c),
+        id: c.id,
+        name: c.name,
+        bundleDir: dir,
+        socketDir: this.svc.socketDir,
+        socketId: id.slice(0, 32),
+        exitDir: path.join(dir, 'exits'),
+        logPath,
+        stdin: !!s.config.AttachStdin,
+        tty,
+        exec: { processSpecPath: specPath, sessionId: id.slice(0, 32) },
+      });
+    } catch (e: any) {
+      // As dockerd: the session ends with 126/127 and the client is told why.
+      const msg = String(e?.message ?? e);
+      s.exitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : 126;
+      c.execIds = c.execIds.filter((x) => x !== id);
+      throw new SystemError(`OCI runtime exec failed: ${msg}: unknown`);
+    }
     s.running = true;
     s.pid = started.pid;
     this.svc.emit(c, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });

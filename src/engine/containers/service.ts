@@ -736,6 +736,16 @@ export class ContainerService {
     if (settings === null && rec.hostConfig.NetworkMode === network) {
       // Disconnected from its primary network: Docker leaves the mode; the next start joins none.
     }
+    // inspect reads rec.networkSettings: a running container shows its live endpoints, a stopped
+    // one the networks it will join (without addresses), as Docker does.
+    const live = rec.state.Running ? this.o.networks.networkSettings(id) : undefined;
+    if (live) rec.networkSettings = live as any;
+    else if (!rec.state.Running) {
+      const nets = { ...(rec.networkSettings.Networks ?? {}) };
+      if (settings) nets[network] = { ...endpointStub(), IPAMConfig: settings.IPAMConfig ?? null, Aliases: settings.Aliases ?? null, NetworkID: this.o.networks.resolve(network).Id };
+      else delete nets[network];
+      rec.networkSettings = { ...emptyNetworkSettings(), ...rec.networkSettings, Networks: nets };
+    }
     void this.store.save(rec);
   }
 

@@ -18,7 +18,7 @@ import { cniAdd, cniDel, findCniPath, type CniConfList, type CniPluginConf } fro
 import { EmbeddedDns } from './dns.js';
 import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides, type HostsEntry, type ResolvConf } from './etcfiles.js';
 import { Firewall, type FirewallNetwork, type FirewallPort } from './firewall.js';
-import { cidrContains, cidrLast, cidrOverlaps, formatCidr, formatIPv4, macForIPv4, mustParseCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { cidrContains, cidrLast, cidrOverlaps, formatCidr, formatIPv4, isLoopback, macForIPv4, mustParseCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
 import { deleteLink, ensureBridge, ensureDummy, linkExists, setSysctl } from './links.js';
 import { createNetns, listNetns, removeNetns } from './netns.js';
 import { PortAllocator, portRequests, portsView, type PortBindings } from './ports.js';
@@ -885,7 +885,9 @@ export class NetworkManager {
     if (client) {
       const nets = Object.keys(client.endpoints).map((id) => this.networks.get(id));
       if (nets.every((n) => n?.Internal)) return [];
-      if (client.dns.dns?.length) return client.dns.dns;
+      // A loopback --dns server means the container's own loopback; this forwarder runs in the
+      // host's namespace, where that address is somebody else: such servers get nothing.
+      if (client.dns.dns?.length) return client.dns.dns.filter((s) => !isLoopback(s));
     }
     return this.hostResolv.nameservers;
   }

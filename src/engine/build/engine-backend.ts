@@ -1,0 +1,404 @@
+// The real BuildBackend: the classic builder (builder.ts) over the engine. RUN steps are real
+// containers (ContainerService create/start/wait, output followed from conmon's log file),
+// COPY/ADD/WORKDIR write into a temporary overlay over the parent's layers, and every step
+// becomes an image through ImageStore.createFromLayer with the builder's history strings.
+//
+// BuildService (engine.builds) owns what outlives one build: the persistent cache, the scratch
+// directory <dataRoot>/build-tmp (contexts, overlays; swept at start-up, mounts included), and
+// the builds in flight (cancel).
+import { promises as fsp, type Stats } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import type { Engine } from '../engine.js';
+import type { ImageRecord } from '../images/store.js';
+import { ensureImage } from '../images/pull.js';
+import type { JsonMessage } from '../images/distribution-progress.js';
+import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../archive/index.js';
+import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
+import { LogFollower } from '../runtime/logfile.js';
+import type { CreateRequest } from '../containers/service.js';
+import { runTool } from '../archive/tools.js';
+import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
+import { build, type BuildOptions, type BuildResult } from './builder.js';
+import type { BuildOutput } from './output.js';
+import { BuildCacheFileStore } from './cache-store.js';
+
+/**
+ * Files and directories a container's runtime creates in its root only to mount over them
+ * (Docker keeps these in the container's init layer, so they never reach a commit).
+ */
+const MOUNTPOINT_ARTIFACTS: Array<{ rel: string; kind: 'file' | 'dir' }> = [
+  { rel: 'etc/hosts', kind: 'file' },
+  { rel: 'etc/hostname', kind: 'file' },
+  { rel: 'etc/resolv.conf', kind: 'file' },
+  { rel: '.dockerenv', kind: 'file' },
+  { rel: 'proc', kind: 'dir' },
+  { rel: 'sys', kind: 'dir' },
+  { rel: 'dev', kind: 'dir' },
+];
+
+async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
+  return fsp.lstat(p).catch(() => undefined);
+}
+
+async function isEmptyDir(p: string): Promise<boolean> {
+  return (await fsp.readdir(p).catch(() => ['?'])).length === 0;
+}
+
+/**
+ * Which paths of a RUN container's upper directory are mount-point leftovers rather than changes:
+ * the empty files/dirs above, and directories (e.g. `etc`) that hold nothing but such leftovers.
+ */
+export async function mountpointLeftovers(upper: string): Promise<Set<string>> {
+  const skip = new Set<string>();
+  for (const a of MOUNTPOINT_ARTIFACTS) {
+    const st = await lstatOrUndefined(path.join(upper, a.rel));
+    if (!st) continue;
+    if (a.kind === 'file' && st.isFile() && st.size === 0) skip.add(a.rel);
+    // /dev is a tmpfs and /proc, /sys are mounts: nothing the step writes lands below them.
+    if (a.kind === 'dir' && st.isDirectory()) skip.add(a.rel);
+  }
+  if (!skip.size) return skip;
+  const opaque = await findOpaqueDirs(upper).catch(() => new Set<string>());
+  // Parents of leftovers, deepest first, go too when everything in them is skipped.
+  const parents = new Set<string>();
+  for (const rel of skip) for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) parents.add(d);
+  for (const d of [...parents].sort((a, b) => b.length - a.length)) {
+    if (opaque.has(path.resolve(upper, d))) continue;
+    const children = await fsp.readdir(path.join(upper, d)).catch(() => [] as string[]);
+    if (children.length && children.every((c) => skip.has(`${d}/${c}`))) skip.add(d);
+  }
+  return skip;
+}
+
+/** True when `upper` holds no change once `skip` is left out. */
+async function upperIsEmpty(upper: string, skip: Set<string>): Promise<boolean> {
+  const top = await fsp.readdir(upper).catch(() => [] as string[]);
+  return top.every((n) => skip.has(n));
+}
+
+function baseImageOf(img: ImageRecord): BaseImage {
+  const c = img.config as ImageRecord['config'] & { variant?: string };
+  return { id: img.id, config: (c.config ?? {}) as RunConfig, os: c.os, architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) };
+}
+
+/** A pull progress message as the text line the classic builder streams. */
+function progressLine(m: JsonMessage): string | undefined {
+  const msg = m as { status?: string; id?: string; progress?: string };
+  if (!msg.status || msg.progress) return undefined;
+  return `${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`;
+}
+
+export interface EngineBackendOptions {
+  /** Scratch directory for overlays (under the data root, swept at start-up). */
+  tmpRoot: string;
+  cache: BuildCacheFileStore;
+}
+
+/** One build's view of the engine; tracks what it created so nothing outlives the build. */
+export class EngineBuildBackend implements BuildBackend {
+  readonly cache: BuildCacheFileStore;
+  /** Step containers not yet removed. */
+  readonly liveContainers = new Set<string>();
+  private readonly openLayers = new Set<RootfsPaths>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly o: EngineBackendOptions,
+  ) {
+    this.cache = o.cache;
+  }
+
+  private get images() {
+    return this.engine.images;
+  }
+  private get containers() {
+    return this.engine.containers;
+  }
+
+  async getImage(ref: string, opts: { pull: boolean; platform?: string; onProgress?: (line: string) => void }): Promise<BaseImage> {
+    const img = await ensureImage(this.engine, ref, {
+      pull: opts.pull ? 'always' : 'missing',
+      platform: opts.platform,
+      progress: (m) => {
+        const line = progressLine(m);
+        if (line && opts.onProgress) opts.onProgress(line);
+      },
+    });
+    return baseImageOf(img);
+  }
+
+  async hasImage(imageId: string): Promise<boolean> {
+    return imageId !== '' && this.images.find(imageId) !== undefined;
+  }
+
+  async run(o: RunOptions): Promise<{ containerId: string; exitCode: number }> {
+    const c = o.config;
+    const req: CreateRequest = {
+      Image: o.imageId,
+      Cmd: c.Cmd ?? null,
+      Entrypoint: c.Entrypoint ?? null,
+      Env: c.Env ?? [],
+      User: c.User ?? '',
+      WorkingDir: c.WorkingDir ?? '',
+      Volumes: c.Volumes ?? null,
+      Labels: c.Labels ?? {},
+      Healthcheck: c.Healthcheck ?? undefined,
+      HostConfig: {
+        NetworkMode: o.network === 'default' ? undefined : o.network,
+        ExtraHosts: o.extraHosts?.length ? o.extraHosts : null,
+      },
+    };
+    const { Id: id } = await this.containers.create(undefined, req);
+    this.liveContainers.add(id);
+    o.onCreated(id);
+    const logPath = this.containers.logPath(id);
+    await fsp.writeFile(logPath, '', { flag: 'a' });
+    const follower = new LogFollower(logPath, 0, (r) => o.onOutput(r.data, r.stream));
+    await follower.start();
+    // Registered before start so an instant exit is not missed.
+    const exited = this.containers.nextExit(id);
+    const onAbort = (): void => void this.containers.kill(id, 'SIGKILL').catch(() => undefined);
+    o.signal?.addEventListener('abort', onAbort);
+    try {
+      if (o.signal?.aborted) throw new Error('Build cancelled');
+      await this.containers.start(id);
+      const exitCode = await exited;
+      await follower.drain();
+      return { containerId: id, exitCode };
+    } finally {
+      follower.close();
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async commitContainer(containerId: string, opts: CommitOptions): Promise<string> {
+    const rec = this.containers.get(containerId);
+    const fs = this.containers.rootfs(rec.id);
+    let layer: Readable | undefined;
+    if (rec.driver === 'vfs') {
+      layer = tarDirectory(fs.merged);
+    } else {
+      const skip = await mountpointLeftovers(fs.upper);
+      if (!(await upperIsEmpty(fs.upper, skip))) layer = layerTarWithout(fs.upper, skip);
+    }
+    const img = await this.images.createFromLayer({
+      parent: rec.image,
+      layer,
+      config: opts.config,
+      history: { created_by: opts.createdBy, author: opts.author },
+      author: opts.author,
+      extra: { container: rec.id, container_config: opts.containerConfig },
+    });
+    return img.id;
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    await this.containers.remove(containerId, { force: true, volumes: true }).catch((e: { statusCode?: number }) => {
+      if (e?.statusCode !== 404) throw e;
+    });
+    this.liveContainers.delete(containerId);
+  }
+
+  /** A temporary overlay (upper over the parent's layers) the builder writes into. */
+  private async mountOverlay(parentImageId: string): Promise<RootfsPaths> {
+    const dir = path.join(this.o.tmpRoot, `layer-${randomBytes(8).toString('hex')}`);
+    const p = rootfsPaths(dir);
+    const driver = this.containers.driver;
+    const layerDirs = parentImageId ? await this.images.layerDirs(parentImageId) : [];
+    this.openLayers.add(p);
+    try {
+      await createRootfs(driver, p, layerDirs, parentImageId ? this.images.layerInfo(parentImageId) : []);
+      await mountRootfs(driver, p, layerDirs);
+    } catch (e) {
+      await this.releaseOverlay(p);
+      throw e;
+    }
+    return p;
+  }
+
+  private async releaseOverlay(p: RootfsPaths): Promise<void> {
+    await removeRootfs(this.containers.driver, p);
+    this.openLayers.delete(p);
+  }
+
+  async openLayer(parentImageId: string): Promise<WritableLayer> {
+    const p = await this.mountOverlay(parentImageId);
+    const driver = this.containers.driver;
+    return {
+      root: p.merged,
+      commit: async (opts: CommitOptions): Promise<string> => {
+        let layer: Readable | undefined;
+        if (driver === 'vfs') layer = tarDirectory(p.merged);
+        else {
+          // The upper dir is read once the overlay is gone, so nothing changes under the tar.
+          await unmountRootfs(driver, p);
+          if (!(await upperIsEmpty(p.upper, new Set()))) layer = overlayUpperToLayerTar(p.upper);
+        }
+        const img = await this.images.createFromLayer({
+          parent: parentImageId || undefined,
+          layer,
+          config: opts.config,
+          history: { created_by: opts.createdBy, author: opts.author },
+          author: opts.author,
+          extra: { container_config: opts.containerConfig },
+        });
+        return img.id;
+      },
+      release: () => this.releaseOverlay(p),
+    };
+  }
+
+  async commitConfig(parentImageId: string, opts: CommitOptions): Promise<string> {
+    const img = await this.images.createFromLayer({
+      parent: parentImageId || undefined,
+      config: opts.config,
+      history: { created_by: opts.createdBy, author: opts.author, empty_layer: true },
+      author: opts.author,
+      extra: { container_config: opts.containerConfig },
+    });
+    return img.id;
+  }
+
+  /** COPY --from reads through an overlay of the image that is dropped unchanged. */
+  async mountImage(imageId: string): Promise<MountedImage> {
+    const p = await this.mountOverlay(imageId);
+    return { root: p.merged, release: () => this.releaseOverlay(p) };
+  }
+
+  async tag(imageId: string, ref: string): Promise<void> {
+    await this.images.tag(imageId, ref);
+  }
+
+  /** After the build: step containers go (unless kept with --rm=false), overlays are unmounted. */
+  async finish(o: { keepContainers: boolean }): Promise<void> {
+    if (!o.keepContainers) for (const id of [...this.liveContainers]) await this.removeContainer(id).catch(() => undefined);
+    for (const p of [...this.openLayers]) await this.releaseOverlay(p).catch(() => undefined);
+  }
+}
+
+/** overlayUpperToLayerTar, leaving out `skip` (paths relative to the upper dir). */
+function layerTarWithout(upper: string, skip: Set<string>): Readable {
+  if (!skip.size) return overlayUpperToLayerTar(upper);
+  // Leftovers are dropped from a hard-linked shadow of the upper dir: cheap (no data copied),
+  // and the whiteout/opaque conversion stays in one place (overlayUpperToLayerTar).
+  return lazyReadable(async () => {
+    const shadow = `${upper}.commit`;
+    await fsp.rm(shadow, { recursive: true, force: true });
+    await runTool('cp', ['-al', '--', upper, shadow]);
+    for (const rel of skip) await fsp.rm(path.join(shadow, rel), { recursive: true, force: true });
+    const tar = overlayUpperToLayerTar(shadow);
+    tar.once('close', () => void fsp.rm(shadow, { recursive: true, force: true }));
+    return tar;
+  });
+}
+
+/** A Readable that is created on first read (lets async preparation precede a stream). */
+function lazyReadable(make: () => Promise<Readable>): Readable {
+  async function* gen(): AsyncGenerator<Buffer> {
+    const r = await make();
+    for await (const chunk of r) yield chunk as Buffer;
+  }
+  return Readable.from(gen(), { objectMode: false });
+}
+
+export interface EngineBuildOptions extends Omit<BuildOptions, 'signal'> {
+  /** Client-chosen build ID (`buildid` query) for /build/cancel. */
+  buildId?: string;
+}
+
+/** engine.builds: runs builds, owns the persistent cache and the scratch directory. */
+export class BuildService {
+  private cacheStore?: BuildCacheFileStore;
+  private ready?: Promise<void>;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly engine: Engine) {}
+
+  get tmpRoot(): string {
+    return this.engine.dataPath('build-tmp');
+  }
+
+  /** Loads the cache and sweeps what a crashed daemon left in build-tmp (unmounting first). */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      await fsp.mkdir(this.tmpRoot, { recursive: true, mode: 0o700 });
+      const mounts = (await fsp.readFile('/proc/self/mountinfo', 'utf8').catch(() => ''))
+        .split('\n')
+        .map((l) => l.split(' ')[4])
+        .filter((m): m is string => !!m && m.startsWith(this.tmpRoot + '/'))
+        .sort((a, b) => b.length - a.length);
+      for (const m of mounts) await runTool('umount', ['-l', m]).catch(() => undefined);
+      for (const name of await fsp.readdir(this.tmpRoot)) await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+      const cache = new BuildCacheFileStore(this.engine.dataRoot, (id) => this.engine.images.find(id) !== undefined);
+      await cache.init();
+      this.cacheStore = cache;
+    })();
+    return this.ready;
+  }
+
+  async cache(): Promise<BuildCacheFileStore> {
+    await this.init();
+    return this.cacheStore!;
+  }
+
+  /** A fresh directory for a build context; the caller removes it (removeScratch). */
+  async scratchDir(prefix: string): Promise<string> {
+    await this.init();
+    return fsp.mkdtemp(path.join(this.tmpRoot, `${prefix}-`));
+  }
+
+  async removeScratch(dir: string): Promise<void> {
+    if (!dir.startsWith(this.tmpRoot + '/')) return;
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+
+  /** Runs one build; step containers and overlays are cleaned up however it ends. */
+  async build(opts: EngineBuildOptions, output: BuildOutput, signal?: AbortSignal): Promise<BuildResult> {
+    const cache = await this.cache();
+    const backend = new EngineBuildBackend(this.engine, { tmpRoot: this.tmpRoot, cache });
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort();
+    signal?.addEventListener('abort', onAbort);
+    if (signal?.aborted) ac.abort();
+    if (opts.buildId) this.running.set(opts.buildId, ac);
+    // Docker leaves a failed step's container behind unless --force-rm; berth removes it whenever
+    // intermediate containers are removed at all (--rm, the default), so failures leave nothing.
+    const keepContainers = opts.remove === false && !opts.forceRemove;
+    try {
+      return await build(backend, { ...opts, forceRemove: !keepContainers, signal: ac.signal }, output);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (opts.buildId && this.running.get(opts.buildId) === ac) this.running.delete(opts.buildId);
+      await backend.finish({ keepContainers });
+    }
+  }
+
+  /** /build/cancel: aborts the build with that ID; true when there was one. */
+  cancel(buildId: string): boolean {
+    const ac = this.running.get(buildId);
+    if (!ac) return false;
+    ac.abort();
+    return true;
+  }
+
+  /**
+   * `builder prune`: drops cache entries and deletes the images they pointed at when nothing else
+   * needs them (untagged, no children, no container), with their now-dangling parents.
+   */
+  async prune(o: { until?: number } = {}): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    const cache = await this.cache();
+    const { CachesDeleted, images } = await cache.prune(o);
+    const layerSizes = new Map(this.engine.images.layers.all().map((l) => [l.chainId, l.size] as [string, number]));
+    let space = 0;
+    for (const id of images) {
+      const img = this.engine.images.find(id);
+      if (!img || img.repoTags.length || img.repoDigests.length) continue;
+      if (this.engine.images.children(id).length || this.engine.containers.usersOfImage(id).length) continue;
+      const removed = await this.engine.images.remove(id, {}).catch(() => []);
+      for (const r of removed) if (r.Deleted && layerSizes.has(r.Deleted)) space += layerSizes.get(r.Deleted)!;
+    }
+    return { CachesDeleted: CachesDeleted.length ? CachesDeleted : null, SpaceReclaimed: space };
+  }
+}
