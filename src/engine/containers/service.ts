@@ -20,7 +20,6 @@ import { buildContainerSpec } from './spec.js';
 import { hostsFile, resolvConfFromHost } from './etc-files.js';
 import type { NetworkManager } from '../network/manager.js';
 import type { VolumeStore } from '../volumes/store.js';
-import { atomicWrite } from '../../util/fs.js';
 import { log } from '../../daemon/log.js';
 import { which } from '../../util/which.js';
 import { parseNormalizedNamed } from '../images/reference.js';
@@ -47,6 +46,17 @@ type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 const DEFAULT_STOP_TIMEOUT = 10;
 
+/** Phase timings of the hot path, logged at debug level (`--log-level debug`). */
+function tracer(what: string, id: string): (phase: string) => void {
+  const t0 = performance.now();
+  let last = t0;
+  return (phase) => {
+    const now = performance.now();
+    log.debug(`${what} ${id.slice(0, 12)} ${phase} +${(now - last).toFixed(1)}ms (${(now - t0).toFixed(1)}ms)`);
+    last = now;
+  };
+}
+
 export class ContainerService {
   readonly store: ContainerStore;
   readonly exits: ExitWatcher;
@@ -58,6 +68,8 @@ export class ContainerService {
   /** Serialises lifecycle operations per container (start/stop/rm never interleave). */
   private locks = new Map<string, Promise<unknown>>();
   private restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Containers whose runtime state could not be deleted at exit (retried before reuse). */
+  private runtimeLeftovers = new Set<string>();
   readonly cgroupParent: string;
   readonly conmonPath: string;
 
@@ -252,21 +264,28 @@ export class ContainerService {
     const fs = this.rootfs(id);
     const bundle = this.bundleDir(id);
     const undo: Array<() => Promise<unknown>> = [];
+    const t = tracer('start', id);
     try {
       this.clearRestartTimer(id);
       await this.exits.removeExitFile(id);
-      await runcDelete(rt, id, true).catch(() => undefined);
+      // Only a runtime container left over by a failed clean-up needs deleting (one spawn saved per start).
+      if (this.runtimeLeftovers.delete(id)) await runcDelete(rt, id, true).catch(() => undefined);
       await fsp.mkdir(bundle, { recursive: true, mode: 0o700 });
       const image = this.o.images.find(rec.image);
       const layers = image ? await this.o.images.layerDirs(image.id) : [];
+      t('prepare');
       await mountRootfs(this.driver, fs, layers);
+      t('mount');
       undo.push(() => unmountRootfs(this.driver, fs));
       await this.copyUpVolumes(rec, fs.merged);
       const net = await this.setupNetwork(rec);
       undo.push(() => this.teardownNetwork(rec));
+      t('network');
       await this.writeEtcFiles(rec, net);
       const spec = await buildContainerSpec(this, rec, net.netns);
-      await atomicWrite(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      // Regenerated at every start, in the exec root: no fsync needed.
+      await fsp.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      t('spec');
       const { pid } = await startWithConmon({
         conmonPath: this.conmonPath,
         runtime: rt,
@@ -283,8 +302,10 @@ export class ContainerService {
         leaveStdinOpen: rec.config.Tty || !rec.config.StdinOnce,
       });
       undo.push(() => runcDelete(rt, id, true));
+      t('conmon');
       this.exits.watchFor(id, (cid, code) => void this.onExit(cid, code));
       await runcStart(rt, id);
+      t('runc start');
       const st = rec.state;
       st.Status = 'running';
       st.Running = true;
@@ -297,6 +318,7 @@ export class ContainerService {
       st.Error = '';
       st.StartedAt = new Date().toISOString();
       await this.store.save(rec);
+      t('saved');
       this.emit(rec, 'start');
       const starters = this.startWaiters.get(id) ?? [];
       this.startWaiters.delete(id);
@@ -403,10 +425,11 @@ export class ContainerService {
       hosts = this.o.networks.hostsFor(rec.id, { extraHosts: hc.ExtraHosts ?? [], hostname: rec.config.Hostname, domainname: rec.config.Domainname });
       resolv = await this.o.networks.resolvConfFor(rec.id, { dns: hc.Dns ?? undefined, dnsSearch: hc.DnsSearch ?? undefined, dnsOptions: hc.DnsOptions ?? undefined });
     }
+    // Regenerated at every start: written in place (the container bind-mounts these inodes).
     await Promise.all([
-      atomicWrite(path.join(dir, 'hostname'), rec.config.Hostname + '\n'),
-      atomicWrite(path.join(dir, 'hosts'), hosts),
-      atomicWrite(path.join(dir, 'resolv.conf'), resolv),
+      fsp.writeFile(path.join(dir, 'hostname'), rec.config.Hostname + '\n'),
+      fsp.writeFile(path.join(dir, 'hosts'), hosts),
+      fsp.writeFile(path.join(dir, 'resolv.conf'), resolv),
     ]);
   }
 
@@ -415,13 +438,18 @@ export class ContainerService {
   private async onExit(id: string, exitCode: number, o: { recovering?: boolean } = {}): Promise<void> {
     const rec = this.store.find(id);
     if (!rec) return;
+    const t = tracer('exit', id);
     await this.locked(id, async () => {
       if (!rec.state.Running && !o.recovering && rec.state.Status !== 'restarting') return;
       const rt = this.runtimeFor(rec);
-      await runcDelete(rt, id, true).catch(() => undefined);
-      await this.exits.removeExitFile(id);
-      await this.teardownNetwork(rec).catch((e) => log.warn(`network teardown ${id.slice(0, 12)}: ${e.message}`));
-      await unmountRootfs(this.driver, this.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`));
+      // Independent clean-ups, done side by side: runtime state, network, rootfs mount.
+      await Promise.all([
+        runcDelete(rt, id, true).catch(() => this.runtimeLeftovers.add(id)),
+        this.exits.removeExitFile(id),
+        this.teardownNetwork(rec).catch((e) => log.warn(`network teardown ${id.slice(0, 12)}: ${e.message}`)),
+        unmountRootfs(this.driver, this.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`)),
+      ]);
+      t('cleaned up');
       const oom = await this.wasOomKilled(id);
       const st = rec.state;
       st.Status = 'exited';
@@ -623,16 +651,18 @@ export class ContainerService {
   }
 
   private async removeNow(rec: ContainerRecord, o: { volumes: boolean }): Promise<void> {
+    const t = tracer('remove', rec.id);
     rec.state.Status = 'removing';
-    await this.store.save(rec).catch(() => undefined);
-    const rt = this.runtimeFor(rec);
-    await runcDelete(rt, rec.id, true).catch(() => undefined);
+    // A crash mid-removal leaves a record that another rm finishes; no need to persist 'removing'.
+    if (rec.state.Running || this.runtimeLeftovers.delete(rec.id)) await runcDelete(this.runtimeFor(rec), rec.id, true).catch(() => undefined);
     await this.teardownNetwork(rec).catch(() => undefined);
     await removeRootfs(this.driver, this.rootfs(rec.id));
     await fsp.rm(this.bundleDir(rec.id), { recursive: true, force: true });
     await fsp.rm(path.join(this.socketDir, this.socketId(rec.id)), { recursive: true, force: true });
     await this.exits.removeExitFile(rec.id);
+    t('cleanup');
     await this.store.delete(rec);
+    t('deleted');
     if (o.volumes) {
       for (const m of rec.mounts) {
         if (m.Type === 'volume' && m.anonymous && m.Name) await this.o.volumes.remove(m.Name, {}).catch(() => undefined);

@@ -44,9 +44,13 @@ export class EmbeddedDns {
     if (this.listeners.has(ip)) return;
     const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     udp.on('message', (msg, rinfo) => {
-      void this.answer(msg, rinfo.address, 'udp').then((reply) => {
-        if (reply) udp.send(reply, rinfo.port, rinfo.address);
-      });
+      // Never let one query take berthd down: a reply after unlisten() closed the socket, or a
+      // packet dns-packet cannot encode, is dropped.
+      this.answer(msg, rinfo.address, 'udp')
+        .then((reply) => {
+          if (reply) udp.send(reply, rinfo.port, rinfo.address, () => {});
+        })
+        .catch(() => {});
     });
     udp.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
@@ -96,12 +100,12 @@ export class EmbeddedDns {
         if (buf.length < 2 + len) break;
         const msg = buf.subarray(2, 2 + len);
         buf = buf.subarray(2 + len);
-        void this.answer(msg, sock.remoteAddress?.replace(/^::ffff:/, '') ?? '', 'tcp').then((reply) => {
+        this.answer(msg, sock.remoteAddress?.replace(/^::ffff:/, '') ?? '', 'tcp').then((reply) => {
           if (!reply || sock.destroyed) return;
           const head = Buffer.alloc(2);
           head.writeUInt16BE(reply.length);
           sock.write(Buffer.concat([head, reply]));
-        });
+        }, () => sock.destroy());
       }
     });
   }
@@ -165,7 +169,11 @@ function ptrToIPv4(name: string): string | undefined {
 function forwardUdp(msg: Buffer, server: string): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(server.includes(':') ? 'udp6' : 'udp4');
+    let finished = false;
+    // Error, reply and timeout can each arrive; the socket is closed once (a second close throws).
     const done = (b?: Buffer) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       sock.close();
       resolve(b);
