@@ -11,9 +11,13 @@ import { sweepTempFiles } from '../util/fs.js';
 import { ContainerService } from './containers/service.js';
 import { ExecManager } from './containers/exec.js';
 import { ContainerFiles } from './containers/archive.js';
+import { HealthMonitor } from './containers/health.js';
 import { NetworkManager } from './network/manager.js';
 import { VolumeStore } from './volumes/store.js';
 import { Firewall } from './network/firewall.js';
+import { listImages } from './images/views.js';
+import { containerSummary } from './containers/views.js';
+import { dirSize } from './containers/service.js';
 import { BuildService } from './build/engine-backend.js';
 
 export interface EngineConfig {
@@ -42,6 +46,7 @@ export class Engine {
   readonly containers: ContainerService;
   readonly execs: ExecManager;
   readonly files: ContainerFiles;
+  readonly health: HealthMonitor;
   readonly builds: BuildService = new BuildService(this);
   readonly startedAt = new Date();
 
@@ -78,6 +83,8 @@ export class Engine {
     });
     this.execs = new ExecManager(this.containers);
     this.files = new ContainerFiles(this.containers);
+    this.health = new HealthMonitor(this.containers, this.execs);
+    this.containers.hooks = { started: (rec) => this.health.started(rec), stopped: (id) => this.health.stopped(id) };
   }
 
   static async open(config: EngineConfig): Promise<Engine> {
@@ -157,9 +164,18 @@ export class Engine {
     };
   }
 
-  /** GET /system/df. */
+  /** GET /system/df: images (with how many containers use each), containers with sizes, volumes. */
   async diskUsage(): Promise<Record<string, unknown>> {
-    return { LayersSize: 0, Images: [], Containers: [], Volumes: [], BuildCache: [] };
+    const count = (id: string) => this.containers.usersOfImage(id).length;
+    const images = listImages(this.images, { all: true, containerCount: count }).map((i: any) => ({ ...i, Containers: count(i.Id), SharedSize: -1 }));
+    const layersSize = this.images.list().reduce((a, i) => a + i.size, 0);
+    const containers = [];
+    for (const c of this.containers.list()) {
+      const rw = await dirSize(this.containers.rootfs(c.id).upper).catch(() => 0);
+      const img = this.images.find(c.image);
+      containers.push(containerSummary(this.containers, c, { rw, rootfs: rw + (img?.size ?? 0) }));
+    }
+    return { LayersSize: layersSize, Images: images, Containers: containers, Volumes: await this.volumes.usage(), BuildCache: [] };
   }
 
   get dataRoot(): string {

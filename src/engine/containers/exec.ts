@@ -37,6 +37,7 @@ export interface ExecSession {
   exitCode: number | null;
   pid: number;
   started: boolean;
+  internal: boolean;
 }
 
 export class ExecManager {
@@ -48,15 +49,18 @@ export class ExecManager {
     return path.join(this.svc.o.execRoot, 'exec', id);
   }
 
-  create(containerRef: string, cfg: ExecConfig): { Id: string } {
+  /** `internal` sessions (health checks) stay out of ExecIDs and events, as Docker's do not show in exec listings. */
+  create(containerRef: string, cfg: ExecConfig, o: { internal?: boolean } = {}): { Id: string } {
     const c = this.svc.get(containerRef);
     if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
     if (c.state.Paused) throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (!Array.isArray(cfg.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
     const id = newId();
-    this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false });
-    c.execIds.push(id);
-    this.svc.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
+    this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false, internal: !!o.internal });
+    if (!o.internal) {
+      c.execIds.push(id);
+      this.svc.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
+    }
     return { Id: id };
   }
 
@@ -149,16 +153,16 @@ export class ExecManager {
     }
     s.running = true;
     s.pid = started.pid;
-    this.svc.emit(c, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
+    if (!s.internal) this.svc.emit(c, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
     const exit = started.exitCode!.then(async (code) => {
       s.running = false;
       s.exitCode = code;
       c.execIds = c.execIds.filter((x) => x !== id);
-      this.svc.emit(c, 'exec_die', { execID: id, exitCode: String(code) });
+      if (!s.internal) this.svc.emit(c, 'exec_die', { execID: id, exitCode: String(code) });
       return code;
     });
     // Sessions are kept a while for inspect (the CLI reads ExitCode after start), then dropped.
-    void exit.then(() => setTimeout(() => void this.forget(id), 5 * 60_000).unref());
+    void exit.then(() => setTimeout(() => void this.forget(id), s.internal ? 1000 : 5 * 60_000).unref());
 
     const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
     const follower = new LogFollower(logPath, 0, (r) => {

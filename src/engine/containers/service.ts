@@ -68,6 +68,8 @@ export class ContainerService {
   /** Serialises lifecycle operations per container (start/stop/rm never interleave). */
   private locks = new Map<string, Promise<unknown>>();
   private restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Told when a container starts running and when it stops (health checks hang off these). */
+  hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
   /** Containers whose runtime state could not be deleted at exit (retried before reuse). */
   private runtimeLeftovers = new Set<string>();
   readonly cgroupParent: string;
@@ -152,6 +154,7 @@ export class ContainerService {
       rec.state.Pid = st.pid;
       await this.store.save(rec);
       this.exits.watchFor(rec.id, (id, c) => void this.onExit(id, c));
+      this.hooks.started?.(rec);
       return;
     }
     // It exited while we were away: its exit file has the real code.
@@ -320,6 +323,7 @@ export class ContainerService {
       await this.store.save(rec);
       t('saved');
       this.emit(rec, 'start');
+      this.hooks.started?.(rec);
       const starters = this.startWaiters.get(id) ?? [];
       this.startWaiters.delete(id);
       for (const w of starters) w();
@@ -439,6 +443,7 @@ export class ContainerService {
     const rec = this.store.find(id);
     if (!rec) return;
     const t = tracer('exit', id);
+    this.hooks.stopped?.(id);
     await this.locked(id, async () => {
       if (!rec.state.Running && !o.recovering && rec.state.Status !== 'restarting') return;
       const rt = this.runtimeFor(rec);

@@ -126,7 +126,11 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
   if (s.Status === 'removing') return 'Removal In Progress';
   if (s.Dead) return 'Dead';
   if (s.Restarting) return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
-  if (s.Running) return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Running) {
+    const h = (s as any).Health?.Status as string | undefined;
+    const health = h === 'starting' ? ' (health: starting)' : h === 'healthy' || h === 'unhealthy' ? ` (${h})` : '';
+    return `Up ${humanDuration(now - Date.parse(s.StartedAt))}${s.Paused ? ' (Paused)' : health}`;
+  }
   if (s.FinishedAt && !s.FinishedAt.startsWith('0001')) return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
   return 'Created';
 }
@@ -211,7 +215,7 @@ function matchFilter(svc: ContainerService, c: ContainerRecord, k: string, v: st
     case 'publish':
       return Object.entries<any>(c.networkSettings.Ports ?? {}).some(([p, b]) => p === v || p === `${v}/tcp` || (b ?? []).some((x: any) => x.HostPort === v.split('/')[0]));
     case 'health':
-      return v === 'none';
+      return ((c.state as any).Health?.Status ?? 'none') === v;
     case 'isolation':
       return v === 'default';
     case 'is-task':

@@ -12,7 +12,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { log } from '../../daemon/log.js';
-import { ConflictError, ForbiddenError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
+import { ConflictError, EngineError, ForbiddenError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { newId, resolveByIdPrefix, shortId } from '../../util/ids.js';
 import { cniAdd, cniDel, findCniPath, type CniConfList, type CniPluginConf } from './cni.js';
 import { EmbeddedDns } from './dns.js';
@@ -591,14 +591,14 @@ export class NetworkManager {
       const ip = parseIPv4(want);
       if (ip === undefined) throw new InvalidArgumentError(`invalid IPv4 address: ${want}`);
       if (ip < first || ip > last) throw new InvalidArgumentError(`no configured subnet or ip-range contain the IP address ${want}`);
-      if (used.has(ip)) throw new ConflictError(`Address already in use`);
+      if (used.has(ip)) throw new ForbiddenError(`Address already in use`); // libnetwork's ErrIPAlreadyAllocated: 403
       return ip;
     }
     const rangeCfg = net.IPAM.Config[0].IPRange ? parseCidr(net.IPAM.Config[0].IPRange) : undefined;
     const lo = rangeCfg ? Math.max(first, rangeCfg.base) : first;
     const hi = rangeCfg ? Math.min(last, cidrLast(rangeCfg)) : last;
     for (let ip = lo; ip <= hi; ip++) if (!used.has(ip)) return ip;
-    throw new ForbiddenError(`no available IPv4 addresses on this network's address pools: ${net.Name} (${net.Id})`);
+    throw new EngineError(503, 'no available addresses on this pool'); // libnetwork's ErrNoAvailableIPs
   }
 
   private cniConfig(net: NetworkRecord, ep: EndpointRecord): CniConfList {
