@@ -30,4 +30,8 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
-npm run --silent build >&2
+# Rebuild only when a source is newer than the last build (the demo runs this every time).
+if [ ! -f build/.stamp ] || [ ! -f dist/berthd.mjs ] || [ -n "$(find src test bench scripts/build.mjs tsconfig.json package.json package-lock.json -newer build/.stamp -print -quit 2>/dev/null)" ]; then
+  npm run --silent build >&2
+  touch build/.stamp
+fi

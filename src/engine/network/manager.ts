@@ -18,11 +18,12 @@ import { cniAdd, cniDel, findCniPath, type CniConfList, type CniPluginConf } fro
 import { EmbeddedDns } from './dns.js';
 import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides, type HostsEntry, type ResolvConf } from './etcfiles.js';
 import { Firewall, type FirewallNetwork, type FirewallPort } from './firewall.js';
-import { cidrContains, cidrLast, cidrOverlaps, formatCidr, formatIPv4, isLoopback, macForIPv4, mustParseCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { cidrContains, cidrLast, cidrOverlaps, formatCidr, formatIPv4, isLoopback, macForIPv4, maskOf, mustParseCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
 import { deleteLink, ensureBridge, ensureDummy, linkExists, setSysctl } from './links.js';
 import { createNetns, listNetns, removeNetns } from './netns.js';
 import { PortAllocator, portRequests, portsView, type PortBindings } from './ports.js';
 import { NetworkStore } from './store.js';
+import { run } from './run.js';
 import { hostRouteCidrs, pickFreeSubnet } from './subnets.js';
 import type {
   DriverName,
@@ -159,9 +160,13 @@ export class NetworkManager {
     if (!byName('host')) await this.saveNew(this.newRecord('host', 'host', { predefined: true }));
     if (!byName('bridge')) {
       const device = this.opts.defaultBridgeName ?? 'berth0';
-      const subnet = await this.pickSubnet();
+      // A bridge device left by an earlier data root keeps its address (as dockerd adopts docker0's):
+      // a second address on it would make the CNI bridge plugin refuse every container.
+      const adopted = await existingBridgeAddress(device);
+      const subnet = adopted?.subnet ?? (await this.pickSubnet());
+      const gateway = adopted?.gateway ?? subnet.base + 1;
       const rec = this.newRecord('bridge', 'bridge', { predefined: true, defaultBridge: true, device });
-      rec.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: formatCidr(subnet), Gateway: formatIPv4(subnet.base + 1) }] };
+      rec.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: formatCidr(subnet), Gateway: formatIPv4(gateway) }] };
       rec.Options = {
         'com.docker.network.bridge.default_bridge': 'true',
         'com.docker.network.bridge.enable_icc': 'true',
@@ -993,4 +998,16 @@ function parseUntil(v: string | undefined): number | undefined {
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** The first IPv4 address of an existing device, as subnet and gateway; undefined when none. */
+async function existingBridgeAddress(device: string): Promise<{ subnet: Cidr; gateway: number } | undefined> {
+  const r = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', device]).catch(() => undefined);
+  if (!r || r.code !== 0) return undefined;
+  const m = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(r.stdout);
+  if (!m) return undefined;
+  const ip = parseIPv4(m[1]);
+  const prefix = Number(m[2]);
+  if (ip === undefined) return undefined;
+  return { subnet: { base: (ip & maskOf(prefix)) >>> 0, prefix } as Cidr, gateway: ip };
 }
