@@ -146,8 +146,14 @@ async function receiveContext(req: IncomingMessage, dir: string): Promise<{ dock
     for await (const c of all) chunks.push(c as Buffer);
     return { dockerfileContent: Buffer.concat(chunks).toString('utf8') };
   }
+  // The docker CLI's tar for `-f -` (archive.ReplaceFileTarWrapper) closes its pipe before the
+  // tar writer, so it has no end-of-archive blocks: supply them (extra zeros past an end are unread).
+  async function* terminated(): AsyncGenerator<Buffer> {
+    for await (const c of all) yield c as Buffer;
+    yield Buffer.alloc(1024);
+  }
   // Names with `..` or absolute paths and links leading out are refused by extractTar.
-  await extractTar(all, dir, { whiteouts: 'none', sameOwner: true });
+  await extractTar(terminated(), dir, { whiteouts: 'none', sameOwner: true });
   return {};
 }
 

@@ -99,6 +99,8 @@ export class Engine {
     await engine.networks.init();
     await engine.containers.init();
     await engine.networks.sweep((id) => engine.containers.store.find(id)?.state.Running ?? false);
+    // Sweeps build scratch and step containers a crash left behind.
+    await engine.builds.init();
     return engine;
   }
 

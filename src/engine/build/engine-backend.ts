@@ -42,10 +42,6 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   return fsp.lstat(p).catch(() => undefined);
 }
 
-async function isEmptyDir(p: string): Promise<boolean> {
-  return (await fsp.readdir(p).catch(() => ['?'])).length === 0;
-}
-
 /**
  * Which paths of a RUN container's upper directory are mount-point leftovers rather than changes:
  * the empty files/dirs above, and directories (e.g. `etc`) that hold nothing but such leftovers.
@@ -152,6 +148,8 @@ export class EngineBuildBackend implements BuildBackend {
     };
     const { Id: id } = await this.containers.create(undefined, req);
     this.liveContainers.add(id);
+    // A marker per live step container: if the daemon dies mid-build, the next start removes it.
+    await fsp.writeFile(stepMarker(this.o.tmpRoot, id), '');
     o.onCreated(id);
     const logPath = this.containers.logPath(id);
     await fsp.writeFile(logPath, '', { flag: 'a' });
@@ -199,6 +197,7 @@ export class EngineBuildBackend implements BuildBackend {
       if (e?.statusCode !== 404) throw e;
     });
     this.liveContainers.delete(containerId);
+    await fsp.rm(stepMarker(this.o.tmpRoot, containerId), { force: true });
   }
 
   /** A temporary overlay (upper over the parent's layers) the builder writes into. */
@@ -273,10 +272,16 @@ export class EngineBuildBackend implements BuildBackend {
 
   /** After the build: step containers go (unless kept with --rm=false), overlays are unmounted. */
   async finish(o: { keepContainers: boolean }): Promise<void> {
-    if (!o.keepContainers) for (const id of [...this.liveContainers]) await this.removeContainer(id).catch(() => undefined);
+    for (const id of [...this.liveContainers]) {
+      if (o.keepContainers) await fsp.rm(stepMarker(this.o.tmpRoot, id), { force: true });
+      else await this.removeContainer(id).catch(() => undefined);
+    }
     for (const p of [...this.openLayers]) await this.releaseOverlay(p).catch(() => undefined);
   }
 }
+
+const STEP_MARKER_PREFIX = 'step-';
+const stepMarker = (tmpRoot: string, containerId: string): string => path.join(tmpRoot, `${STEP_MARKER_PREFIX}${containerId}`);
 
 /** overlayUpperToLayerTar, leaving out `skip` (paths relative to the upper dir). */
 function layerTarWithout(upper: string, skip: Set<string>): Readable {
@@ -330,7 +335,14 @@ export class BuildService {
         .filter((m): m is string => !!m && m.startsWith(this.tmpRoot + '/'))
         .sort((a, b) => b.length - a.length);
       for (const m of mounts) await runTool('umount', ['-l', m]).catch(() => undefined);
-      for (const name of await fsp.readdir(this.tmpRoot)) await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+      for (const name of await fsp.readdir(this.tmpRoot)) {
+        // Step containers of a build the daemon did not live to finish.
+        if (name.startsWith(STEP_MARKER_PREFIX)) {
+          const id = name.slice(STEP_MARKER_PREFIX.length);
+          if (this.engine.containers.store.find(id)) await this.engine.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+        }
+        await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+      }
       const cache = new BuildCacheFileStore(this.engine.dataRoot, (id) => this.engine.images.find(id) !== undefined);
       await cache.init();
       this.cacheStore = cache;

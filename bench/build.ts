@@ -1,0 +1,112 @@
+// Build benchmark: a 12-step Dockerfile (busybox base, COPY of a generated ~50 MB context of
+// 5,000 files, RUN steps) built with the docker CLI's classic builder against a temporary berthd:
+// cold build, rebuild with no change (all cache hits), rebuild after one file changed (cache
+// misses from the COPY on). With DOCKER_ANCHOR_HOST set (e.g. unix:///var/run/docker.sock) the
+// same builds run against that dockerd too, side by side. Prints a markdown table.
+//   node build/bench/build.js [--files 5000] [--kb 10]
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDaemon } from '../test/integration/harness.js';
+import { runCommand } from '../test/integration/support/proc.js';
+import { markdownTable, mb, seconds } from './lib/table.js';
+
+const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' }, kb: { type: 'string', default: '10' } } });
+const FILES = Number(values.files);
+const KB = Number(values.kb);
+
+const DOCKERFILE = `FROM busybox
+ENV APP=/app
+WORKDIR /app
+RUN echo prepare > /prepare
+COPY . /app/src
+RUN find /app/src -type f | wc -l > /app/count
+RUN du -s /app/src > /app/size
+LABEL bench=build
+RUN cat /app/src/dir0/file0 > /app/first
+EXPOSE 8080
+USER nobody
+CMD ["cat", "/app/count"]
+`;
+
+async function makeContext(dir: string): Promise<number> {
+  await fsp.mkdir(dir, { recursive: true });
+  await fsp.writeFile(path.join(dir, 'Dockerfile'), DOCKERFILE);
+  let bytes = 0;
+  const perDir = 100;
+  for (let i = 0; i < FILES; i++) {
+    const sub = path.join(dir, `dir${Math.floor(i / perDir)}`);
+    if (i % perDir === 0) await fsp.mkdir(sub, { recursive: true });
+    const data = randomBytes(KB * 1024);
+    await fsp.writeFile(path.join(sub, `file${i % perDir}`), data);
+    bytes += data.length;
+  }
+  return bytes;
+}
+
+interface Row {
+  daemon: string;
+  cold: number;
+  noChange: number;
+  oneFile: number;
+  cacheHits: number;
+}
+
+type Docker = (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+
+async function runScenario(name: string, docker: Docker, ctx: string): Promise<Row> {
+  const tag = `bench-build-${process.pid}:latest`;
+  const buildOnce = async (): Promise<{ ms: number; out: string }> => {
+    const t0 = performance.now();
+    const r = await docker(['build', '--network', 'none', '-t', tag, ctx]);
+    const ms = performance.now() - t0;
+    if (r.code !== 0) throw new Error(`${name}: build failed: ${r.stderr}`);
+    return { ms, out: r.stdout };
+  };
+  const cold = await buildOnce();
+  const warm = await buildOnce();
+  const changed = path.join(ctx, 'dir0', 'file0');
+  const original = await fsp.readFile(changed);
+  await fsp.writeFile(changed, randomBytes(KB * 1024));
+  try {
+    const one = await buildOnce();
+    return { daemon: name, cold: cold.ms, noChange: warm.ms, oneFile: one.ms, cacheHits: (warm.out.match(/Using cache/g) ?? []).length };
+  } finally {
+    await fsp.writeFile(changed, original);
+    await docker(['rmi', '-f', tag]);
+    await docker(['builder', 'prune', '-f']);
+  }
+}
+
+async function main(): Promise<void> {
+  const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-build-'));
+  const rows: Row[] = [];
+  try {
+    const ctx = path.join(work, 'ctx');
+    const bytes = await makeContext(ctx);
+    const d = await startDaemon({ name: 'bench' });
+    try {
+      rows.push(await runScenario('berthd', (args) => d.docker(args, { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 }), ctx));
+    } finally {
+      await d.cleanup();
+    }
+    const anchor = process.env.DOCKER_ANCHOR_HOST;
+    if (anchor) {
+      const docker: Docker = (args) => runCommand('docker', args, { env: { DOCKER_HOST: anchor, DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 });
+      rows.push(await runScenario(`dockerd (${anchor})`, docker, ctx));
+    }
+    process.stdout.write(`\nBuild: 12-step Dockerfile, context of ${FILES} files, ${mb(bytes)} (docker CLI, classic builder)\n\n`);
+    process.stdout.write(
+      markdownTable(
+        ['daemon', 'cold build', 'no-change rebuild', 'one file changed', 'cache hits on rebuild'],
+        rows.map((r) => [r.daemon, seconds(r.cold), seconds(r.noChange), seconds(r.oneFile), `${r.cacheHits}/11`]),
+      ) + '\n',
+    );
+  } finally {
+    await fsp.rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
