@@ -119,6 +119,21 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
   const opaqueHostDirs: string[] = [];
   const dirTimes: Array<{ p: string; mtime: number }> = [];
   const xattrs: PendingXattr[] = [];
+  // Parent directories already resolved (and known to exist) in this extraction: most entries
+  // share them. An entry that replaces a path drops that path and everything under it, so a
+  // directory turned into a symlink is resolved afresh (never written through).
+  const resolvedDirs = new Map<string, string>();
+  const parentDir = async (rel: string): Promise<string> => {
+    const hit = resolvedDirs.get(rel);
+    if (hit !== undefined) return hit;
+    const host = await resolveInRoot(rootAbs, rel);
+    await fsp.mkdir(host, { recursive: true, mode: 0o755 });
+    resolvedDirs.set(rel, host);
+    return host;
+  };
+  const forget = (rel: string) => {
+    for (const k of resolvedDirs.keys()) if (k === rel || k.startsWith(rel + '/')) resolvedDirs.delete(k);
+  };
 
   for await (const { entry, body } of readTar(input)) {
     result.entries++;
@@ -128,8 +143,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
     const parentRel = comps.slice(0, -1).join('/');
 
     if (layerMode && base.startsWith(WHITEOUT_PREFIX)) {
-      const parentHost = await resolveInRoot(rootAbs, parentRel);
-      await fsp.mkdir(parentHost, { recursive: true, mode: 0o755 });
+      const parentHost = await parentDir(parentRel);
       if (base === WHITEOUT_OPAQUE) {
         result.opaqueDirs.push(parentRel === '' ? '.' : parentRel);
         opaqueHostDirs.push(parentHost);
@@ -137,6 +151,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
         const name = base.slice(WHITEOUT_PREFIX.length);
         if (name === '' || name === '.' || name === '..') throw refuse(`invalid whiteout entry ${JSON.stringify(entry.path)}`);
         const host = path.join(parentHost, name);
+        forget(parentRel === '' ? name : `${parentRel}/${name}`);
         await fsp.rm(host, { recursive: true, force: true });
         result.whiteouts.push(parentRel === '' ? name : `${parentRel}/${name}`);
         whiteoutHostPaths.push(host);
@@ -160,10 +175,10 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
       linkSource = await resolveInRoot(rootAbs, linkComps.join('/'), { followFinal: false });
     }
 
-    const parentHost = await resolveInRoot(rootAbs, parentRel);
-    await fsp.mkdir(parentHost, { recursive: true, mode: 0o755 });
+    const parentHost = await parentDir(parentRel);
     const target = path.join(parentHost, base);
     const existing = await removeExisting(target, entry.type === 'dir', opts);
+    if (existing !== 'keep-dir') forget(comps.join('/'));
 
     switch (entry.type) {
       case 'dir':
@@ -205,11 +220,24 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
   return result;
 }
 
+/** The process umask, read once (reading it means setting it: put it straight back). */
+const UMASK = (() => {
+  const m = process.umask(0o022);
+  process.umask(m);
+  return m;
+})();
+const MY_UID = process.getuid?.() ?? -1;
+const MY_GID = process.getgid?.() ?? -1;
+
 async function applyMetadata(target: string, e: TarReadEntry, sameOwner: boolean, chown?: { uid: number; gid: number }): Promise<void> {
-  if (chown) await fsp.lchown(target, chown.uid, chown.gid);
-  else if (sameOwner) await fsp.lchown(target, e.uid, e.gid);
-  // chmod after chown: chown clears setuid/setgid bits.
-  if (e.type !== 'symlink') await fsp.chmod(target, e.mode & 0o7777);
+  const owner = chown ?? (sameOwner ? { uid: e.uid, gid: e.gid } : undefined);
+  // A new file already belongs to us: skip the chown when that is the owner asked for.
+  const chowned = owner !== undefined && !(owner.uid === MY_UID && owner.gid === MY_GID);
+  if (chowned) await fsp.lchown(target, owner.uid, owner.gid);
+  // chmod after chown (chown clears setuid/setgid); not needed when open/mkdir already gave the mode.
+  const mode = e.mode & 0o7777;
+  const created = e.type === 'dir' ? 0o700 : mode & 0o777 & ~UMASK;
+  if (e.type !== 'symlink' && (chowned || mode !== created)) await fsp.chmod(target, mode);
   if (e.type !== 'dir') await fsp.lutimes(target, e.mtime, e.mtime);
 }
 
