@@ -180,8 +180,9 @@ export class ContainerService {
     const runtime = hc.Runtime || this.o.defaultRuntime;
     if (!this.o.runtimes[runtime]) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
     const networkMode = !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
+    // A named network that does not exist fails at start (404), as in dockerd: a 404 here would
+    // make clients think the image is missing and try to pull it.
     if (networkMode.startsWith('container:')) this.get(networkMode.slice(10));
-    else if (networkMode !== 'host' && networkMode !== 'none') this.o.networks.resolve(networkMode);
     const mounts = parseMounts(hc, config.Volumes);
     for (const m of mounts) {
       if (m.Type === 'bind' && hc.Mounts?.some((x) => x.Type === 'bind' && path.normalize(x.Target) === m.Destination) && !existsSync(m.Source)) {
@@ -777,6 +778,9 @@ export class ContainerService {
     if (live) rec.networkSettings = live as any;
     else if (!rec.state.Running) {
       const nets = { ...(rec.networkSettings.Networks ?? {}) };
+      // Never started: the view showed only the NetworkMode's network, keep showing it.
+      const mode = rec.hostConfig.NetworkMode ?? 'bridge';
+      if (!Object.keys(nets).length && !mode.startsWith('container:')) nets[mode] = endpointStub();
       if (settings) nets[network] = { ...endpointStub(), IPAMConfig: settings.IPAMConfig ?? null, Aliases: settings.Aliases ?? null, NetworkID: this.o.networks.resolve(network).Id };
       else delete nets[network];
       rec.networkSettings = { ...emptyNetworkSettings(), ...rec.networkSettings, Networks: nets };

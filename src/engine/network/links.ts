@@ -1,5 +1,6 @@
 // Host-side link devices: the bridges of bridge networks and dummy parents of macvlan/ipvlan
 // networks made without `-o parent`, driven through `ip -batch` (one process per change).
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { run, runOk } from './run.js';
 
@@ -10,14 +11,20 @@ export function linkExists(name: string): boolean {
 /** Creates the bridge with the gateway address, up, with route_localnet so 127.0.0.1 DNAT works. */
 export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
   if (!linkExists(name)) {
-    const cmds = [`link add name ${name}${mtu ? ` mtu ${mtu}` : ''} type bridge`];
+    // An explicit address, as Docker gives its bridges: without one the kernel gives the bridge
+    // the lowest MAC among its ports, so it changes when containers come and go, and every other
+    // container's ARP entry for the gateway (its DNS server, its route out) goes stale.
+    const cmds = [`link add name ${name}${mtu ? ` mtu ${mtu}` : ''} address ${randomMac()} type bridge`];
     if (gatewayCidr) cmds.push(`addr add ${gatewayCidr} dev ${name}`);
     cmds.push(`link set ${name} up`);
     await runOk('ip', ['-batch', '-'], { input: cmds.join('\n') + '\n' });
-  } else if (gatewayCidr) {
-    // After a reboot-less restart the bridge is there; make sure its address is too.
-    await run('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
-    await run('ip', ['link', 'set', name, 'up']);
+  } else {
+    await pinBridgeMac(name);
+    if (gatewayCidr) {
+      // After a reboot-less restart the bridge is there; make sure its address is too.
+      await run('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
+      await run('ip', ['link', 'set', name, 'up']);
+    }
   }
   await setSysctl(`net/ipv4/conf/${name}/route_localnet`, '1');
 }
@@ -34,6 +41,23 @@ export async function ensureDummy(name: string): Promise<void> {
   const peer = `${name.slice(0, 13)}-p`;
   // Both ends up: a macvlan child has carrier only while its parent has.
   await runOk('ip', ['-batch', '-'], { input: `link add name ${name} type veth peer name ${peer}\nlink set ${peer} up\nlink set ${name} up\n` });
+}
+
+/** Gives a bridge made elsewhere (or by an older berth) a fixed MAC: its current one, or a random one. */
+async function pinBridgeMac(name: string): Promise<void> {
+  const NET_ADDR_SET = '3';
+  const assign = await fsp.readFile(`/sys/class/net/${name}/addr_assign_type`, 'utf8').catch(() => NET_ADDR_SET);
+  if (assign.trim() === NET_ADDR_SET) return;
+  const current = (await fsp.readFile(`/sys/class/net/${name}/address`, 'utf8').catch(() => '')).trim();
+  const mac = current && current !== '00:00:00:00:00:00' ? current : randomMac();
+  await run('ip', ['link', 'set', 'dev', name, 'address', mac]);
+}
+
+/** A random unicast, locally administered MAC address. */
+export function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0] & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
 export async function deleteLink(name: string): Promise<void> {

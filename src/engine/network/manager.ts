@@ -8,6 +8,7 @@
 // Container engine's order of calls for a container on a network:
 //   createNetns(id) → attachContainer({...}) → resolvConfFor / hostsFor → runc start
 //   … container exits … → detachContainer(id)   (safe to call twice, and after a crash)
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
@@ -57,6 +58,8 @@ export interface NetworkManagerOptions {
   defaultBridgeName?: string;
   cniPath?: string;
   firewall?: Firewall;
+  /** Network namespaces kept ready for the next starts (default 2; 0 makes each on demand). */
+  netnsPoolSize?: number;
   /** DNS port on the gateways (53; tests may move it). */
   dnsPort?: number;
   resolvConfPath?: string;
@@ -78,6 +81,8 @@ export interface AttachOptions {
 }
 
 const DRIVERS: DriverName[] = ['bridge', 'macvlan', 'ipvlan'];
+/** Names of the pooled netns files under netnsDir (container IDs are hex, so never clash). */
+export const NETNS_POOL_PREFIX = 'pool-';
 const IFNAME_PREFIX = 'eth';
 
 export class NetworkManager {
@@ -92,6 +97,15 @@ export class NetworkManager {
   private locks = new Map<string, Promise<unknown>>();
   private hostResolv: ResolvConf = { nameservers: [], search: [], options: [] };
   readonly netnsDir: string;
+  /**
+   * Namespaces made ahead of time (unshare + `ip link set lo up` is ~10 ms of every start): a
+   * start takes one, exits and empty-handed starts refill in the background. A pooled file
+   * belongs to nobody until a sandbox record names it, so a crash leaves it to the sweep.
+   */
+  private netnsPool: string[] = [];
+  private poolFill: Promise<void> | undefined;
+  private poolPaused = false;
+  private closed = false;
 
   constructor(private readonly opts: NetworkManagerOptions) {
     this.store = new NetworkStore(opts.dataRoot);
@@ -140,18 +154,47 @@ export class NetworkManager {
       await this.detachContainer(id);
       sandboxes++;
     }
-    let netns = 0;
-    for (const name of await listNetns(this.netnsDir)) {
-      if (this.sandboxes.has(name) || isRunning(name)) continue;
-      await removeNetns(path.join(this.netnsDir, name));
-      netns++;
+    // No refill while listing: a namespace being made is in no list yet and would be swept.
+    this.poolPaused = true;
+    try {
+      await this.poolFill;
+      const inUse = new Set([...this.sandboxes.values()].map((s) => path.basename(s.netnsPath)));
+      const pooled = new Set(this.netnsPool.map((p) => path.basename(p)));
+      let netns = 0;
+      for (const name of await listNetns(this.netnsDir)) {
+        if (this.sandboxes.has(name) || inUse.has(name) || pooled.has(name) || isRunning(name)) continue;
+        await removeNetns(path.join(this.netnsDir, name));
+        netns++;
+      }
+      return { sandboxes, netns };
+    } finally {
+      this.poolPaused = false;
     }
-    return { sandboxes, netns };
   }
 
-  /** Stops the DNS listeners (berthd shutdown). Devices, rules and namespaces stay for running containers. */
+  /** Stops the DNS listeners and drops the netns pool (berthd shutdown). Devices, rules and namespaces of running containers stay. */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.poolFill;
+    for (const p of this.netnsPool.splice(0)) await removeNetns(p);
     await this.dns.close();
+  }
+
+  /** Tops the netns pool up in the background; errors only mean the next start makes its own. */
+  private refillNetnsPool(): void {
+    const size = this.opts.netnsPoolSize ?? 2;
+    if (this.poolFill || this.closed || this.poolPaused || this.netnsPool.length >= size) return;
+    this.poolFill = (async () => {
+      try {
+        while (!this.closed && !this.poolPaused && this.netnsPool.length < size) {
+          this.netnsPool.push(await createNetns(this.netnsDir, `${NETNS_POOL_PREFIX}${randomBytes(6).toString('hex')}`));
+        }
+      } catch (e) {
+        log.warn(`network namespace pool: ${(e as Error).message}`);
+      } finally {
+        this.poolFill = undefined;
+      }
+    })();
   }
 
   private async ensurePredefined(): Promise<void> {
@@ -445,8 +488,9 @@ export class NetworkManager {
   }
 
   /**
-   * A fresh network namespace for a container at <execRoot>/netns/<id>, loopback up. Its sandbox
-   * record is written first, so a crash right after cannot leak the netns file.
+   * A fresh network namespace for a container, loopback up: one from the pool, else a new one at
+   * <execRoot>/netns/<id>. Its sandbox record is written first, so a crash right after cannot
+   * leak the netns file.
    */
   createNetns(containerId: string): Promise<string> {
     return this.withLock(containerId, async () => {
@@ -456,20 +500,16 @@ export class NetworkManager {
       } else if (existing) {
         throw new ConflictError(`container ${containerId} already has a network namespace`);
       }
+      const pooled = this.netnsPool.shift();
+      if (pooled) {
+        // No record write yet: until addEndpoint journals one, a crash leaves a pool-named file
+        // nobody claims, which the sweep removes.
+        this.sandboxes.set(containerId, emptySandbox(containerId, pooled));
+        return pooled;
+      }
+      this.refillNetnsPool();
       const file = path.join(this.netnsDir, containerId);
-      const sb: SandboxRecord = {
-        containerId,
-        name: '',
-        hostname: '',
-        netnsPath: file,
-        ownsNetns: true,
-        endpoints: {},
-        ports: [],
-        exposedPorts: {},
-        linkHosts: [],
-        dns: {},
-      };
-      await this.saveSandbox(sb);
+      await this.saveSandbox(emptySandbox(containerId, file));
       await removeNetns(file); // a leftover of a crash between record and mount
       try {
         return await createNetns(this.netnsDir, containerId);
@@ -571,7 +611,8 @@ export class NetworkManager {
     // Journal first: from here on a crash leaves a record the sweep will CNI-DEL.
     sb.endpoints[net.Id] = ep;
     await this.saveSandbox(sb);
-    await cniAdd(this.cniPath, this.cniConfig(net, ep), { containerId: sb.containerId, netns: sb.netnsPath, ifname: ep.ifname });
+    const added = await cniAdd(this.cniPath, this.cniConfig(net, ep), { containerId: sb.containerId, netns: sb.netnsPath, ifname: ep.ifname });
+    if (net.Driver === 'bridge') ep.hostIfname = added.interfaces?.find((i) => !i.sandbox && i.name !== net.device)?.name;
     ep.state = 'attached';
     await this.saveSandbox(sb);
     this.opts.events.publish('network', 'connect', net.Id, { container: sb.containerId, name: net.Name, type: net.Driver });
@@ -658,10 +699,14 @@ export class NetworkManager {
     return this.withLock(containerId, async () => {
       const sb = this.sandboxes.get(containerId);
       if (!sb) {
-        await removeNetns(path.join(this.netnsDir, containerId));
+        // Usually the second call (exit, then rm): skip the umount process when nothing is there.
+        const file = path.join(this.netnsDir, containerId);
+        if (!(await nsGone(file))) await removeNetns(file);
         return;
       }
       await this.teardownSandbox(sb, sb.ownsNetns);
+      // A container just went: a quiet moment to make the next one's namespace.
+      this.refillNetnsPool();
     });
   }
 
@@ -671,14 +716,16 @@ export class NetworkManager {
     sb.ports = [];
     if (hadPorts) await this.syncFirewall();
     let firstError: unknown;
-    for (const ep of Object.values(sb.endpoints)) {
-      try {
-        await this.delEndpoint(sb, ep);
-      } catch (e) {
-        firstError ??= e;
-      }
-    }
-    if (removeNs) await removeNetns(sb.netnsPath);
+    // Side by side: unplugging veths and letting go of the netns do not depend on each other (a
+    // CNI DEL that finds the netns gone counts as done, see delEndpoint).
+    await Promise.all([
+      ...Object.values(sb.endpoints).map((ep) =>
+        this.delEndpoint(sb, ep, removeNs).catch((e: unknown) => {
+          firstError ??= e;
+        }),
+      ),
+      removeNs ? removeNetns(sb.netnsPath) : undefined,
+    ]);
     if (firstError) {
       // Keep the record: the next sweep retries what failed.
       await this.saveSandbox(sb);
@@ -688,9 +735,11 @@ export class NetworkManager {
     await this.store.deleteSandbox(sb.containerId);
   }
 
-  private async delEndpoint(sb: SandboxRecord, ep: EndpointRecord): Promise<void> {
+  /** `netnsGoing`: the netns is removed right after (the container is gone), not just this endpoint. */
+  private async delEndpoint(sb: SandboxRecord, ep: EndpointRecord, netnsGoing = false): Promise<void> {
     const net = this.networks.get(ep.networkId);
-    if (net && ep.ifname && ep.ipv4) {
+    const fast = net && (netnsGoing ? await this.unplugBridgeVeth(net, ep) : await this.fastBridgeDel(net, ep));
+    if (net && ep.ifname && ep.ipv4 && !fast) {
       // CNI DEL on a netns that is already gone is fine: the veth died with it.
       await cniDel(this.cniPath, this.cniConfig(net, ep), { containerId: sb.containerId, netns: sb.netnsPath, ifname: ep.ifname }).catch(async (e) => {
         if (await nsGone(sb.netnsPath)) return;
@@ -699,6 +748,39 @@ export class NetworkManager {
     }
     delete sb.endpoints[ep.networkId];
     if (net) this.opts.events.publish('network', 'disconnect', net.Id, { container: sb.containerId, name: net.Name, type: net.Driver });
+  }
+
+  /**
+   * Takes a bridge endpoint of a container that is gone off the wire: its host-side veth goes
+   * down (no frames, no ARP for the address, which is free again from now on), and the kernel
+   * destroys the pair with the network namespace once that is unmounted. Deleting a veth waits
+   * for an RCU grace period (~30 ms, CNI DEL ~40 ms); this keeps that off every container exit.
+   * False when it does not apply (not a bridge endpoint, or the name is no longer ours).
+   */
+  private async unplugBridgeVeth(net: NetworkRecord, ep: EndpointRecord): Promise<boolean> {
+    if (net.Driver !== 'bridge' || !ep.hostIfname) return false;
+    const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
+    if (master === undefined) return !linkExists(ep.hostIfname);
+    if (path.basename(master) !== net.device) return false;
+    return (await run('ip', ['link', 'set', ep.hostIfname, 'down'])).code === 0;
+  }
+
+  /**
+   * Removes a bridge endpoint by deleting its host-side veth (which takes the container end with
+   * it), in one `ip` call instead of the bridge plugin's DEL (~5 ms against ~40 ms on the hot path
+   * of every container exit). Equivalent here: berth's bridge endpoints use static IPAM and no
+   * plugin-side masquerade, so DEL has nothing else to undo. False when it does not apply.
+   */
+  private async fastBridgeDel(net: NetworkRecord, ep: EndpointRecord): Promise<boolean> {
+    if (net.Driver !== 'bridge' || !ep.hostIfname) return false;
+    // The name must still be this endpoint's veth: enslaved to this network's bridge.
+    const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
+    if (master === undefined) return !linkExists(ep.hostIfname);
+    if (path.basename(master) !== net.device) return false;
+    return deleteLink(ep.hostIfname).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** POST /networks/{id}/connect. A container that is not running only has its configuration changed. */
@@ -867,9 +949,12 @@ export class NetworkManager {
     for (const netId of Object.keys(client.endpoints)) {
       const net = this.networks.get(netId);
       if (!net || net.predefined) continue;
+      // As Docker: "<name>.<network>" resolves <name> within that network only.
+      const suffix = `.${net.Name.toLowerCase()}`;
+      const wanted = name.endsWith(suffix) ? [name, name.slice(0, -suffix.length)] : [name];
       for (const s of this.sandboxes.values()) {
         const e = s.endpoints[netId];
-        if (e?.state === 'attached' && e.ipv4 && e.dnsNames?.some((n) => n.toLowerCase() === name)) ips.push(e.ipv4);
+        if (e?.state === 'attached' && e.ipv4 && e.dnsNames?.some((n) => wanted.includes(n.toLowerCase()))) ips.push(e.ipv4);
       }
     }
     return ips.length ? { ipv4: ips } : undefined;
@@ -920,6 +1005,11 @@ export class NetworkManager {
     }
     return this.firewall.sync(nets, ports);
   }
+}
+
+/** The sandbox record of a container whose netns exists but has no endpoints yet. */
+function emptySandbox(containerId: string, netnsPath: string): SandboxRecord {
+  return { containerId, name: '', hostname: '', netnsPath, ownsNetns: true, endpoints: {}, ports: [], exposedPorts: {}, linkHosts: [], dns: {} };
 }
 
 async function nsGone(p: string): Promise<boolean> {

@@ -40,6 +40,8 @@ export interface EndpointRecord {
   networkName: string;
   endpointId: string;
   ifname: string;
+  /** Host end of a bridge endpoint's veth pair (from CNI ADD's result), for a fast teardown. */
+  hostIfname?: string;
   ipv4: string;
   prefixLen: number;
   gateway: string;

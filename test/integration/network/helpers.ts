@@ -1,7 +1,7 @@
 // Shared set-up for the network integration tests: a NetworkManager on temporary roots with its
 // own default-bridge name and iptables chain prefix (so a live berthd on the machine is never
 // touched), plus tiny helpers to run things inside a netns. Everything is removed in cleanup().
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,8 @@ export interface Harness {
   dataRoot: string;
   execRoot: string;
   bridgeName: string;
+  /** This harness's iptables chain prefix. */
+  prefix: string;
   containers: Map<string, ContainerRef>;
   children: ChildProcess[];
   cleanup(): Promise<void>;
@@ -30,7 +32,8 @@ export async function makeHarness(): Promise<Harness> {
   const execRoot = await mkdtemp(path.join(os.tmpdir(), 'berth-net-exec-'));
   const tag = Math.random().toString(36).slice(2, 7);
   const bridgeName = `bt${tag}0`;
-  const firewall = new Firewall(`BT${tag.toUpperCase()}`);
+  const prefix = `BT${tag.toUpperCase()}`;
+  const firewall = new Firewall(prefix);
   const containers = new Map<string, ContainerRef>();
   const children: ChildProcess[] = [];
   // Unknown names are forwarded upstream: point that at a fake resolver on loopback, so tests
@@ -56,6 +59,7 @@ export async function makeHarness(): Promise<Harness> {
     dataRoot,
     execRoot,
     bridgeName,
+    prefix,
     containers,
     children,
     async cleanup() {
@@ -138,12 +142,37 @@ export function tcpGet(host: string, port: number): Promise<string> {
   );
 }
 
-export async function countVeths(): Promise<number> {
-  const r = await run('ip', ['-o', 'link', 'show', 'type', 'veth']);
-  return r.stdout.split('\n').filter(Boolean).length;
+/** Bridge devices of this harness's networks (default bridge and user-defined ones). */
+async function harnessBridges(h: Harness): Promise<Set<string>> {
+  const dir = path.join(h.dataRoot, 'network', 'networks');
+  const out = new Set<string>([h.bridgeName]);
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    const rec = JSON.parse(await readFile(path.join(dir, f), 'utf8').catch(() => '{}')) as { Driver?: string; device?: string };
+    if (rec.Driver === 'bridge' && rec.device) out.add(rec.device);
+  }
+  return out;
 }
 
-export async function iptablesLines(): Promise<number> {
+/**
+ * Veths on this harness's bridges (other tests on the machine have their own), waiting up to 5 s
+ * for unplugged ones to go: detach sets a gone container's host veth down, and the kernel destroys
+ * the pair with its netns moments later.
+ */
+export async function countVeths(h: Harness): Promise<number> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const bridges = await harnessBridges(h);
+    const r = await run('ip', ['-o', 'link', 'show', 'type', 'veth']);
+    const lines = r.stdout.split('\n').filter((l) => bridges.has(/ master (\S+) /.exec(l)?.[1] ?? ''));
+    // Administratively down (no UP flag) and still a bridge port: unplugged, not yet destroyed.
+    const dying = lines.filter((l) => / state DOWN /.test(l) && !/[<,]UP[,>]/.test(l));
+    if (!dying.length || Date.now() > until) return lines.length;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** iptables rules (both tables) of this harness's chain prefix, jumps into its chains included. */
+export async function iptablesLines(h: Harness): Promise<number> {
   const r = await run('iptables-save', []);
-  return r.stdout.split('\n').filter((l) => l.startsWith('-A')).length;
+  return r.stdout.split('\n').filter((l) => l.startsWith('-A') && l.includes(`${h.prefix}-`)).length;
 }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { countVeths, fakeContainer, inNetns, iptablesLines, makeHarness, tcpGet, tcpServerIn } from './helpers.js';
 import { run } from '../../../src/engine/network/run.js';
-import { NetworkManager } from '../../../src/engine/network/manager.js';
+import { NETNS_POOL_PREFIX, NetworkManager } from '../../../src/engine/network/manager.js';
 import { EventBus } from '../../../src/engine/events.js';
 
 test('predefined networks, create / inspect / remove with Docker errors', async (t) => {
@@ -86,7 +86,7 @@ test('two containers on a user network reach each other and resolve names via th
   const c = await fakeContainer(h, 'gamma');
   await assert.rejects(
     h.mgr.attachContainer({ containerId: c.id, name: 'gamma', hostname: 'g', netnsPath: c.netns, endpoints: { appnet: { IPAMConfig: { IPv4Address: ipB } } } }),
-    { status: 409 },
+    { status: 403, message: 'Address already in use' },
   );
   await assert.rejects(
     h.mgr.attachContainer({ containerId: c.id, name: 'gamma', hostname: 'g', netnsPath: c.netns, endpoints: { appnet: { IPAMConfig: { IPv4Address: '10.9.9.9' } } } }),
@@ -107,7 +107,7 @@ test('two containers on a user network reach each other and resolve names via th
 test('published ports answer on 127.0.0.1; a taken port is refused and leaves nothing behind', async (t) => {
   const h = await makeHarness();
   t.after(() => h.cleanup());
-  const before = await iptablesLines();
+  const before = await iptablesLines(h);
   const a = await fakeContainer(h, 'web');
   const s = await h.mgr.attachContainer({
     containerId: a.id,
@@ -138,17 +138,17 @@ test('published ports answer on 127.0.0.1; a taken port is refused and leaves no
   await h.mgr.detachContainer(l.id);
 
   const b = await fakeContainer(h, 'web2');
-  const rulesMid = await iptablesLines();
+  const rulesMid = await iptablesLines(h);
   await assert.rejects(
     h.mgr.attachContainer({ containerId: b.id, name: 'web2', hostname: 'w', netnsPath: b.netns, endpoints: { bridge: {} }, portBindings: { '80/tcp': [{ HostPort: '18080' }] } }),
     (e: Error) => /Bind for 0\.0\.0\.0:18080 failed: port is already allocated/.test(e.message),
   );
-  assert.equal(await iptablesLines(), rulesMid);
+  assert.equal(await iptablesLines(h), rulesMid);
   assert.equal(h.mgr.networkSettings(b.id)?.Networks.bridge, undefined);
   await h.mgr.detachContainer(b.id);
   await h.mgr.detachContainer(a.id);
   await assert.rejects(tcpGet('127.0.0.1', 18080));
-  assert.equal(await iptablesLines(), before);
+  assert.equal(await iptablesLines(h), before);
 });
 
 test('isolation: different user networks cannot talk; internal networks have no way out', async (t) => {
@@ -228,8 +228,8 @@ test('50 attach/detach cycles leave no veth, rule, record or netns behind', asyn
   t.after(() => h.cleanup());
   await h.mgr.create({ Name: 'cyc', IPAM: { Config: [{ Subnet: '10.236.0.0/24' }] } });
   // Warm up: rules for the networks exist before the baseline is taken.
-  const vethsBefore = await countVeths();
-  const rulesBefore = await iptablesLines();
+  const vethsBefore = await countVeths(h);
+  const rulesBefore = await iptablesLines(h);
   for (let i = 0; i < 50; i++) {
     const c = await fakeContainer(h, `cyc${i}`);
     await h.mgr.attachContainer({
@@ -243,10 +243,12 @@ test('50 attach/detach cycles leave no veth, rule, record or netns behind', asyn
     await h.mgr.detachContainer(c.id);
     h.containers.delete(c.id);
   }
-  assert.equal(await countVeths(), vethsBefore);
-  assert.equal(await iptablesLines(), rulesBefore);
+  assert.equal(await countVeths(h), vethsBefore);
+  assert.equal(await iptablesLines(h), rulesBefore);
   assert.deepEqual(readdirSync(path.join(h.dataRoot, 'network', 'sandboxes')), []);
-  assert.deepEqual(readdirSync(path.join(h.execRoot, 'netns')), []);
+  // Only the pool of ready namespaces (at most its size) may be left.
+  const left = readdirSync(path.join(h.execRoot, 'netns'));
+  assert.ok(left.every((n) => n.startsWith(NETNS_POOL_PREFIX)) && left.length <= 2, left.join(','));
 });
 
 test('restart: running containers keep their addresses, leftovers of gone ones are swept', async (t) => {
@@ -258,7 +260,7 @@ test('restart: running containers keep their addresses, leftovers of gone ones a
   await h.mgr.attachContainer({ containerId: keep.id, name: 'keep', hostname: 'k', netnsPath: keep.netns, endpoints: { rnet: {} }, portBindings: { '80/tcp': [{ HostPort: '18181' }] } });
   await h.mgr.attachContainer({ containerId: lost.id, name: 'lost', hostname: 'l', netnsPath: lost.netns, endpoints: { rnet: {} } });
   const orphan = await fakeContainer(h, 'orphan'); // netns only, as if berthd died before attach
-  const vethsWithAll = await countVeths();
+  const vethsWithAll = await countVeths(h);
   await h.mgr.close();
 
   const mgr2 = new NetworkManager({
@@ -273,8 +275,9 @@ test('restart: running containers keep their addresses, leftovers of gone ones a
   h.mgr = mgr2;
   await mgr2.init();
   const swept = await mgr2.sweep((id) => id === keep.id);
-  assert.equal(swept.sandboxes, 2);
-  assert.equal(await countVeths(), vethsWithAll - 1);
+  // 'lost' has a record; 'orphan' has one unless its netns came from the pool (then only a file).
+  assert.ok(swept.sandboxes >= 1 && swept.sandboxes + swept.netns === 2, JSON.stringify(swept));
+  assert.equal(await countVeths(h), vethsWithAll - 1);
   assert.ok(!existsSync(lost.netns) && !existsSync(orphan.netns) && existsSync(keep.netns));
   assert.equal(mgr2.networkSettings(keep.id)!.Networks.rnet.IPAddress, '10.237.0.2');
   // The kept container's port is still held: another container cannot take it.

@@ -156,7 +156,8 @@ export async function removeBridgeState(dataRoot: string): Promise<void> {
     } catch {
       continue;
     }
-    const device = rec.Options?.['com.docker.network.bridge.name'];
+    // The default bridge names its device in Options; user networks keep it in `device`.
+    const device = (rec as { device?: string }).device ?? rec.Options?.['com.docker.network.bridge.name'];
     if (rec.Driver !== 'bridge' || !device) continue;
     for (const c of rec.IPAM?.Config ?? []) {
       if (!c.Subnet || !c.Gateway) continue;
