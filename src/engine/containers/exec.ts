@@ -11,9 +11,8 @@ import { mergeCapabilities } from '../runtime/capabilities.js';
 import { resolveUserInRootfs } from './users.js';
 import { mergeEnv } from './config.js';
 import type { ContainerService } from './service.js';
-import { DetachScanner, parseDetachKeys, type OutputSink } from './streams.js';
+import { StdinForwarder, type OutputSink } from './streams.js';
 import { LogFollower } from '../runtime/logfile.js';
-import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -168,7 +167,7 @@ export class ExecManager {
     const follower = new LogFollower(logPath, 0, (r) => {
       if (!finished && wanted(r.stream)) o.sink?.write(r.stream, r.data);
     });
-    let socat: ChildProcess | undefined;
+    let input: StdinForwarder | undefined;
     let finished = false;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
@@ -176,9 +175,7 @@ export class ExecManager {
       if (finished) return;
       finished = true;
       follower.close();
-      socat?.stdin?.destroy();
-      socat?.kill();
-      o.stdin?.removeAllListeners('data');
+      input?.close();
       resolveDone();
     };
     if (o.detach || !o.sink) {
@@ -187,16 +184,8 @@ export class ExecManager {
     }
     await follower.start();
     if (wantStdin) {
-      socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${path.join(this.svc.socketDir, id.slice(0, 32), 'attach')},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
-      socat.on('error', () => undefined);
-      socat.stdin!.on('error', () => undefined);
-      const scanner = new DetachScanner(s.config.DetachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(s.config.DetachKeys));
-      o.stdin!.on('data', (chunk: Buffer) => {
-        const { forward, detached } = scanner.push(chunk);
-        if (forward.length) socat?.stdin?.write(forward);
-        if (detached) finish();
-      });
-      o.stdin!.on('end', () => socat?.stdin?.end());
+      input = new StdinForwarder(path.join(this.svc.socketDir, id.slice(0, 32), 'attach'), o.stdin!, s.config.DetachKeys, finish);
+      input.connect();
     }
     void exit.then(async () => {
       await follower.drain();

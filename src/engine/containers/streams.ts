@@ -59,6 +59,56 @@ export class DetachScanner {
   }
 }
 
+/**
+ * Client stdin → conmon's attach socket. That socket is SOCK_SEQPACKET, which Node cannot open:
+ * socat carries the bytes. Input that arrives before `connect()` (attach before start) is held;
+ * the detach sequence is cut out and reported; the client's EOF closes the container's stdin.
+ */
+export class StdinForwarder {
+  private socat?: ChildProcess;
+  private pending: Buffer[] = [];
+  private ended = false;
+  private closed = false;
+
+  constructor(
+    private socketPath: string,
+    private stdin: Readable,
+    detachKeys: string | undefined,
+    onDetach: () => void,
+  ) {
+    const scanner = new DetachScanner(detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(detachKeys));
+    stdin.on('data', (chunk: Buffer) => {
+      const { forward, detached } = scanner.push(chunk);
+      if (forward.length) {
+        if (this.socat) this.socat.stdin!.write(forward);
+        else this.pending.push(forward);
+      }
+      if (detached) onDetach();
+    });
+    stdin.on('end', () => {
+      this.ended = true;
+      this.socat?.stdin!.end();
+    });
+  }
+
+  connect(): void {
+    if (this.closed || this.socat) return;
+    const socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${this.socketPath},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    socat.on('error', () => undefined);
+    socat.stdin!.on('error', () => undefined);
+    for (const b of this.pending.splice(0)) socat.stdin!.write(b);
+    if (this.ended) socat.stdin!.end();
+    this.socat = socat;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stdin.removeAllListeners('data');
+    this.socat?.stdin?.destroy();
+    this.socat?.kill('SIGTERM');
+  }
+}
+
 export interface AttachOptions {
   stdin?: Readable;
   stdout: boolean;
@@ -77,7 +127,7 @@ export type AttachEnd = 'exited' | 'detached' | 'closed';
  */
 export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
   let follower: LogFollower | undefined;
-  let socat: ChildProcess | undefined;
+  let input: StdinForwarder | undefined;
   let finished = false;
   let resolveDone!: (e: AttachEnd) => void;
   const done = new Promise<AttachEnd>((r) => (resolveDone = r));
@@ -85,11 +135,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     if (finished) return;
     finished = true;
     follower?.close();
-    if (socat) {
-      socat.stdin?.destroy();
-      socat.kill('SIGTERM');
-    }
-    o.stdin?.removeAllListeners('data');
+    input?.close();
     resolveDone(why);
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
@@ -123,33 +169,9 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   })().catch(() => finish('closed'));
 
   function wireStdin() {
-    const stdin = o.stdin!;
-    const scanner = new DetachScanner(o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys));
-    const pending: Buffer[] = [];
-    let ended = false;
-    const connect = () => {
-      if (finished || socat) return;
-      socat = spawn('socat', ['-u', 'STDIN', `UNIX-CONNECT:${svc.attachSocket(rec.id)},type=5`], { stdio: ['pipe', 'ignore', 'ignore'] });
-      socat.on('error', () => undefined);
-      socat.stdin!.on('error', () => undefined);
-      for (const b of pending.splice(0)) socat.stdin!.write(b);
-      if (ended) socat.stdin!.end();
-    };
-    stdin.on('data', (chunk: Buffer) => {
-      const { forward, detached } = scanner.push(chunk);
-      if (forward.length) {
-        if (socat) socat.stdin!.write(forward);
-        else pending.push(forward);
-      }
-      if (detached) finish('detached');
-    });
-    stdin.on('end', () => {
-      // Half-close from the client: the container's stdin closes (for StdinOnce, non-TTY).
-      ended = true;
-      if (socat) socat.stdin!.end();
-    });
-    if (rec.state.Running) connect();
-    else void svc.nextStart(rec.id).then(connect);
+    input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, o.detachKeys, () => finish('detached'));
+    if (rec.state.Running) input.connect();
+    else void svc.nextStart(rec.id).then(() => input?.connect());
   }
 
   return { done, abort: () => finish('closed') };
