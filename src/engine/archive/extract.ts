@@ -94,7 +94,11 @@ async function removeExisting(target: string, isDir: boolean, opts: ExtractOptio
   return 'clear';
 }
 
-async function writeBody(target: string, mode: number, body: AsyncIterable<Buffer>): Promise<void> {
+/** Files up to this size are buffered and written concurrently; larger ones stream in order. */
+const SMALL_FILE = 1 << 20;
+const MAX_INFLIGHT = 32;
+
+async function writeBody(target: string, mode: number, body: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
   const fh = await fsp.open(target, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode & 0o777);
   try {
     for await (const chunk of body) {
@@ -135,12 +139,58 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
     for (const k of resolvedDirs.keys()) if (k === rel || k.startsWith(rel + '/')) resolvedDirs.delete(k);
   };
 
+  // Small regular files are written concurrently (their bodies read into memory first): the tar
+  // is read in order, but creating thousands of files one await at a time is what made context
+  // and layer extraction slow. Any other entry waits for the writes before it (a barrier), so
+  // directories, links and replacements see the tree exactly as a sequential extraction would.
+  const inflight = new Map<string, Promise<void>>();
+  let failure: unknown;
+  const barrier = async () => {
+    await Promise.all(inflight.values());
+    if (failure) throw failure;
+  };
+
   for await (const { entry, body } of readTar(input)) {
+    if (failure) throw failure;
     result.entries++;
     const comps = safeEntryComponents(entry.path);
     if (comps.length === 0) continue; // the root itself (`./`): keep the target's own metadata
     const base = comps[comps.length - 1];
     const parentRel = comps.slice(0, -1).join('/');
+
+    const rel = comps.join('/');
+    if (entry.type === 'file' && entry.size <= SMALL_FILE && !(layerMode && base.startsWith(WHITEOUT_PREFIX))) {
+      const parentHost = await parentDir(parentRel);
+      const target = path.join(parentHost, base);
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c);
+      const data = Buffer.concat(chunks);
+      forget(rel);
+      result.size += entry.size;
+      const before = inflight.get(target);
+      const task = (async () => {
+        if (before) await before;
+        // Most targets are new: try the exclusive create first, clear the way only when it exists.
+        try {
+          await writeBody(target, entry.mode, [data]);
+        } catch (e: any) {
+          if (e?.code !== 'EEXIST') throw e;
+          await removeExisting(target, false, opts);
+          await writeBody(target, entry.mode, [data]);
+        }
+        await applyMetadata(target, entry, sameOwner, opts.chown);
+        for (const [name, value] of Object.entries(entry.xattrs)) if (ALLOWED_XATTR.test(name)) xattrs.push({ file: target, name, value });
+      })().catch((e) => {
+        failure ??= e;
+      });
+      const tracked = task.finally(() => {
+        if (inflight.get(target) === tracked) inflight.delete(target);
+      });
+      inflight.set(target, tracked);
+      if (inflight.size >= MAX_INFLIGHT) await Promise.race(inflight.values());
+      continue;
+    }
+    await barrier();
 
     if (layerMode && base.startsWith(WHITEOUT_PREFIX)) {
       const parentHost = await parentDir(parentRel);
@@ -178,7 +228,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
     const parentHost = await parentDir(parentRel);
     const target = path.join(parentHost, base);
     const existing = await removeExisting(target, entry.type === 'dir', opts);
-    if (existing !== 'keep-dir') forget(comps.join('/'));
+    if (existing !== 'keep-dir') forget(rel);
 
     switch (entry.type) {
       case 'dir':
@@ -212,6 +262,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
     }
   }
 
+  await barrier();
   if (whiteoutHostPaths.length) await makeOverlayWhiteouts(whiteoutHostPaths);
   if (opaqueHostDirs.length) await runTool('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', '--', ...opaqueHostDirs]);
   if (xattrs.length) await restoreXattrs(xattrs);
