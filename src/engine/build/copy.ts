@@ -67,18 +67,30 @@ async function hashEntry(full: string, rel: string, st: Stats): Promise<string> 
   const link = st.isSymbolicLink() ? await fsp.readlink(full) : '';
   h.update(JSON.stringify([rel, st.mode, st.uid, st.gid, st.isFile() ? st.size : 0, link]));
   if (st.isFile()) {
-    for await (const chunk of createReadStream(full)) h.update(chunk as Buffer);
+    // Small files in one read (a stream per file costs more than the hashing).
+    if (st.size <= 1 << 20) h.update(await fsp.readFile(full));
+    else for await (const chunk of createReadStream(full)) h.update(chunk as Buffer);
   }
   return h.digest('hex');
 }
 
+/** Runs fn over items with at most `limit` at once. */
+async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 async function walk(dir: string, visit: (full: string, st: Stats) => Promise<void>): Promise<void> {
   const names = (await fsp.readdir(dir)).sort();
-  for (const n of names) {
-    const full = path.join(dir, n);
-    const st = await fsp.lstat(full);
-    await visit(full, st);
-    if (st.isDirectory()) await walk(full, visit);
+  // One directory's entries are stat'ed together; the visits stay in name order.
+  const stats = await Promise.all(names.map((n) => fsp.lstat(path.join(dir, n))));
+  for (let i = 0; i < names.length; i++) {
+    const full = path.join(dir, names[i]);
+    await visit(full, stats[i]);
+    if (stats[i].isDirectory()) await walk(full, visit);
   }
 }
 
@@ -106,8 +118,13 @@ async function infoFor(root: string, rel: string, fromImage: boolean): Promise<C
   }
   if (!st.isDirectory()) return { root, path: rel, hash: 'file:' + (await hashEntry(full, rel, st)) };
   const hashes: string[] = [await hashEntry(full, rel, await fsp.lstat(full))];
-  await walk(full, async (f, s) => {
-    hashes.push(await hashEntry(f, path.relative(root, f), s));
+  // The member hashes are sorted, so their order of computation is free: walk, then hash many at once.
+  const members: Array<{ f: string; st: Stats }> = [];
+  await walk(full, async (f, st) => {
+    members.push({ f, st });
+  });
+  await eachLimit(members, 32, async ({ f, st }) => {
+    hashes.push(await hashEntry(f, path.relative(root, f), st));
   });
   return { root, path: rel, hash: hashStringSlice('dir', hashes.sort()) };
 }
