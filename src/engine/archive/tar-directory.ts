@@ -53,10 +53,14 @@ async function* fileBody(hostPath: string, size: number): AsyncGenerator<Buffer>
   yield padding(size);
 }
 
+const READ_AHEAD = 32;
+const SMALL_BODY = 256 * 1024;
+
 /** Yields the tar bytes of a tree; entries sorted by name so output is reproducible. */
 export async function* tarTreeChunks(src: string, opts: TarDirectoryOptions = {}): AsyncGenerator<Buffer> {
   const rootSt = opts.followRoot ? await fsp.stat(src) : await fsp.lstat(src);
   const hardlinks = new Map<string, string>();
+  const prefetched = new Map<string, Promise<Buffer>>();
   const topName = opts.name ?? (rootSt.isDirectory() ? '' : path.basename(src));
 
   async function* emit(hostPath: string, name: string, st: Stats, rel: string): AsyncGenerator<Buffer> {
@@ -77,21 +81,34 @@ export async function* tarTreeChunks(src: string, opts: TarDirectoryOptions = {}
       }
       for (const e of entries) {
         yield encodeHeader(e);
-        if (e.type === 'file' && (e.size ?? 0) > 0) yield* fileBody(hostPath, e.size!);
+        if (e.type === 'file' && (e.size ?? 0) > 0) {
+          const pre = prefetched.get(hostPath);
+          prefetched.delete(hostPath);
+          const data = pre ? await pre.catch(() => undefined) : undefined;
+          if (data && data.length === e.size) {
+            yield data;
+            yield padding(e.size!);
+          } else yield* fileBody(hostPath, e.size!);
+        }
       }
       if (entries.length === 0 && st.isDirectory()) return; // transform dropped the directory
     }
     if (!st.isDirectory()) return;
     const names = (await fsp.readdir(hostPath)).sort();
-    for (const child of names) {
-      const childHost = path.join(hostPath, child);
-      let cst: Stats;
-      try {
-        cst = await fsp.lstat(childHost);
-      } catch {
-        continue; // vanished while walking (live container)
+    // A directory's entries are stat'ed together, and the next small files are read ahead while
+    // earlier ones are written out: the tar stays in order, the disk sees many requests at once.
+    const hosts = names.map((c) => path.join(hostPath, c));
+    const stats = await Promise.all(hosts.map((h) => fsp.lstat(h).catch(() => undefined)));
+    let ahead = 0;
+    for (let i = 0; i < names.length; i++) {
+      const cst = stats[i];
+      if (!cst) continue; // vanished while walking (live container)
+      for (; ahead < names.length && ahead < i + READ_AHEAD; ahead++) {
+        const a = stats[ahead];
+        if (a?.isFile() && a.size > 0 && a.size <= SMALL_BODY && a.nlink === 1) prefetched.set(hosts[ahead], fsp.readFile(hosts[ahead]));
       }
-      yield* emit(childHost, name === '' ? child : `${name.replace(/\/$/, '')}/${child}`, cst, rel === '' ? child : `${rel}/${child}`);
+      const child = names[i];
+      yield* emit(hosts[i], name === '' ? child : `${name.replace(/\/$/, '')}/${child}`, cst, rel === '' ? child : `${rel}/${child}`);
     }
   }
 

@@ -318,10 +318,17 @@ async function copyOne(src: string, dst: string, st: Stats, o: PerformCopyOption
 }
 
 async function copyTreeContents(srcDir: string, dstDir: string, o: PerformCopyOptions): Promise<void> {
-  for (const name of (await fsp.readdir(srcDir)).sort()) {
-    const s = path.join(srcDir, name);
-    await copyOne(s, path.join(dstDir, name), await fsp.lstat(s), o);
-  }
+  const names = (await fsp.readdir(srcDir)).sort();
+  const stats = await Promise.all(names.map((n) => fsp.lstat(path.join(srcDir, n))));
+  // The entries of one directory have distinct names: files and links are copied many at once,
+  // subdirectories one after another (each fans out the same way).
+  const idx = names.map((_, i) => i);
+  await eachLimit(
+    idx.filter((i) => !stats[i].isDirectory()),
+    32,
+    (i) => copyOne(path.join(srcDir, names[i]), path.join(dstDir, names[i]), stats[i], o),
+  );
+  for (const i of idx.filter((j) => stats[j].isDirectory())) await copyOne(path.join(srcDir, names[i]), path.join(dstDir, names[i]), stats[i], o);
 }
 
 /** A local file ADD extracts: a tar, optionally gzip/bzip2/xz/zstd compressed. */
