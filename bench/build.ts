@@ -58,10 +58,15 @@ type Docker = (args: string[]) => Promise<{ code: number; stdout: string; stderr
 
 async function runScenario(name: string, docker: Docker, ctx: string): Promise<Row> {
   const tag = `bench-build-${process.pid}:latest`;
+  // Every image ID the tag pointed at: the tag moves on the one-file rebuild, and the image it
+  // left (with its untagged parent chain) would otherwise stay behind on a shared dockerd.
+  const built: string[] = [];
   const buildOnce = async (): Promise<{ ms: number; out: string }> => {
     const t0 = performance.now();
     const r = await docker(['build', '--network', 'none', '-t', tag, ctx]);
     const ms = performance.now() - t0;
+    const id = await docker(['image', 'inspect', '-f', '{{.Id}}', tag]);
+    if (id.code === 0 && !built.includes(id.stdout.trim())) built.push(id.stdout.trim());
     if (r.code !== 0) throw new Error(`${name}: build failed: ${r.stderr}`);
     return { ms, out: r.stdout };
   };
@@ -75,7 +80,9 @@ async function runScenario(name: string, docker: Docker, ctx: string): Promise<R
     return { daemon: name, cold: cold.ms, noChange: warm.ms, oneFile: one.ms, cacheHits: (warm.out.match(/Using cache/g) ?? []).length };
   } finally {
     await fsp.writeFile(changed, original);
-    await docker(['rmi', '-f', tag]);
+    // Newest first: removing each one also prunes the untagged intermediate images under it that
+    // no other image still needs. Only IDs this run built, so nothing else on the daemon goes.
+    for (const id of built.reverse()) await docker(['rmi', '-f', id]);
     await docker(['builder', 'prune', '-f']);
   }
 }
