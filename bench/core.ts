@@ -12,7 +12,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BERTH, integrationSkipReason, startDaemon, busyboxArchiveBytes, type Daemon } from '../test/integration/harness.js';
+import { BERTH, integrationSkipReason, startDaemon, type Daemon } from '../test/integration/harness.js';
+import { ensureAnchorBusybox } from './lib/anchor.js';
 import { runCommand } from '../test/integration/support/proc.js';
 import { cgroupMemoryBytes, listProcesses, rssBytes, totalPss, withDescendants, type ProcessInfo } from './lib/memory.js';
 import { summarize, type Summary } from './lib/stats.js';
@@ -168,15 +169,6 @@ async function benchCli(d: Daemon): Promise<CliResults> {
   const [version, versionNoCa] = await series('berth version', [BERTH, 'version']);
   const [run, runNoCa] = await series('berth run --rm busybox true', [BERTH, 'run', '--rm', '--label', LABEL, 'busybox', 'true']);
   return { nodeFloor, nodeFloorNoCa, version, versionNoCa, run, runNoCa };
-}
-
-/** busybox:latest on the anchor, loaded from the offline archive when missing; true if we loaded it. */
-async function ensureAnchorBusybox(env: NodeJS.ProcessEnv): Promise<boolean> {
-  const has = await runCommand('docker', ['image', 'inspect', 'busybox:latest'], { baseEnv: env });
-  if (has.code === 0) return false;
-  const r = await runCommand('docker', ['load'], { baseEnv: env, input: await busyboxArchiveBytes(), timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`docker load on the anchor failed: ${r.stderr}`);
-  return true;
 }
 
 function berthTarget(d: Daemon): Target {

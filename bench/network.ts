@@ -11,7 +11,8 @@
 //   npm run build && node build/bench/network.js [--runs 20] [--mb 100] [--fetches 3]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { busyboxArchiveBytes, integrationSkipReason, startDaemon } from '../test/integration/harness.js';
+import { integrationSkipReason, startDaemon } from '../test/integration/harness.js';
+import { ensureAnchorBusybox } from './lib/anchor.js';
 import { runCommand } from '../test/integration/support/proc.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { markdownTable, ms, type Cell } from './lib/table.js';
@@ -139,14 +140,6 @@ async function benchTarget(t: Target): Promise<Results> {
   progress(`${t.name}: ${MB} MB through a published port, ${FETCHES} fetches`);
   await throughput(t, res);
   return res;
-}
-
-async function ensureAnchorBusybox(env: NodeJS.ProcessEnv): Promise<boolean> {
-  const has = await runCommand('docker', ['image', 'inspect', 'busybox:latest'], { baseEnv: env });
-  if (has.code === 0) return false;
-  const r = await runCommand('docker', ['load'], { baseEnv: env, input: await busyboxArchiveBytes(), timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`docker load on the anchor failed: ${r.stderr}`);
-  return true;
 }
 
 async function removeAnchorLeftovers(t: Target): Promise<void> {
