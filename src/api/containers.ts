@@ -4,7 +4,6 @@ import { openRawStream, queryBool, queryFilters, queryInt, readJson, sendJson, s
 import { InvalidArgumentError } from '../engine/errors.js';
 import { containerSummary, inspectContainer, listContainers } from '../engine/containers/views.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
-import { dirSize } from '../engine/containers/service.js';
 import { runcPids } from '../engine/runtime/runc.js';
 import { execFile } from 'node:child_process';
 import type { Writable } from 'node:stream';
@@ -26,21 +25,13 @@ export function frameSink(out: Writable, tty: boolean): OutputSink {
   };
 }
 
-async function sizesOf(ctx: Ctx, id: string): Promise<{ rw: number; rootfs: number }> {
-  const svc = ctx.engine.containers;
-  const rec = svc.get(id);
-  const rw = await dirSize(svc.rootfs(id).upper).catch(() => 0);
-  const img = ctx.engine.images.find(rec.image);
-  return { rw, rootfs: rw + (img?.size ?? 0) };
-}
-
 export function registerContainerRoutes(r: Router): void {
   r.get('/containers/json', async (ctx) => {
     const svc = ctx.engine.containers;
     const list = listContainers(svc, { all: queryBool(ctx.query, 'all'), limit: queryInt(ctx.query, 'limit'), filters: queryFilters(ctx.query) });
     const withSize = queryBool(ctx.query, 'size');
     const out = [];
-    for (const c of list) out.push(containerSummary(svc, c, withSize ? await sizesOf(ctx, c.id) : undefined));
+    for (const c of list) out.push(containerSummary(svc, c, withSize ? await svc.sizes(c.id) : undefined));
     sendJson(ctx.res, 200, out);
   });
 
@@ -54,7 +45,7 @@ export function registerContainerRoutes(r: Router): void {
   r.get('/containers/:id/json', async (ctx) => {
     const svc = ctx.engine.containers;
     const rec = svc.get(ctx.params.id);
-    sendJson(ctx.res, 200, inspectContainer(svc, rec, { sizes: queryBool(ctx.query, 'size') ? await sizesOf(ctx, rec.id) : undefined }));
+    sendJson(ctx.res, 200, inspectContainer(svc, rec, { sizes: queryBool(ctx.query, 'size') ? await svc.sizes(rec.id) : undefined }));
   });
 
   r.post('/containers/:id/start', async (ctx) => {

@@ -17,7 +17,6 @@ import { VolumeStore } from './volumes/store.js';
 import { Firewall } from './network/firewall.js';
 import { listImages } from './images/views.js';
 import { containerSummary } from './containers/views.js';
-import { dirSize } from './containers/service.js';
 import { BuildService } from './build/engine-backend.js';
 
 export interface EngineConfig {
@@ -172,11 +171,7 @@ export class Engine {
     const images = listImages(this.images, { all: true, containerCount: count }).map((i: any) => ({ ...i, Containers: count(i.Id), SharedSize: -1 }));
     const layersSize = this.images.list().reduce((a, i) => a + i.size, 0);
     const containers = [];
-    for (const c of this.containers.list()) {
-      const rw = await dirSize(this.containers.rootfs(c.id).upper).catch(() => 0);
-      const img = this.images.find(c.image);
-      containers.push(containerSummary(this.containers, c, { rw, rootfs: rw + (img?.size ?? 0) }));
-    }
+    for (const c of this.containers.list()) containers.push(containerSummary(this.containers, c, await this.containers.sizes(c.id)));
     return { LayersSize: layersSize, Images: images, Containers: containers, Volumes: await this.volumes.usage(), BuildCache: [] };
   }
 

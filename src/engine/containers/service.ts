@@ -745,6 +745,13 @@ export class ContainerService {
     return [];
   }
 
+  /** SizeRw (the writable layer) and SizeRootFs (it plus the image), as inspect/ps -s/system df show them. */
+  async sizes(id: string): Promise<{ rw: number; rootfs: number }> {
+    const rec = this.get(id);
+    const rw = await dirSize(this.rootfs(rec.id).upper).catch(() => 0);
+    return { rw, rootfs: rw + (this.o.images.find(rec.image)?.size ?? 0) };
+  }
+
   /** Which containers use an image (for rmi's conflict rules). */
   usersOfImage(imageId: string): Array<{ id: string; running: boolean }> {
     return this.store
@@ -851,7 +858,7 @@ export function emptyNetworkSettings(): Record<string, any> {
   };
 }
 
-function endpointStub(): Record<string, any> {
+export function endpointStub(): Record<string, any> {
   return {
     IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
     IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,

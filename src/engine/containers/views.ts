@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
-import type { ContainerService } from './service.js';
+import { emptyNetworkSettings, endpointStub, type ContainerService } from './service.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
 import { familiarString, parseNormalizedNamed } from '../images/reference.js';
 
@@ -68,12 +68,9 @@ function networkSettingsView(c: ContainerRecord): Record<string, unknown> {
     // Docker keeps the networks a stopped container is configured for, without addresses.
     const nets: Record<string, unknown> = {};
     for (const [k, v] of Object.entries<any>(ns.Networks ?? {})) nets[k] = { ...v, IPAddress: '', IPPrefixLen: 0, Gateway: '', EndpointID: '', MacAddress: v.MacAddress ?? '' };
-    if (!Object.keys(nets).length) {
-      const mode = c.hostConfig.NetworkMode ?? 'bridge';
-      nets[mode.startsWith('container:') ? '' : mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
-      if (mode.startsWith('container:')) delete nets[''];
-    }
-    return { Bridge: '', SandboxID: '', SandboxKey: '', Ports: {}, HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: nets };
+    const mode = c.hostConfig.NetworkMode ?? 'bridge';
+    if (!Object.keys(nets).length && !mode.startsWith('container:')) nets[mode] = endpointStub();
+    return { ...emptyNetworkSettings(), Networks: nets };
   }
   return ns;
 }
