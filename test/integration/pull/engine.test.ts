@@ -4,15 +4,32 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Engine } from '../../../src/engine/engine.js';
+import { removeIptablesChains } from '../support/cleanup.js';
+import { runCommand } from '../support/proc.js';
 import { ensureImage, pullIntoStore } from '../../../src/engine/images/pull.js';
 import { pushFromStore } from '../../../src/engine/images/push.js';
 import { NotFoundError } from '../../../src/engine/errors.js';
 import { startRegistry } from '../../../src/registry/server/server.js';
 import { canRun, layeredImage, loadBusybox, newStore, recorder, settings, tempDir } from './helpers.js';
 
+// The engine brings up its network manager: give it its own bridge and iptables chains (never the
+// production berth0/BERTH a real berthd on this host may use), removed again by closeEngine.
+const TAG = randomBytes(2).toString('hex');
+const BRIDGE = `bp${TAG}0`;
+const CHAIN_PREFIX = `BP${TAG.toUpperCase()}`;
+
+async function closeEngine(engine: Engine): Promise<void> {
+  await engine.close();
+  await removeIptablesChains(CHAIN_PREFIX);
+  await runCommand('ip', ['link', 'del', BRIDGE], { timeoutMs: 5000 }).catch(() => undefined);
+}
+
 async function openEngine(root: string, mirrors: string[] = []): Promise<Engine> {
   return Engine.open({
+    defaultBridge: BRIDGE,
+    iptablesPrefix: CHAIN_PREFIX,
     dataRoot: path.join(root, 'data'),
     execRoot: path.join(root, 'exec'),
     defaultRuntime: 'runc',
@@ -53,7 +70,7 @@ test('ensureImage: never, missing, always; Docker Hub names through a mirror', {
     await assert.rejects(ensureImage(engine, 'busybox', { pull: 'missing', platform: 'linux/s390x' }));
   } finally {
     await reg.close().catch(() => {});
-    await engine.close();
+    await closeEngine(engine);
     await src.close();
     await fsp.rm(root, { recursive: true, force: true });
     await fsp.rm(regRoot, { recursive: true, force: true });
