@@ -3,11 +3,15 @@
 // dockerd does: nothing is sent until the first message, so an error before any output is a plain
 // HTTP error; after that it ends the JSON stream as {"errorDetail":…,"error":…}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { tracer } from '../daemon/log.js';
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, sendJson } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
-import { decompressStream, extractTar } from '../engine/archive/index.js';
+import { decompressStream } from '../engine/archive/index.js';
+import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';
 import { parseTimestamp } from '../engine/images/store.js';
 import { errorMessage, type BuildMessage } from '../engine/build/output.js';
@@ -136,15 +140,18 @@ function looksLikeTar(head: Buffer): boolean {
 }
 
 /**
- * Unpacks the request body (a tar, plain or gzip) into `dir`. A body that is not an archive is a
- * bare Dockerfile (`berth build - < Dockerfile`): its text is returned instead.
+ * Receives the request body (a tar, plain or gzip) as a spooled, indexed context whose files are
+ * extracted into `dir` only when a step needs them. A body that is not an archive is a bare
+ * Dockerfile (`berth build - < Dockerfile`): its text is returned instead.
  */
-async function receiveContext(req: IncomingMessage, dir: string): Promise<{ dockerfileContent?: string }> {
+async function receiveContext(req: IncomingMessage, scratch: string): Promise<{ dockerfileContent?: string; context?: BuildContextSource; dir: string }> {
+  const dir = path.join(scratch, 'context');
+  await fsp.mkdir(dir, { mode: 0o755 });
   const { head, all } = await peek(decompressStream(req), 512);
   if (!looksLikeTar(head)) {
     const chunks: Buffer[] = [];
     for await (const c of all) chunks.push(c as Buffer);
-    return { dockerfileContent: Buffer.concat(chunks).toString('utf8') };
+    return { dockerfileContent: Buffer.concat(chunks).toString('utf8'), dir };
   }
   // The docker CLI's tar for `-f -` (archive.ReplaceFileTarWrapper) closes its pipe before the
   // tar writer, so it has no end-of-archive blocks: supply them (extra zeros past an end are unread).
@@ -152,15 +159,16 @@ async function receiveContext(req: IncomingMessage, dir: string): Promise<{ dock
     for await (const c of all) yield c as Buffer;
     yield Buffer.alloc(1024);
   }
-  // Names with `..` or absolute paths and links leading out are refused by extractTar.
-  await extractTar(terminated(), dir, { whiteouts: 'none', sameOwner: true });
-  return {};
+  // Names with `..` or absolute paths and links leading out are refused here, before any step.
+  const context = await receiveContextTar(terminated(), path.join(scratch, 'context.tar'), dir);
+  return { context, dir };
 }
 
 async function postBuild(ctx: Ctx): Promise<void> {
   const { quiet, ...opts } = buildOptionsFromQuery(ctx.query);
   const builds = ctx.engine.builds;
-  const dir = await builds.scratchDir('context');
+  const scratch = await builds.scratchDir('context');
+  const t = tracer('build', path.basename(scratch));
   const client = new AbortController();
   // A client that goes away cancels the build (dockerd cancels the request context).
   const onClose = (): void => {
@@ -169,20 +177,22 @@ async function postBuild(ctx: Ctx): Promise<void> {
   ctx.res.on('close', onClose);
   const out = new LazyJsonStream(ctx.res);
   const buffered: BuildMessage[] = [];
+  let received: Awaited<ReturnType<typeof receiveContext>> | undefined;
   try {
-    let dockerfileContent: string | undefined;
     try {
-      ({ dockerfileContent } = await receiveContext(ctx.req, dir));
+      received = await receiveContext(ctx.req, scratch);
     } catch (e) {
       if (e instanceof InvalidArgumentError) throw e;
       throw new InvalidArgumentError(`failed to read the build context: ${(e as Error).message}`);
     }
+    t('context received');
     const emit = (m: BuildMessage): void => {
       if (quiet) buffered.push(m);
       else out.write(m);
     };
     try {
-      const result = await builds.build({ ...opts, contextDir: dir, dockerfileContent }, emit, client.signal);
+      const { dir, context, dockerfileContent } = received;
+      const result = await builds.build({ ...opts, contextDir: dir, context, dockerfileContent }, emit, client.signal);
       if (quiet) out.write({ stream: `${result.imageId}\n` });
     } catch (e) {
       // Quiet builds show what they held back when they fail, then the error (dockerd's errf).
@@ -191,9 +201,12 @@ async function postBuild(ctx: Ctx): Promise<void> {
       out.write(errorMessage(e));
     }
     out.end();
+    t('built');
   } finally {
     ctx.res.off('close', onClose);
-    await builds.removeScratch(dir);
+    await received?.context?.close();
+    await builds.removeScratch(scratch);
+    t('context removed');
   }
 }
 

@@ -17,3 +17,14 @@ export const log = {
   warn: (m: string) => write('warn', m),
   error: (m: string) => write('error', m),
 };
+
+/** Phase timings of a hot path, logged at debug level (`--log-level debug`): `trace(phase)` logs the time since the last phase and since the start. */
+export function tracer(what: string, id: string): (phase: string) => void {
+  const t0 = performance.now();
+  let last = t0;
+  return (phase) => {
+    const now = performance.now();
+    log.debug(`${what} ${id.slice(0, 12)} ${phase} +${(now - last).toFixed(1)}ms (${(now - t0).toFixed(1)}ms)`);
+    last = now;
+  };
+}

@@ -29,6 +29,8 @@ class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
   private done = false;
   private it: AsyncIterator<Buffer>;
+  /** Bytes handed out so far (read, streamed or skipped): the stream offset of the next byte. */
+  position = 0;
   constructor(src: AsyncIterable<Buffer>) {
     this.it = src[Symbol.asyncIterator]();
   }
@@ -44,6 +46,7 @@ class ByteReader {
     await this.fill(n);
     const out = this.buf.subarray(0, n);
     this.buf = this.buf.subarray(out.length);
+    this.position += out.length;
     return out;
   }
   /**
@@ -58,6 +61,7 @@ class ByteReader {
       const chunk = this.buf.subarray(0, take);
       this.buf = this.buf.subarray(take);
       state.left -= take;
+      this.position += take;
       yield chunk;
     }
   }
@@ -137,14 +141,21 @@ const TYPES: Record<string, TarEntryType> = {
 };
 
 export interface TarReader {
-  entries(): AsyncGenerator<{ entry: TarReadEntry; body: AsyncGenerator<Buffer> }>;
+  entries(): AsyncGenerator<TarReadItem>;
+}
+
+export interface TarReadItem {
+  entry: TarReadEntry;
+  body: AsyncGenerator<Buffer>;
+  /** Offset of the body's first byte in the input stream. */
+  offset: number;
 }
 
 /**
  * Iterates the entries of a tar stream. Each entry's `body` must be consumed or abandoned before
  * asking for the next; what is left unread is skipped. Anything after the end blocks is drained.
  */
-export async function* readTar(input: Readable | AsyncIterable<Buffer>): AsyncGenerator<{ entry: TarReadEntry; body: AsyncGenerator<Buffer> }> {
+export async function* readTar(input: Readable | AsyncIterable<Buffer>): AsyncGenerator<TarReadItem> {
   const r = new ByteReader(input as AsyncIterable<Buffer>);
   let globalPax = new Map<string, string | Buffer>();
   let pax = new Map<string, string | Buffer>();
@@ -216,7 +227,7 @@ export async function* readTar(input: Readable | AsyncIterable<Buffer>): AsyncGe
     const bodySize = entry.type === 'file' || entry.type === 'other' ? size : 0;
     if (entry.type !== 'file') entry.size = 0;
     const state = { left: bodySize };
-    yield { entry, body: r.stream(state) };
+    yield { entry, body: r.stream(state), offset: r.position };
     // Skip what the consumer left, then the padding.
     if (state.left > 0) await r.skip(state.left);
     const pad = (BLOCK - (bodySize % BLOCK)) % BLOCK;

@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { newId, shortId } from '../../util/ids.js';
+import { tracer } from '../../daemon/log.js';
 import type { BaseImage, BuildBackend, CommitOptions, RunConfig } from './backend.js';
 import { BuildArgs, unconsumedWarning } from './build-args.js';
 import { cacheKey } from './cache-key.js';
@@ -21,12 +22,19 @@ import {
   parseDockerfile, parseHeredoc, parseSingleInstruction, chompHeredocContent, DockerfileParseError,
   type CmdLine, type HealthConfig, type Instruction, type InstructionOf, type Stage,
 } from './parser/index.js';
+import { directoryContext, type BuildContextSource } from './context-spool.js';
 import { resolveInScope } from './scoped-path.js';
+import { resolveInTree } from './source-tree.js';
 import { envFromList, ShellLex, type EnvGetter } from './shell-lex.js';
 
 export interface BuildOptions {
-  /** The extracted build context. The builder may delete Dockerfile/.dockerignore from it when .dockerignore excludes them, as dockerd does. */
+  /** Where the build context's files are (or are extracted to by `context.materialize()`). */
   contextDir: string;
+  /**
+   * The received context (index + lazy extraction); default: contextDir as an extracted directory.
+   * The builder may delete Dockerfile/.dockerignore from it when .dockerignore excludes them, as dockerd does.
+   */
+  context?: BuildContextSource;
   /** Dockerfile path inside the context (default `Dockerfile`). */
   dockerfile?: string;
   /** Dockerfile text given directly (used instead of reading `dockerfile`). */
@@ -151,12 +159,16 @@ export class Builder {
     }
   }
 
+  private get context(): BuildContextSource {
+    return (this.opts.context ??= directoryContext(this.opts.contextDir));
+  }
+
   private async readDockerfile(): Promise<{ text: string; name: string }> {
     const name = this.opts.dockerfile || 'Dockerfile';
     if (this.opts.dockerfileContent !== undefined) return { text: this.opts.dockerfileContent, name };
-    const full = await resolveInScope(this.opts.contextDir, name);
     try {
-      return { text: await fsp.readFile(full, 'utf8'), name };
+      const rel = await resolveInTree(this.context.tree, name);
+      return { text: (await this.context.tree.readFile(rel)).toString('utf8'), name };
     } catch {
       throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);
     }
@@ -166,13 +178,13 @@ export class Builder {
   private async removeIgnoredBuildFiles(dockerfileName: string): Promise<void> {
     let text: string;
     try {
-      text = await fsp.readFile(path.join(this.opts.contextDir, '.dockerignore'), 'utf8');
+      text = (await this.context.tree.readFile('.dockerignore')).toString('utf8');
     } catch {
       return;
     }
     const pm = new PatternMatcher(readIgnorePatterns(text));
     for (const f of ['.dockerignore', dockerfileName]) {
-      if (pm.matchesOrParentMatches(f)) await fsp.rm(path.join(this.opts.contextDir, f), { force: true });
+      if (pm.matchesOrParentMatches(f)) await this.context.remove(f);
     }
   }
 
@@ -240,7 +252,9 @@ export class Builder {
           throw new BuildStepError('Build cancelled');
         }
         printStep(cmd.code);
+        const t = tracer('build step', cmd.code.slice(0, 30));
         await this.dispatch(state, cmd);
+        t('done');
         state.runConfig.Image = state.imageId;
         this.write(` ---> ${shortId(state.imageId)}\n`);
       }
@@ -738,7 +752,7 @@ export class Builder {
             infos.push(await downloadSource(s, cmd.dest, tmp, cmd.checksum));
           } else {
             if (cmd.name === 'add' && cmd.checksum) throw new CopyError('checksum can\'t be specified for non-HTTP(S) sources');
-            infos.push(...(await collectLocalSources(source.root, [s], !!from)));
+            infos.push(...(await collectLocalSources(source.root, [s], !!from, from ? undefined : this.context.tree)));
           }
         }
         infos.push(...(await heredocSources(tmp, cmd.contents)));
@@ -754,8 +768,15 @@ export class Builder {
       containerConfig.Cmd = [...shellOf(state.runConfig), '#(nop) ' + comment];
       if (await this.probeCache(state, containerConfig)) return;
 
+      // COPY reads context files straight from the received context (written once, into the
+      // layer); ADD may unpack local archives, which needs them extracted on disk.
+      const fromContext = (info: CopyInfo): boolean => !from && info.root === this.opts.contextDir;
+      const direct = cmd.name === 'copy';
+      if (!direct && infos.some(fromContext)) await this.context.materialize();
       const parent = state.imageId;
+      const t = tracer('copy', cmd.dest);
       const layer = await this.backend.openLayer(parent);
+      t('layer opened');
       try {
         const dest = normalizeDest(state.runConfig.WorkingDir ?? '', cmd.dest);
         let identity: Identity | undefined = { uid: 0, gid: 0 };
@@ -764,12 +785,14 @@ export class Builder {
         for (const info of infos) {
           await this.wrapCopyAsync(
             cmdName,
-            () => performCopy(layer.root, dest, info, { identity, mode, decompress: cmd.name === 'add' }),
+            () => performCopy(layer.root, dest, info, { identity, mode, decompress: cmd.name === 'add' }, direct && fromContext(info) ? this.context.tree : undefined),
             false,
             'failed to copy files',
           );
         }
+        t('copied');
         state.imageId = await layer.commit(this.commitOptions(state, containerConfig));
+        t('committed');
       } finally {
         await layer.release();
       }

@@ -3,11 +3,12 @@
 // slash or existing directory means "into"), directory contents rather than the directory,
 // ownership (root, --chown, or preserved for --from), local tar auto-extraction for ADD.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveInScope } from './scoped-path.js';
+import { DiskTree, resolveInTree, type SourceTree, type TreeStat } from './source-tree.js';
 
 export class CopyError extends Error {}
 
@@ -60,18 +61,16 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(re + '$', 's');
 }
 
-async function hashEntry(full: string, rel: string, st: Stats): Promise<string> {
+/** `name` goes into the hash (the path as the Dockerfile gave it); `rel` is where it is read. */
+async function hashEntry(tree: SourceTree, rel: string, st: TreeStat, name = rel): Promise<string> {
   // Like tarsum v1: name, mode, owner, size, link target and content; never the mtime, so a
   // touched but unchanged file still hits the cache.
-  const h = createHash('sha256');
-  const link = st.isSymbolicLink() ? await fsp.readlink(full) : '';
-  h.update(JSON.stringify([rel, st.mode, st.uid, st.gid, st.isFile() ? st.size : 0, link]));
-  if (st.isFile()) {
-    // Small files in one read (a stream per file costs more than the hashing).
-    if (st.size <= 1 << 20) h.update(await fsp.readFile(full));
-    else for await (const chunk of createReadStream(full)) h.update(chunk as Buffer);
-  }
-  return h.digest('hex');
+  const link = st.isSymbolicLink() ? await tree.readlink(rel) : '';
+  const content = st.isFile() ? await tree.contentDigest(rel, st) : '';
+  return createHash('sha256')
+    .update(JSON.stringify([name, st.mode, st.uid, st.gid, st.isFile() ? st.size : 0, link]))
+    .update(content)
+    .digest('hex');
 }
 
 /** Runs fn over items with at most `limit` at once. */
@@ -83,14 +82,19 @@ async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<voi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function walk(dir: string, visit: (full: string, st: Stats) => Promise<void>): Promise<void> {
-  const names = (await fsp.readdir(dir)).sort();
+const joinRel = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`);
+
+/** Depth-first, names sorted in each directory; visit gets paths relative to the tree's root. */
+async function walk(tree: SourceTree, dir: string, visit: (rel: string, st: TreeStat) => Promise<void>): Promise<void> {
+  const names = (await tree.readdir(dir)).sort();
   // One directory's entries are stat'ed together; the visits stay in name order.
-  const stats = await Promise.all(names.map((n) => fsp.lstat(path.join(dir, n))));
+  const stats = await Promise.all(names.map((n) => tree.lstat(joinRel(dir, n))));
   for (let i = 0; i < names.length; i++) {
-    const full = path.join(dir, names[i]);
-    await visit(full, stats[i]);
-    if (stats[i].isDirectory()) await walk(full, visit);
+    const st = stats[i];
+    if (!st) continue; // gone meanwhile
+    const rel = joinRel(dir, names[i]);
+    await visit(rel, st);
+    if (st.isDirectory()) await walk(tree, rel, visit);
   }
 }
 
@@ -104,47 +108,44 @@ export function sourceHash(infos: CopyInfo[]): string {
   return infos.length === 1 ? infos[0].hash : hashStringSlice('multi', infos.map((i) => i.hash));
 }
 
-async function infoFor(root: string, rel: string, fromImage: boolean): Promise<CopyInfo> {
-  const full = await resolveInScope(root, rel);
-  let st: Stats;
-  try {
-    st = await fsp.stat(full);
-  } catch (e: any) {
-    if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') {
-      const statErr = `stat ${rel}: file does not exist`;
-      throw new CopyError(fromImage ? statErr : `file not found in build context or excluded by .dockerignore: ${statErr}`);
-    }
-    throw e;
+async function infoFor(root: string, tree: SourceTree, rel: string, fromImage: boolean): Promise<CopyInfo> {
+  const resolved = await resolveInTree(tree, rel);
+  const st = await tree.lstat(resolved);
+  if (!st) {
+    const statErr = `stat ${rel}: file does not exist`;
+    throw new CopyError(fromImage ? statErr : `file not found in build context or excluded by .dockerignore: ${statErr}`);
   }
-  if (!st.isDirectory()) return { root, path: rel, hash: 'file:' + (await hashEntry(full, rel, st)) };
-  const hashes: string[] = [await hashEntry(full, rel, await fsp.lstat(full))];
+  if (!st.isDirectory()) return { root, path: rel, hash: 'file:' + (await hashEntry(tree, resolved, st, rel)) };
+  const hashes: string[] = [await hashEntry(tree, resolved, st, rel)];
   // The member hashes are sorted, so their order of computation is free: walk, then hash many at once.
-  const members: Array<{ f: string; st: Stats }> = [];
-  await walk(full, async (f, st) => {
-    members.push({ f, st });
+  const members: Array<{ rel: string; st: TreeStat }> = [];
+  await walk(tree, resolved, async (m, mst) => {
+    members.push({ rel: m, st: mst });
   });
-  await eachLimit(members, 32, async ({ f, st }) => {
-    hashes.push(await hashEntry(f, path.relative(root, f), st));
+  await eachLimit(members, 32, async (m) => {
+    hashes.push(await hashEntry(tree, m.rel, m.st));
   });
   return { root, path: rel, hash: hashStringSlice('dir', hashes.sort()) };
 }
 
-/** Resolves COPY/ADD source paths under root (context or --from image), wildcards included. */
-export async function collectLocalSources(root: string, sources: string[], fromImage: boolean): Promise<CopyInfo[]> {
+/**
+ * Resolves COPY/ADD source paths under root (context or --from image), wildcards included.
+ * `tree` is what is read for lookups and hashes (by default the directory itself).
+ */
+export async function collectLocalSources(root: string, sources: string[], fromImage: boolean, tree: SourceTree = new DiskTree(root)): Promise<CopyInfo[]> {
   const out: CopyInfo[] = [];
   for (let orig of sources) {
     orig = orig.replace(/^\/+/, '').replace(/^(\.\/)+/, '');
     if (!containsWildcards(orig)) {
-      out.push(await infoFor(root, orig === '.' ? '' : orig.replace(/\/+$/, ''), fromImage));
+      out.push(await infoFor(root, tree, orig === '.' ? '' : orig.replace(/\/+$/, ''), fromImage));
       continue;
     }
     const re = globToRegExp(orig);
     const matches: string[] = [];
-    await walk(root, async (full) => {
-      const rel = path.relative(root, full).split(path.sep).join('/');
+    await walk(tree, '', async (rel) => {
       if (re.test(rel)) matches.push(rel);
     });
-    for (const rel of matches) out.push(await infoFor(root, rel, fromImage));
+    for (const rel of matches) out.push(await infoFor(root, tree, rel, fromImage));
   }
   return out;
 }
@@ -225,30 +226,33 @@ export interface PerformCopyOptions {
   decompress: boolean;
 }
 
-/** Copies one source into the layer root at dest (already normalised, may end in `/`). */
-export async function performCopy(layerRoot: string, dest: string, src: CopyInfo, o: PerformCopyOptions): Promise<void> {
-  const srcPath = await resolveInScope(src.root, src.path);
+/**
+ * Copies one source into the layer root at dest. Sources are read through `tree` (by default the
+ * directory info.root; a build context's spool index for COPY from the context, so its files are
+ * written once, straight into the layer).
+ */
+export async function performCopy(layerRoot: string, dest: string, src: CopyInfo, o: PerformCopyOptions, tree: SourceTree = new DiskTree(src.root)): Promise<void> {
+  const srcRel = await resolveInTree(tree, src.path);
   let destPath = await resolveInScope(layerRoot, dest);
-  const st = await fsp.stat(srcPath).catch(() => {
-    throw new CopyError(`source path not found: ${src.path}`);
-  });
+  const st = await tree.lstat(srcRel);
+  if (!st) throw new CopyError(`source path not found: ${src.path}`);
   if (st.isDirectory()) {
     const existed = await isDir(destPath);
     await mkdirAll(destPath, o.identity);
     if (!existed) await applyOwnerMode(destPath, o, true);
-    await copyTreeContents(srcPath, destPath, o);
+    await copyTreeContents(tree, srcRel, destPath, o);
     return;
   }
-  if (o.decompress && !src.noDecompress && (await isArchive(srcPath))) {
+  if (o.decompress && !src.noDecompress && tree instanceof DiskTree && (await isArchive(path.join(tree.root, srcRel)))) {
     await mkdirAll(destPath, o.identity);
-    await extractArchive(srcPath, destPath);
+    await extractArchive(path.join(tree.root, srcRel), destPath);
     return;
   }
   if ((await isDir(destPath)) || dest.endsWith('/')) {
-    destPath = path.join(destPath, path.posix.basename(src.path === '' ? srcPath : src.path));
+    destPath = path.join(destPath, path.posix.basename(src.path === '' ? srcRel : src.path));
   }
   await mkdirAll(path.dirname(destPath), o.identity);
-  await copyOne(srcPath, destPath, st, o);
+  await copyOne(tree, srcRel, destPath, st, o);
 }
 
 async function isDir(p: string): Promise<boolean> {
@@ -285,50 +289,70 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function applyOwnerMode(p: string, o: PerformCopyOptions, isDirectory: boolean, srcSt?: Stats): Promise<void> {
-  if (o.identity) await fsp.lchown(p, o.identity.uid, o.identity.gid);
-  else if (srcSt) await fsp.lchown(p, srcSt.uid, srcSt.gid);
-  if (o.mode !== undefined) await fsp.chmod(p, o.mode);
-  else if (srcSt && !srcSt.isSymbolicLink()) await fsp.chmod(p, srcSt.mode & 0o7777);
+async function applyOwnerMode(p: string, o: PerformCopyOptions, isDirectory: boolean, srcSt?: TreeStat, created?: { mode: number }): Promise<void> {
+  const owner = o.identity ?? (srcSt ? { uid: srcSt.uid, gid: srcSt.gid } : undefined);
+  // A file this copy just created already has our owner and its creation mode: skip the calls
+  // that would not change anything (thousands of files in a context COPY).
+  const chowned = owner !== undefined && !(created && owner.uid === MY_UID && owner.gid === MY_GID);
+  if (chowned) await fsp.lchown(p, owner.uid, owner.gid);
+  const mode = o.mode ?? (srcSt && !srcSt.isSymbolicLink() ? srcSt.mode & 0o7777 : undefined);
+  if (mode !== undefined && (chowned || !created || created.mode !== mode)) await fsp.chmod(p, mode);
   void isDirectory;
 }
 
-async function copyOne(src: string, dst: string, st: Stats, o: PerformCopyOptions): Promise<void> {
+/** The process umask, read once (reading it means setting it: put it straight back). */
+const UMASK = (() => {
+  const m = process.umask(0o022);
+  process.umask(m);
+  return m;
+})();
+const MY_UID = process.getuid?.() ?? -1;
+const MY_GID = process.getgid?.() ?? -1;
+
+/** `parentSetgid`: new entries in the destination directory inherit its group, not ours. */
+async function copyOne(tree: SourceTree, src: string, dst: string, st: TreeStat, o: PerformCopyOptions, parentSetgid = true): Promise<void> {
   if (st.isSymbolicLink()) {
     await fsp.rm(dst, { force: true });
-    await fsp.symlink(await fsp.readlink(src), dst);
+    await fsp.symlink(await tree.readlink(src), dst);
     await applyOwnerMode(dst, { ...o, mode: undefined }, false, st);
     return;
   }
+  // Paths below the destination are taken as they are, never through a symlink the image has
+  // there (an absolute one would point at the host): a symlink or file in the way is replaced,
+  // as Docker's untar replaces it.
+  const existing = await fsp.lstat(dst).catch(() => undefined);
   if (st.isDirectory()) {
-    if (!(await isDir(dst))) {
-      await fsp.rm(dst, { force: true });
+    if (!existing?.isDirectory()) {
+      if (existing) await fsp.rm(dst, { force: true });
       await fsp.mkdir(dst);
     }
     await applyOwnerMode(dst, o, true, st);
-    await copyTreeContents(src, dst, o);
+    await copyTreeContents(tree, src, dst, o);
     await fsp.utimes(dst, st.atime, st.mtime);
     return;
   }
   if (!st.isFile()) return; // devices, sockets and fifos are not copied from a context
-  if (await isDir(dst)) await fsp.rm(dst, { recursive: true, force: true });
-  await fsp.copyFile(src, dst);
-  await applyOwnerMode(dst, o, false, st);
+  if (existing && !existing.isFile()) await fsp.rm(dst, { recursive: true, force: true });
+  await tree.copyFile(src, st, dst);
+  // A new file got (source mode & 0777) less the umask; an existing one kept its own mode.
+  const created = existing?.isFile() || parentSetgid ? undefined : { mode: st.mode & 0o777 & ~UMASK };
+  await applyOwnerMode(dst, o, false, st, created);
   await fsp.utimes(dst, st.atime, st.mtime);
 }
 
-async function copyTreeContents(srcDir: string, dstDir: string, o: PerformCopyOptions): Promise<void> {
-  const names = (await fsp.readdir(srcDir)).sort();
-  const stats = await Promise.all(names.map((n) => fsp.lstat(path.join(srcDir, n))));
+async function copyTreeContents(tree: SourceTree, srcDir: string, dstDir: string, o: PerformCopyOptions): Promise<void> {
+  const names = (await tree.readdir(srcDir)).sort();
+  const stats = await Promise.all(names.map((n) => tree.lstat(joinRel(srcDir, n))));
   // The entries of one directory have distinct names: files and links are copied many at once,
   // subdirectories one after another (each fans out the same way).
-  const idx = names.map((_, i) => i);
+  const idx = names.map((_, i) => i).filter((i) => stats[i] !== undefined);
+  const setgid = ((await fsp.stat(dstDir)).mode & 0o2000) !== 0;
   await eachLimit(
-    idx.filter((i) => !stats[i].isDirectory()),
+    idx.filter((i) => !stats[i]!.isDirectory()),
     32,
-    (i) => copyOne(path.join(srcDir, names[i]), path.join(dstDir, names[i]), stats[i], o),
+    (i) => copyOne(tree, joinRel(srcDir, names[i]), path.join(dstDir, names[i]), stats[i]!, o, setgid),
   );
-  for (const i of idx.filter((j) => stats[j].isDirectory())) await copyOne(path.join(srcDir, names[i]), path.join(dstDir, names[i]), stats[i], o);
+  for (const i of idx.filter((j) => stats[j]!.isDirectory())) await copyOne(tree, joinRel(srcDir, names[i]), path.join(dstDir, names[i]), stats[i]!, o);
 }
 
 /** A local file ADD extracts: a tar, optionally gzip/bzip2/xz/zstd compressed. */

@@ -20,7 +20,7 @@ import { buildContainerSpec } from './spec.js';
 import { hostsFile, resolvConfFromHost } from './etc-files.js';
 import type { NetworkManager } from '../network/manager.js';
 import type { VolumeStore } from '../volumes/store.js';
-import { log } from '../../daemon/log.js';
+import { log, tracer } from '../../daemon/log.js';
 import { which } from '../../util/which.js';
 import { parseNormalizedNamed } from '../images/reference.js';
 
@@ -45,17 +45,6 @@ export interface CreateRequest extends Partial<ContainerConfig> {
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 const DEFAULT_STOP_TIMEOUT = 10;
-
-/** Phase timings of the hot path, logged at debug level (`--log-level debug`). */
-function tracer(what: string, id: string): (phase: string) => void {
-  const t0 = performance.now();
-  let last = t0;
-  return (phase) => {
-    const now = performance.now();
-    log.debug(`${what} ${id.slice(0, 12)} ${phase} +${(now - last).toFixed(1)}ms (${(now - t0).toFixed(1)}ms)`);
-    last = now;
-  };
-}
 
 export class ContainerService {
   readonly store: ContainerStore;
