@@ -1,19 +1,23 @@
 // Builds berth: tsc emits build/ (tests run from there), esbuild bundles the two programs into dist/.
 //
-// berthd is one file (it starts once). The berth CLI pays Node's start-up on every call, so it is
-// split: dist/berth.mjs holds only the dispatcher (global flags, help, error reporting) and each
-// verb's code lives in dist/berth-chunks/, loaded by the dynamic import in src/cli/commands.ts.
-// `berth version` then parses ~10 % of what the single bundle made V8 compile (see bench/README.md).
+// berthd is one file (it starts once). The berth CLI pays Node's start-up on every call, so each
+// call should load only its own command: dist/berth-cmd/ holds one CommonJS bundle per command
+// module (the dispatcher plus that command, every other command import replaced by a stub) and
+// none.cjs (no command: help, version, usage errors); dist/berth.cjs, the entry, picks the bundle
+// from the command words (src/cli/launch.ts). dist/berth.mjs only hands over to dist/berth.cjs, so
+// `node dist/berth.mjs` keeps working; bin/berth is the documented, faster way in (see there).
+// Why CommonJS bundles rather than ESM chunks: see src/cli/launch.ts.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import process from 'node:process';
 
 execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.json'], { stdio: 'inherit' });
 
-// node-tar, yaml and friends are CommonJS inside: the ESM bundle needs a `require` in every file
-// that may hold such code, hence the banner on every chunk (the hashbang is legal in any module).
+// node-tar, yaml and friends are CommonJS inside: berthd's ESM bundle needs a `require`, hence the
+// banner (the hashbang is legal in any module).
 const banner = {
   js: "#!/usr/bin/env node\nimport { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);",
 };
@@ -30,40 +34,92 @@ const common = {
 await build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: 'dist/berthd.mjs' });
 await buildCli();
 chmodSync('dist/berthd.mjs', 0o755);
-chmodSync('dist/berth.mjs', 0o755);
 
 /**
- * The CLI with code splitting. Files are written with temp+rename, chunks before the entry, and
- * stale chunks removed last, so a `berth` started during a rebuild (tests run from dist/ while
- * others build) always finds a consistent set of files.
+ * The CLI. Files are written with temp+rename, command bundles before the entry, and stale files
+ * removed last, so a `berth` started during a rebuild (tests run from dist/ while others build)
+ * always finds a consistent set of files.
  */
 async function buildCli() {
   const outdir = path.resolve('dist');
-  const chunkDir = 'berth-chunks';
-  const result = await build({
-    ...common,
-    entryPoints: { berth: 'src/cli/main.ts' },
-    outdir,
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: `${chunkDir}/[name]-[hash]`,
+  const cmdDir = path.join(outdir, 'berth-cmd');
+  // The table of command modules, from tsc's output of src/cli/command-table.ts (just emitted).
+  const { COMMAND_MODULES } = await import(pathToFileURL(path.resolve('build/src/cli/command-table.js')).href);
+  const { bundleName, NO_COMMAND_BUNDLE } = await import(pathToFileURL(path.resolve('build/src/cli/launch.js')).href);
+  const cjs = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    logLevel: 'warning',
     write: false,
+    // src/client/client.ts loads node:https through createRequire(import.meta.url).
+    define: { 'import.meta.url': '__berth_import_meta_url' },
+    banner: { js: "var __berth_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  const bundles = [...COMMAND_MODULES.map((id) => ({ id, name: bundleName(id) })), { id: undefined, name: NO_COMMAND_BUNDLE }];
+  const results = await Promise.all(
+    bundles.map(({ id, name }) =>
+      build({ ...cjs, entryPoints: ['src/cli/main.ts'], outfile: path.join(cmdDir, `${name}.cjs`), plugins: [onlyCommand(id)] }),
+    ),
+  );
+  const entry = await build({
+    ...cjs,
+    stdin: {
+      contents: "import { launch } from './launch.ts';\nlaunch(__dirname + '/berth-cmd', process.argv.slice(2), (file) => require(file));\n",
+      resolveDir: path.resolve('src/cli'),
+      sourcefile: 'berth-entry.ts',
+      loader: 'ts',
+    },
+    outfile: path.join(outdir, 'berth.cjs'),
+    banner: { js: '#!/usr/bin/env node' },
+    define: {},
   });
-  mkdirSync(path.join(outdir, chunkDir), { recursive: true });
-  const entry = path.join(outdir, 'berth.mjs');
-  const ordered = [...result.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
-  function rank(p) {
-    if (p === entry) return 2;
-    if (p === `${entry}.map`) return 1;
-    return 0;
-  }
-  for (const file of ordered) {
-    const tmp = `${file.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, file.contents);
-    renameSync(tmp, file.path);
-  }
-  const keep = new Set(result.outputFiles.map((f) => path.basename(f.path)));
-  for (const name of readdirSync(path.join(outdir, chunkDir))) {
-    if (!keep.has(name)) rmSync(path.join(outdir, chunkDir, name), { force: true });
-  }
+  const shim = [
+    '#!/usr/bin/env node',
+    '// berth: hands over to the CommonJS entry (see scripts/build.mjs); bin/berth starts faster.',
+    "import { createRequire } from 'node:module';",
+    "createRequire(import.meta.url)('./berth.cjs');",
+    '',
+  ].join('\n');
+  mkdirSync(cmdDir, { recursive: true });
+  const files = [...results.flatMap((r) => r.outputFiles), ...entry.outputFiles];
+  for (const file of files) writeAtomic(file.path, file.contents);
+  writeAtomic(path.join(outdir, 'berth.mjs'), shim);
+  chmodSync(path.join(outdir, 'berth.cjs'), 0o755);
+  chmodSync(path.join(outdir, 'berth.mjs'), 0o755);
+  const keep = new Set(files.map((f) => path.basename(f.path)));
+  for (const name of readdirSync(cmdDir)) if (!keep.has(name)) rmSync(path.join(cmdDir, name), { force: true });
+  // Left by the earlier build (ESM code splitting) and its source map.
+  rmSync(path.join(outdir, 'berth-chunks'), { recursive: true, force: true });
+  rmSync(path.join(outdir, 'berth.mjs.map'), { force: true });
+}
+
+function writeAtomic(file, contents) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+/**
+ * Keeps one command module (`id`; none when undefined) in a CLI bundle: every other
+ * `import('./commands/<id>.js')` in src/cli/commands.ts becomes a stub. The launcher sends a call
+ * only to the bundle of the command main.ts will load for it, so a stub is never reached.
+ */
+function onlyCommand(id) {
+  const table = path.resolve('src/cli/commands.ts');
+  return {
+    name: 'berth-only-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/.+\.js$/ }, (args) => {
+        if (args.importer !== table || args.path === `./commands/${id}.js`) return undefined;
+        return { path: args.path, namespace: 'berth-other-command' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'berth-other-command' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`berth: ${args.path} is not in this bundle (see scripts/build.mjs)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
 }

@@ -20,20 +20,21 @@ export interface StreamSession {
 
 export function streamHijacked(cli: Cli, conn: Hijacked, opts: StreamOptions): StreamSession {
   const { socket } = conn;
-  const stdin = cli.stdin;
+  // Touched only when forwarded: opening stdin costs start-up time (see Cli.stdin).
+  const stdin = opts.stdin ? cli.stdin : undefined;
   let rawMode = false;
   const restore = () => {
-    if (rawMode && stdin.isTTY) stdin.setRawMode(false);
+    if (rawMode && stdin?.isTTY) stdin.setRawMode(false);
     rawMode = false;
   };
   const onData = (chunk: Buffer) => socket.write(chunk);
   const onEnd = () => socket.end(); // half-close: the daemon sees EOF on the container's stdin, we keep reading
-  const stopStdin = () => {
+  const stopStdin = (stdin: NodeJS.ReadStream) => {
     stdin.off('data', onData);
     stdin.off('end', onEnd);
     stdin.pause();
   };
-  if (opts.stdin) {
+  if (stdin) {
     if (opts.tty && stdin.isTTY) {
       stdin.setRawMode(true);
       rawMode = true;
@@ -51,7 +52,7 @@ export function streamHijacked(cli: Cli, conn: Hijacked, opts: StreamOptions): S
     output,
     close: () => {
       restore();
-      if (opts.stdin) stopStdin();
+      if (stdin) stopStdin(stdin);
       socket.destroy();
     },
   };

@@ -35,8 +35,17 @@ export class Cli {
     readonly globals: GlobalOptions,
     readonly stdout: NodeJS.WriteStream = process.stdout,
     readonly stderr: NodeJS.WriteStream = process.stderr,
-    readonly stdin: NodeJS.ReadStream = process.stdin,
+    private stdinStream?: NodeJS.ReadStream,
   ) {}
+
+  /**
+   * Standard input, opened on first use: process.stdin builds a stream when first read (for a file
+   * or /dev/null that loads fs streams, fs/promises and readline, ~1.5 ms), which most commands never need.
+   */
+  get stdin(): NodeJS.ReadStream {
+    this.stdinStream ??= process.stdin;
+    return this.stdinStream;
+  }
 
   client(): EngineClient {
     this.engine ??= new EngineClient(resolveEndpoint(this.globals));
@@ -53,6 +62,8 @@ export class Cli {
 
   close(): void {
     this.engine?.close();
+    // Attach/exec may leave stdin listening; nothing else should keep the process alive.
+    if (this.stdinStream && this.stdinStream.listenerCount('data') > 0) this.stdinStream.pause();
   }
 
   /** Parses a command's flags; prints help (and throws HelpShown) for --help; checks arg counts. */

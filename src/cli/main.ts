@@ -1,73 +1,14 @@
 // berth: the command-line client. Parses the global flags, loads the one command module the
-// words name, runs it, and turns failures into Docker's messages and exit codes.
+// words name, runs it, and turns failures into Docker's messages and exit codes. Started by
+// src/cli/launch.ts, from the bundle made for the command being run (see scripts/build.mjs).
 import { ApiError, ConnectionError } from '../client/errors.js';
-import { Cli, PROG, type GlobalOptions } from './cli.js';
+import { restoreDeferredCaEnv } from '../client/extra-ca.js';
+import { Cli, PROG } from './cli.js';
 import { GROUPS, resolveCommand } from './commands.js';
+import { parseGlobals } from './globals.js';
 import { HelpShown, StatusError, UsageError } from './errors.js';
 import { StreamError } from './format/progress.js';
 import { BERTH_VERSION } from '../version.js';
-
-const GLOBAL_VALUE_FLAGS = new Set(['-H', '--host', '--tlscacert', '--tlscert', '--tlskey', '-l', '--log-level', '--config', '-c', '--context']);
-
-function parseGlobals(argv: string[]): { globals: GlobalOptions; rest: string[]; version: boolean; help: boolean } {
-  const globals: GlobalOptions = { configDir: process.env.DOCKER_CONFIG };
-  let version = false;
-  let help = false;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('-')) break;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    let value: string | undefined = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (GLOBAL_VALUE_FLAGS.has(name) && value === undefined) value = argv[++i];
-    if (/^-H./.test(arg)) value = arg.slice(2);
-    switch (arg.startsWith('-H') ? '-H' : name) {
-      case '-H':
-      case '--host':
-        globals.host = value;
-        break;
-      case '--tls':
-        globals.tls = value === undefined || value === 'true';
-        break;
-      case '--tlsverify':
-        globals.tlsVerify = value === undefined || value === 'true';
-        break;
-      case '--tlscacert':
-        globals.tlsCaCert = value;
-        break;
-      case '--tlscert':
-        globals.tlsCert = value;
-        break;
-      case '--tlskey':
-        globals.tlsKey = value;
-        break;
-      case '--config':
-        globals.configDir = value;
-        break;
-      case '-D':
-      case '--debug':
-        globals.debug = true;
-        break;
-      case '-v':
-      case '--version':
-        version = true;
-        break;
-      case '-h':
-      case '--help':
-        help = true;
-        break;
-      case '-l':
-      case '--log-level':
-      case '-c':
-      case '--context':
-        break;
-      default:
-        throw new UsageError(`unknown flag: ${name}`);
-    }
-  }
-  return { globals, rest: argv.slice(i), version, help };
-}
 
 const MAIN_HELP = `
 Usage:  ${PROG} [OPTIONS] COMMAND
@@ -175,15 +116,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-    // Attach/exec may leave stdin listening; nothing else should keep the process alive.
-    if (process.stdin.listenerCount('data') > 0) process.stdin.pause();
-    process.stdout.write('', () => process.exit(status));
-  },
-  (e) => {
-    process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+/** Runs berth with these arguments and exits the process with the command's status. */
+export function runCli(argv: string[]): void {
+  restoreDeferredCaEnv();
+  main(argv).then(
+    (status) => {
+      process.exitCode = status;
+      process.stdout.write('', () => process.exit(status));
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { ApiError, ConnectionError } from './errors.js';
+import { defaultTrustWithDeferred, deferredExtraCaFile } from './extra-ca.js';
 import type { Endpoint } from './host.js';
 import { jsonLines } from './jsonstream.js';
 
@@ -98,11 +99,18 @@ export class EngineClient {
     private readonly userAgent = 'berth-cli',
   ) {
     const tls = endpoint.kind === 'tcp' ? endpoint.tls : undefined;
+    if (!tls) {
+      this.transport = http;
+      this.agent = new http.Agent({ keepAlive: true });
+      return;
+    }
     // node:https pulls in tls and crypto (~6 ms of every CLI call): loaded only for TLS endpoints.
-    this.transport = tls ? (createRequire(import.meta.url)('node:https') as typeof import('node:https')) : http;
-    this.agent = tls
-      ? new (this.transport as typeof import('node:https')).Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify })
-      : new http.Agent({ keepAlive: true });
+    const load = createRequire(import.meta.url);
+    const https = load('node:https') as typeof import('node:https');
+    // Verifying with Node's default trust: add the extra CAs bin/berth kept from Node's start-up.
+    const ca = tls.ca ?? (tls.verify ? defaultTrustWithDeferred(deferredExtraCaFile(), (load('node:tls') as typeof import('node:tls')).rootCertificates) : undefined);
+    this.transport = https;
+    this.agent = new https.Agent({ keepAlive: true, ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify });
   }
 
   private requestOptions(method: string, path: string, opts: RequestOptions): http.RequestOptions {
@@ -110,7 +118,12 @@ export class EngineClient {
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     else if (opts.rawBody !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
     const base: http.RequestOptions = { method, path: path + encodeQuery(opts.query), headers, agent: this.agent, signal: opts.signal };
-    if (this.endpoint.kind === 'unix') return { ...base, socketPath: this.endpoint.socketPath };
+    // An empty servername stops the agent from working one out (net.isIP's IPv6 regex costs ~5 ms
+    // to compile on a CLI call); there is no TLS on a unix socket to name a server for.
+    if (this.endpoint.kind === 'unix') {
+      const unix: http.RequestOptions & { servername: string } = { ...base, socketPath: this.endpoint.socketPath, servername: '' };
+      return unix;
+    }
     return { ...base, host: this.endpoint.host, port: this.endpoint.port };
   }
 

@@ -1,0 +1,155 @@
+// Every command, by the words that name it, as the id of the module that implements it
+// (src/cli/commands/<id>.ts). Data only, so the launcher (src/cli/launch.ts) can pick the bundle
+// for a call without loading any command; src/cli/commands.ts maps ids to the modules.
+
+const container: Record<string, string> = {
+  attach: 'container/attach',
+  commit: 'container/commit',
+  cp: 'container/cp',
+  create: 'container/create',
+  diff: 'container/diff',
+  exec: 'container/exec',
+  export: 'container/export',
+  inspect: 'container/inspect',
+  kill: 'container/kill',
+  logs: 'container/logs',
+  ls: 'container/ls',
+  pause: 'container/pause',
+  port: 'container/port',
+  prune: 'container/prune',
+  rename: 'container/rename',
+  restart: 'container/restart',
+  rm: 'container/rm',
+  run: 'container/run',
+  start: 'container/start',
+  stats: 'container/stats',
+  stop: 'container/stop',
+  top: 'container/top',
+  unpause: 'container/unpause',
+  update: 'container/update',
+  wait: 'container/wait',
+};
+container.ps = container.ls;
+container.list = container.ls;
+container.remove = container.rm;
+
+const image: Record<string, string> = {
+  base: 'image/base',
+  build: 'image/build',
+  history: 'image/history',
+  import: 'image/import',
+  inspect: 'image/inspect',
+  load: 'image/load',
+  ls: 'image/ls',
+  prune: 'image/prune',
+  pull: 'image/pull',
+  push: 'image/push',
+  rm: 'image/rm',
+  save: 'image/save',
+  tag: 'image/tag',
+};
+image.list = image.ls;
+image.remove = image.rm;
+
+const volume: Record<string, string> = {
+  create: 'volume/create',
+  inspect: 'volume/inspect',
+  ls: 'volume/ls',
+  prune: 'volume/prune',
+  rm: 'volume/rm',
+};
+volume.list = volume.ls;
+volume.remove = volume.rm;
+
+const network: Record<string, string> = {
+  connect: 'network/connect',
+  create: 'network/create',
+  disconnect: 'network/disconnect',
+  inspect: 'network/inspect',
+  ls: 'network/ls',
+  prune: 'network/prune',
+  rm: 'network/rm',
+};
+network.list = network.ls;
+network.remove = network.rm;
+
+const system: Record<string, string> = {
+  df: 'system/df',
+  events: 'system/events',
+  info: 'system/info',
+  prune: 'system/prune',
+};
+
+const registry: Record<string, string> = {
+  serve: 'system/registry-serve',
+};
+
+export const GROUPS: Record<string, Record<string, string>> = { container, image, volume, network, system, registry };
+
+/** Docker's top-level shortcuts. */
+export const TOP_LEVEL: Record<string, string> = {
+  attach: container.attach,
+  commit: container.commit,
+  cp: container.cp,
+  create: container.create,
+  diff: container.diff,
+  exec: container.exec,
+  export: container.export,
+  kill: container.kill,
+  logs: container.logs,
+  pause: container.pause,
+  port: container.port,
+  ps: container.ls,
+  rename: container.rename,
+  restart: container.restart,
+  rm: container.rm,
+  run: container.run,
+  start: container.start,
+  stats: container.stats,
+  stop: container.stop,
+  top: container.top,
+  unpause: container.unpause,
+  update: container.update,
+  wait: container.wait,
+  images: image.ls,
+  build: image.build,
+  history: image.history,
+  import: image.import,
+  load: image.load,
+  pull: image.pull,
+  push: image.push,
+  rmi: image.rm,
+  save: image.save,
+  tag: image.tag,
+  inspect: 'system/inspect',
+  events: system.events,
+  info: system.info,
+  version: 'system/version',
+  login: 'system/login',
+  logout: 'system/logout',
+  compose: 'system/compose',
+};
+
+export interface Route {
+  /** The command path as typed, e.g. "container ls". */
+  path: string;
+  /** Module id, e.g. "container/ls". */
+  module: string;
+  /** The arguments after the command words. */
+  rest: string[];
+}
+
+/** Finds the command named by the first words of argv ("container ls", "ps", …). */
+export function routeCommand(argv: string[]): Route | { group: string } | undefined {
+  const [first, second] = argv;
+  const group = Object.hasOwn(GROUPS, first) ? GROUPS[first] : undefined;
+  if (group) {
+    if (second !== undefined && Object.hasOwn(group, second)) return { path: `${first} ${second}`, module: group[second], rest: argv.slice(2) };
+    return { group: first };
+  }
+  if (Object.hasOwn(TOP_LEVEL, first)) return { path: first, module: TOP_LEVEL[first], rest: argv.slice(1) };
+  return undefined;
+}
+
+/** Every module id, once. */
+export const COMMAND_MODULES: readonly string[] = [...new Set([...Object.values(GROUPS).flatMap((g) => Object.values(g)), ...Object.values(TOP_LEVEL)])].sort();
