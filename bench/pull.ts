@@ -12,7 +12,10 @@
 // registries as insecure (plain HTTP) by default, so the anchor needs no configuration, but it
 // must run on this machine to reach the registry. Only the image the bench pulled is removed
 // from the anchor. Prints a markdown table.
-//   DOCKER_ANCHOR_HOST=unix:///var/run/docker.sock node build/bench/pull.js [--rounds 5]
+//   DOCKER_ANCHOR_HOST=unix:///var/run/docker.sock node build/bench/pull.js [--rounds 5] [--cpu-prof DIR]
+// The table notes the load average before and after (other work on the machine skews both
+// daemons). --cpu-prof DIR profiles the harness berthd (bench/lib/cpu-profile.ts) into DIR;
+// `BERTH_LOG_LEVEL=debug` in berthd's environment logs per-layer phase timings of each pull.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
@@ -34,7 +37,9 @@ import { markdownTable } from './lib/table.js';
 import { summarize } from './lib/stats.js';
 import { timeCommand } from './lib/timing.js';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, layers: { type: 'string', default: '5' }, rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { mb: { type: 'string', default: '200' }, layers: { type: 'string', default: '5' }, rounds: { type: 'string', default: '5' }, 'cpu-prof': { type: 'string' } },
+});
 const MB = Number(values.mb);
 const LAYERS = Number(values.layers);
 const ROUNDS = Number(values.rounds);
@@ -232,7 +237,8 @@ async function daemonComparison(dir: string, anchorHost: string): Promise<void> 
       return env;
     };
 
-    const d = await startDaemon({ name: 'pull', loadBusybox: false });
+    const d = await startProfiledDaemon(values['cpu-prof']);
+    const loadBefore = await loadAverage();
     const berthd: PullTarget = { name: 'berthd', env: clientEnv(d.env.DOCKER_HOST!), samples: [] };
     const dockerd: PullTarget = { name: 'dockerd', env: clientEnv(anchorHost), samples: [] };
     try {
@@ -249,11 +255,33 @@ async function daemonComparison(dir: string, anchorHost: string): Promise<void> 
       // A round that failed between pull and rmi: remove the tag we pulled, and only that.
       if (await imageId(dockerd, ref)) await runCommand('docker', ['rmi', ref], { baseEnv: dockerd.env, timeoutMs: 60_000 }).catch(() => undefined);
     }
-    printDaemonTable([berthd, dockerd], bytes, registry.name);
+    printDaemonTable([berthd, dockerd], bytes, registry.name, [loadBefore, await loadAverage()]);
   });
 }
 
-function printDaemonTable(targets: PullTarget[], bytes: number, registryName: string): void {
+/** The 1, 5 and 15 minute load averages, as /proc/loadavg has them. */
+async function loadAverage(): Promise<string> {
+  return (await fsp.readFile('/proc/loadavg', 'utf8').catch(() => '? ? ?')).split(' ').slice(0, 3).join(' ');
+}
+
+/** The harness berthd; with a profile dir, started with the CPU-profile preload (Node refuses --cpu-prof in NODE_OPTIONS). */
+async function startProfiledDaemon(profileDir: string | undefined): ReturnType<typeof startDaemon> {
+  if (!profileDir) return startDaemon({ name: 'pull', loadBusybox: false });
+  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, BERTH_BENCH_CPU_PROF_DIR: process.env.BERTH_BENCH_CPU_PROF_DIR };
+  await fsp.mkdir(profileDir, { recursive: true });
+  process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import=${new URL('./lib/cpu-profile.js', import.meta.url).href}`.trim();
+  process.env.BERTH_BENCH_CPU_PROF_DIR = path.resolve(profileDir);
+  try {
+    return await startDaemon({ name: 'pull', loadBusybox: false });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+function printDaemonTable(targets: PullTarget[], bytes: number, registryName: string, load: [string, string]): void {
   const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
   const median = (t: PullTarget) => summarize(t.samples).p50;
   const rows = targets.map((t) => [
@@ -265,7 +293,8 @@ function printDaemonTable(targets: PullTarget[], bytes: number, registryName: st
   const [b, a] = targets;
   process.stdout.write(
     `\nCold docker pull: ${LAYERS} random layers, ${(bytes / 1e6).toFixed(1)} MB compressed, from ${registryName} on 127.0.0.1; ` +
-      `${ROUNDS} rounds alternating which daemon goes first, docker rmi after each pull (MB = 10^6 bytes)\n\n`,
+      `${ROUNDS} rounds alternating which daemon goes first, docker rmi after each pull (MB = 10^6 bytes); ` +
+      `${os.cpus().length} CPUs, load average ${load[0]} before, ${load[1]} after\n\n`,
   );
   process.stdout.write(markdownTable(['daemon', 'cold pulls (s)', 'median', 'MB/s at median'], rows) + '\n\n');
   process.stdout.write(`dockerd / berthd, median cold pull time: **${(median(a!) / median(b!)).toFixed(2)}×** (above 1: berthd is faster)\n`);

@@ -1,9 +1,15 @@
 // Detects gzip by its magic bytes and decompresses on the fly: layers, imports and build
 // contexts may come compressed or plain. Other compressions are refused as Docker would do
 // for formats it does not know.
-import { Readable, PassThrough, pipeline } from 'node:stream';
+import { Readable, PassThrough, pipeline, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
+
+/**
+ * Output chunk size for gunzip: zlib's default 16 KiB makes consumers (the unpacker, hashes, blob
+ * writes) do thousands of small operations per layer; 1 MiB chunks cut that 64-fold.
+ */
+export const GUNZIP_CHUNK = 1 << 20;
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
 
@@ -42,8 +48,52 @@ export function decompressStream(input: Readable | AsyncIterable<Buffer>): Reada
       }
     }
     const src = Readable.from(rest(), { objectMode: false });
-    if (kind === 'gzip') pipeline(src, createGunzip(), out, () => {});
+    if (kind === 'gzip') pipeline(src, createGunzip({ chunkSize: GUNZIP_CHUNK }), out, () => {});
     else pipeline(src, out, () => {});
   })().catch((e) => out.destroy(e));
   return out;
+}
+
+/**
+ * Up to `n` bytes from the start of `stream`, left in it (unshifted) for whoever reads it next.
+ * Fewer only when the stream ends sooner; rejects when it fails first.
+ */
+export async function peekHead(stream: Readable, n = 6): Promise<Buffer> {
+  for (;;) {
+    // read(n) answers n bytes, or fewer once the stream has ended, or null (wait for more). The
+    // bytes go back at once, before the stream can emit 'end' (an unshift after it is lost).
+    const head = stream.read(n) as Buffer | null;
+    if (head !== null) {
+      stream.unshift(head);
+      return head;
+    }
+    if (stream.errored) throw stream.errored;
+    if (stream.readableEnded || stream.destroyed) return Buffer.alloc(0);
+    await new Promise<void>((resolve, reject) => {
+      const settle = (e?: Error) => {
+        stream.off('readable', settle);
+        stream.off('end', settle);
+        stream.off('close', settle);
+        stream.off('error', settle);
+        if (e) reject(e);
+        else resolve();
+      };
+      stream.on('readable', settle);
+      stream.on('end', settle);
+      stream.on('close', settle);
+      stream.on('error', settle);
+    });
+  }
+}
+
+/**
+ * The decompressing stage for a stream that starts with `head` (see peekHead): a gunzip with
+ * large output chunks for gzip, nothing (undefined) for a plain tar; other compressions are
+ * refused as decompressStream refuses them.
+ */
+export function decompressorFor(head: Buffer): Transform | undefined {
+  const kind = detectCompression(head);
+  if (kind === 'gzip') return createGunzip({ chunkSize: GUNZIP_CHUNK });
+  if (kind === 'none') return undefined;
+  throw new InvalidArgumentError(`unsupported compression format ${kind}`);
 }

@@ -24,6 +24,11 @@ export interface TarReadEntry {
   xattrs: Record<string, Buffer>;
 }
 
+/** A chunk as a Buffer without copying it (streams hand out Buffers; other Uint8Arrays are wrapped). */
+function asBuffer(v: Uint8Array): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
 /** Pulls exact byte counts out of a chunked stream. */
 class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -38,7 +43,7 @@ class ByteReader {
     while (this.buf.length < n && !this.done) {
       const r = await this.it.next();
       if (r.done) this.done = true;
-      else this.buf = this.buf.length === 0 ? Buffer.from(r.value) : Buffer.concat([this.buf, r.value]);
+      else this.buf = this.buf.length === 0 ? asBuffer(r.value) : Buffer.concat([this.buf, r.value]);
     }
   }
   /** Exactly n bytes, or fewer only at end of stream. */

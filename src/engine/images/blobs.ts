@@ -20,6 +20,7 @@ export function hexOf(digest: string): string {
 /** An open blob write: feed chunks, then commit (verify + rename) or abort. */
 export class BlobWriter {
   private hash = createHash('sha256');
+  private hex?: string;
   size = 0;
   private constructor(
     private readonly dir: string,
@@ -32,14 +33,20 @@ export class BlobWriter {
     return new BlobWriter(dir, tmp, fh);
   }
   async write(chunk: Buffer): Promise<void> {
+    if (this.hex !== undefined) throw new Error('blob write after digest');
     this.hash.update(chunk);
     this.size += chunk.length;
     let off = 0;
     while (off < chunk.length) off += (await this.fh.write(chunk, off, chunk.length - off)).bytesWritten;
   }
+  /** `sha256:…` of everything written; no writes after it. */
+  digest(): string {
+    this.hex ??= this.hash.digest('hex');
+    return `sha256:${this.hex}`;
+  }
   /** Verifies against `expected` (hex or sha256:hex) if given and moves the blob into place. */
   async commit(expected?: string): Promise<string> {
-    const hex = this.hash.digest('hex');
+    const hex = hexOf(this.digest());
     try {
       await this.fh.sync();
       await this.fh.close();

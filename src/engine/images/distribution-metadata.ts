@@ -45,10 +45,17 @@ export class DistributionMetadata {
 
   /** Records where a layer's blob lives (moved to the end when already known). */
   async add(diffId: string, loc: BlobLocation): Promise<void> {
+    await this.addAll([{ diffId, location: loc }]);
+  }
+
+  /** add() for several layers with one write (a pull records all of an image's layers at once). */
+  async addAll(entries: Array<{ diffId: string; location: BlobLocation }>): Promise<void> {
     await this.load();
-    const list = (this.byDiffId.get(diffId) ?? []).filter((l) => !(l.digest === loc.digest && l.sourceRepository === loc.sourceRepository));
-    list.push(loc);
-    this.byDiffId.set(diffId, list.slice(-MAX_LOCATIONS));
+    for (const { diffId, location: loc } of entries) {
+      const list = (this.byDiffId.get(diffId) ?? []).filter((l) => !(l.digest === loc.digest && l.sourceRepository === loc.sourceRepository));
+      list.push(loc);
+      this.byDiffId.set(diffId, list.slice(-MAX_LOCATIONS));
+    }
     await this.save();
   }
 

@@ -1,14 +1,14 @@
 // Unpacked image layers, shared by every image that has them: <dataRoot>/layers/<chainID hex>/diff
 // plus meta.json written LAST (a layer exists only once its meta does). Each layer's uncompressed
 // tar is also kept as blob <diffID> so `save` reproduces the exact bytes (and digests).
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { extractTar } from '../archive/extract.js';
+import { extractTar, safeEntryComponents, WHITEOUT_META_PREFIX, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from '../archive/extract.js';
+import { readTar } from '../archive/tar-reader.js';
 import { InvalidArgumentError } from '../errors.js';
 import { atomicWriteJson, readJsonIfExists, TEMP_MARK, tempPathFor } from '../../util/fs.js';
-import { hexOf, sha256Hex, type BlobStore } from './blobs.js';
+import { hexOf, sha256Hex, type BlobStore, type BlobWriter } from './blobs.js';
 
 export interface LayerMeta {
   /** `sha256:…` of the layer and all below it (the directory name). */
@@ -41,9 +41,48 @@ export function chainIds(diffIds: string[]): string[] {
   return out;
 }
 
+/** A layer extracted into a temp dir with its tar blob stored, not yet part of any chain. */
+export interface PreparedLayer {
+  diffId: string;
+  /** The temp dir (holding diff/), renamed into place by register(). */
+  dir: string;
+  size: number;
+  whiteouts: string[];
+  opaqueDirs: string[];
+}
+
+/**
+ * Writes a stream's chunks to a blob behind its consumer: the extraction goes on while the
+ * previous chunks are written (both are thread-pool writes), in order, at most `limit` queued.
+ */
+class WriteBehind {
+  private queue: Promise<void>[] = [];
+  private failure: unknown;
+  constructor(
+    private readonly writer: BlobWriter,
+    private readonly limit = 4,
+  ) {}
+  async push(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    const before = this.queue.at(-1) ?? Promise.resolve();
+    const p = before.then(() => (this.failure ? undefined : this.writer.write(chunk))).catch((e) => {
+      this.failure ??= e;
+    });
+    this.queue.push(p);
+    if (this.queue.length >= this.limit) await this.queue.shift();
+  }
+  async drain(): Promise<void> {
+    await Promise.all(this.queue);
+    this.queue = [];
+    if (this.failure) throw this.failure;
+  }
+}
+
 export class LayerStore {
   readonly dir: string;
   private metas = new Map<string, LayerMeta>();
+  /** Prepared (not yet registered or discarded) layers per diffID: their tar blob must stay. */
+  private pending = new Map<string, number>();
   constructor(
     dataRoot: string,
     private readonly blobs: BlobStore,
@@ -80,61 +119,156 @@ export class LayerStore {
   }
 
   /**
-   * Unpacks an uncompressed layer tar on top of `parentChainId`. The tar is hashed while it is
-   * extracted into a temp dir and stored as a blob; a diffID other than `expectedDiffId` discards
-   * everything. An already present layer is reused (and the new copy dropped).
+   * Unpacks an uncompressed layer tar on top of `parentChainId` (prepare, then register). An
+   * already present layer is reused (and the new copy dropped).
    */
   async unpack(parentChainId: string | undefined, tar: Readable | AsyncIterable<Buffer>, expectedDiffId?: string): Promise<LayerMeta> {
     if (parentChainId && !this.metas.has(parentChainId)) throw new Error(`parent layer ${parentChainId} does not exist`);
+    const prepared = await this.prepare(tar, { expectedDiffId });
+    return this.register(parentChainId, prepared);
+  }
+
+  /**
+   * The part of adding a layer that needs no parent: the tar is extracted into a temp dir while it
+   * is hashed and kept as a blob (written alongside, not in the way of the extraction). A diffID
+   * other than `expectedDiffId` discards everything. The blob is committed only once `verified`
+   * (e.g. the compressed digest check) has resolved too. Pull prepares all of an image's layers at
+   * once; only register() must go bottom-up. Follow with register() or discard().
+   */
+  async prepare(tar: Readable | AsyncIterable<Buffer>, opts: { expectedDiffId?: string; verified?: Promise<unknown> } = {}): Promise<PreparedLayer> {
     const tmp = tempPathFor(path.join(this.dir, 'unpack'));
     await fsp.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
-    const hash = createHash('sha256');
     const blob = await this.blobs.writer();
-    let committed = false;
+    const blobWrites = new WriteBehind(blob);
+    let committedDiffId: string | undefined;
     try {
       async function* teed(): AsyncGenerator<Buffer> {
         for await (const chunk of tar) {
           const b = chunk as Buffer;
-          hash.update(b);
-          await blob.write(b);
+          await blobWrites.push(b);
           yield b;
         }
       }
       const src = teed();
       const res = await extractTar(src, path.join(tmp, 'diff'), { whiteouts: 'overlay', sameOwner: true });
       for await (const _ of src); // the extractor stops at the end blocks: hash what follows too
-      const diffId = `sha256:${hash.digest('hex')}`;
-      if (expectedDiffId && expectedDiffId !== diffId) {
-        throw new InvalidArgumentError(`invalid diffID for layer: expected ${JSON.stringify(expectedDiffId)}, got ${JSON.stringify(diffId)}`);
+      await blobWrites.drain();
+      const diffId = blob.digest(); // the blob writer hashes what it writes: one pass
+      if (opts.expectedDiffId && opts.expectedDiffId !== diffId) {
+        throw new InvalidArgumentError(`invalid diffID for layer: expected ${JSON.stringify(opts.expectedDiffId)}, got ${JSON.stringify(diffId)}`);
       }
+      await opts.verified;
+      this.pending.set(diffId, (this.pending.get(diffId) ?? 0) + 1);
+      committedDiffId = diffId;
       await blob.commit(diffId);
-      committed = true;
-      const chainId = chainIdOf(parentChainId, diffId);
+      return { diffId, dir: tmp, size: res.size, whiteouts: res.whiteouts, opaqueDirs: res.opaqueDirs };
+    } catch (e) {
+      await blobWrites.drain().catch(() => {});
+      if (committedDiffId) this.release(committedDiffId);
+      else await blob.abort();
+      await fsp.rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * prepare() for a tree already in the store's own form (a build's overlay upper dir, unmounted):
+   * the directory is moved in instead of being extracted again (on these filesystems creating the
+   * files is what costs), and its layer tar — `tarOf(the moved dir)` — is only hashed, kept as the
+   * blob and scanned for the layer's metadata. `dir` must be on the store's filesystem; it is gone
+   * afterwards, whatever happens.
+   */
+  async prepareFromDir(dir: string, tarOf: (dir: string) => Readable): Promise<PreparedLayer> {
+    const tmp = tempPathFor(path.join(this.dir, 'adopt'));
+    await fsp.mkdir(tmp, { mode: 0o755 });
+    try {
+      await fsp.rename(dir, path.join(tmp, 'diff'));
+    } catch (e: any) {
+      await fsp.rm(tmp, { recursive: true, force: true });
+      if (e?.code !== 'EXDEV') throw e;
+      // Another filesystem: extract a copy after all.
+      try {
+        return await this.prepare(tarOf(dir));
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
+      }
+    }
+    const blob = await this.blobs.writer();
+    const blobWrites = new WriteBehind(blob);
+    let committedDiffId: string | undefined;
+    try {
+      const tar = tarOf(path.join(tmp, 'diff'));
+      async function* teed(): AsyncGenerator<Buffer> {
+        for await (const chunk of tar) {
+          await blobWrites.push(chunk as Buffer);
+          yield chunk as Buffer;
+        }
+      }
+      const src = teed();
+      const res = await scanLayerTar(src);
+      for await (const _ of src); // what follows the end blocks is part of the blob too
+      await blobWrites.drain();
+      const diffId = blob.digest();
+      this.pending.set(diffId, (this.pending.get(diffId) ?? 0) + 1);
+      committedDiffId = diffId;
+      await blob.commit(diffId);
+      return { diffId, dir: tmp, ...res };
+    } catch (e) {
+      await blobWrites.drain().catch(() => {});
+      if (committedDiffId) this.release(committedDiffId);
+      else await blob.abort();
+      await fsp.rm(tmp, { recursive: true, force: true });
+      await fsp.rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Makes a prepared layer the layer on top of `parentChainId` (which must exist): rename, then meta. */
+  async register(parentChainId: string | undefined, prepared: PreparedLayer): Promise<LayerMeta> {
+    try {
+      if (parentChainId && !this.metas.has(parentChainId)) throw new Error(`parent layer ${parentChainId} does not exist`);
+      const chainId = chainIdOf(parentChainId, prepared.diffId);
       const existing = this.metas.get(chainId);
       if (existing) {
-        await fsp.rm(tmp, { recursive: true, force: true });
+        await fsp.rm(prepared.dir, { recursive: true, force: true });
         return existing;
       }
       const meta: LayerMeta = {
         chainId,
-        diffId,
+        diffId: prepared.diffId,
         ...(parentChainId ? { parent: parentChainId } : {}),
-        size: res.size,
-        whiteouts: res.whiteouts,
-        opaqueDirs: res.opaqueDirs,
+        size: prepared.size,
+        whiteouts: prepared.whiteouts,
+        opaqueDirs: prepared.opaqueDirs,
         created: new Date().toISOString(),
       };
       const final = path.join(this.dir, hexOf(chainId));
       await fsp.rm(final, { recursive: true, force: true }); // a leftover without meta
-      await fsp.rename(tmp, final);
+      await fsp.rename(prepared.dir, final);
       await atomicWriteJson(path.join(final, 'meta.json'), meta);
       this.metas.set(chainId, meta);
       return meta;
     } catch (e) {
-      if (!committed) await blob.abort();
-      await fsp.rm(tmp, { recursive: true, force: true });
+      await fsp.rm(prepared.dir, { recursive: true, force: true });
       throw e;
+    } finally {
+      this.release(prepared.diffId);
     }
+  }
+
+  /** Drops a prepared layer that will not be registered (its tar blob too, unless a layer uses it). */
+  async discard(prepared: PreparedLayer): Promise<void> {
+    await fsp.rm(prepared.dir, { recursive: true, force: true });
+    const orphan = (this.pending.get(prepared.diffId) ?? 0) <= 1 && ![...this.metas.values()].some((m) => m.diffId === prepared.diffId);
+    this.release(prepared.diffId);
+    if (orphan) await this.blobs.delete(prepared.diffId);
+  }
+
+  /** One prepared layer fewer holding the tar blob `diffId`. */
+  private release(diffId: string): void {
+    const n = (this.pending.get(diffId) ?? 0) - 1;
+    if (n > 0) this.pending.set(diffId, n);
+    else this.pending.delete(diffId);
   }
 
   /** Removes a layer: meta first (so a crash leaves an orphan that init sweeps), then data. */
@@ -148,4 +282,23 @@ export class LayerStore {
     // The tar blob may be shared by another chain with the same diff.
     if (![...this.metas.values()].some((m) => m.diffId === meta.diffId)) await this.blobs.delete(meta.diffId);
   }
+}
+
+/** What extraction would report of a layer tar (size, whiteouts, opaque dirs), without extracting. */
+async function scanLayerTar(tar: AsyncIterable<Buffer>): Promise<{ size: number; whiteouts: string[]; opaqueDirs: string[] }> {
+  const out = { size: 0, whiteouts: [] as string[], opaqueDirs: [] as string[] };
+  for await (const { entry } of readTar(tar)) {
+    const comps = safeEntryComponents(entry.path);
+    if (comps.length === 0) continue;
+    const base = comps[comps.length - 1];
+    const parent = comps.slice(0, -1).join('/');
+    if (base === WHITEOUT_OPAQUE) out.opaqueDirs.push(parent === '' ? '.' : parent);
+    else if (base.startsWith(WHITEOUT_META_PREFIX)) continue;
+    else if (base.startsWith(WHITEOUT_PREFIX)) {
+      const name = base.slice(WHITEOUT_PREFIX.length);
+      out.whiteouts.push(parent === '' ? name : `${parent}/${name}`);
+    } else if (entry.type === 'file') out.size += entry.size;
+    else if (entry.type === 'symlink') out.size += Buffer.byteLength(entry.linkpath);
+  }
+  return out;
 }

@@ -1,27 +1,25 @@
 // docker pull, daemon side (dockerd's distribution/pull_v2.go): manifest (an index is resolved to
-// one platform), config, then the layers: downloaded three at a time into temp files, each
-// verified by digest, then unpacked in order on top of each other. A layer two pulls want at once
-// is fetched once (shared transfer). The image and its references are recorded only once every
-// layer is in, so a failed pull leaves no image behind and a retry reuses the layers it got.
-import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
-import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+// one platform), config, then the layers. Each layer streams from the registry through gunzip
+// into its own temp dir (three at a time, dockerd's download limit), its compressed digest and
+// diffID checked on the way; chain IDs come from the config's diff_ids, so the layers unpack
+// concurrently and only their registration waits for the layer below. A layer two pulls want at
+// once is fetched once (shared transfer). The image and its references are recorded only once
+// every layer is in, so a failed pull leaves no image behind and a retry reuses the layers it got.
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Engine } from '../engine.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { decompressStream } from '../archive/compression.js';
-import { tempPathFor } from '../../util/fs.js';
+import { decompressorFor, peekHead } from '../archive/compression.js';
 import { shortId } from '../../util/ids.js';
 import { parsePlatform, formatPlatform, type PlatformSpec, type RegistryClient, type RegistryTarget, type FetchedManifest } from '../../registry/client/index.js';
 import type { Descriptor } from '../../registry/oci.js';
-import { hexOf } from './blobs.js';
-import { chainIdOf, type LayerMeta } from './layers.js';
+import { chainIdOf, type LayerMeta, type PreparedLayer } from './layers.js';
 import { familiarName, familiarString, parseNormalizedNamed, referenceString, withDefaultTag, type NamedReference } from './reference.js';
 import type { ImageConfigBlob, ImageRecord, ImageStore } from './store.js';
 import { ByteProgress, layerStatus, noProgress, statusMessage, type ProgressSink } from './distribution-progress.js';
 import { clientFor, decodeRegistryAuth, translatePullError, type RegistryAuth, type RegistrySettings } from './distribution-registry.js';
 import { distributionState, type DistributionState } from './distribution-state.js';
+import { tracer } from '../../daemon/log.js';
 import { abortError } from './distribution-transfers.js';
 
 export interface PullOptions {
@@ -45,6 +43,9 @@ export interface PullResult {
 }
 
 const FOREIGN_LAYER = /foreign|nondistributable/;
+
+/** Downloaded bytes are handed on in chunks of about this size (see downloadAndPrepare). */
+const COALESCE_BYTES = 1 << 20;
 
 /** Parses the `platform` parameter; empty means this machine's. */
 export function parsePlatformParam(p: string | undefined): PlatformSpec | undefined {
@@ -190,6 +191,7 @@ class Puller {
   private async downloadImage(ref: NamedReference, target: RegistryTarget, fetched: FetchedManifest): Promise<ImageRecord> {
     const manifest = fetched.manifest;
     const configDesc = manifest.config!;
+    const trace = tracer('pull image', configDesc.digest.replace(/^sha256:/, ''));
     const layers = manifest.layers!.filter((l) => !FOREIGN_LAYER.test(l.mediaType ?? ''));
     const configBytes = await collect(this.client.getBlob(target, configDesc.digest, { expectedSize: configDesc.size }), 16 << 20);
     let config: ImageConfigBlob;
@@ -198,6 +200,7 @@ class Puller {
     } catch {
       throw new InvalidArgumentError(`invalid image config ${configDesc.digest}`);
     }
+    trace('config');
     const diffIds = config?.rootfs?.diff_ids;
     if (!Array.isArray(diffIds) || diffIds.length !== layers.length) {
       throw new InvalidArgumentError("layers from manifest don't match image configuration");
@@ -247,13 +250,20 @@ class Puller {
     } finally {
       this.signal?.removeEventListener('abort', onOuterAbort);
     }
+    trace('layers in');
     const image = await this.store.registerImage(configBytes);
+    trace('image registered');
     const sourceRepository = `${ref.domain}/${ref.path}`;
-    for (let i = 0; i < layers.length; i++) await this.state.metadata.add(diffIds[i]!, { digest: layers[i]!.digest, sourceRepository });
+    await this.state.metadata.addAll(layers.map((l, i) => ({ diffId: diffIds[i]!, location: { digest: l.digest, sourceRepository } })));
+    trace('blob locations recorded');
     return image;
   }
 
-  /** One layer: download (bounded, verified), wait for the layer below, unpack. */
+  /**
+   * One layer: streamed from the registry through gunzip into the unpacker (prepared in a temp dir,
+   * verified by both digests), then registered once the layer below is. Every layer of an image
+   * downloads and unpacks at once (up to the download limit); only registration goes in order.
+   */
   private async fetchLayer(o: {
     target: RegistryTarget;
     desc: Descriptor;
@@ -264,84 +274,98 @@ class Puller {
     signal: AbortSignal;
   }): Promise<LayerMeta> {
     const id = shortId(o.desc.digest);
-    const file = await this.download(o.target, o.desc, o.emit, o.signal);
+    const trace = tracer('pull layer', id);
+    const prepared = await this.downloadAndPrepare(o.target, o.desc, o.diffId, o.emit, o.signal, trace);
     try {
       await o.parentReady;
+      trace('parent registered');
       if (o.signal.aborted) throw abortError(o.signal);
-      const extracting = new ByteProgress(o.emit, id, 'Extracting', o.desc.size);
-      const meta = await this.store.addLayer(o.parentChain, await layerTarStream(file, extracting, o.signal), o.diffId);
-      o.emit(layerStatus(id, 'Pull complete'));
-      return meta;
-    } finally {
-      await fsp.rm(file, { force: true });
+    } catch (e) {
+      await this.store.layers.discard(prepared);
+      throw e;
     }
+    const meta = await this.store.layers.register(o.parentChain, prepared);
+    trace('registered');
+    o.emit(layerStatus(id, 'Pull complete'));
+    return meta;
   }
 
-  /** Fetches a blob into a temp file; the client checks its digest before the stream ends. */
-  private async download(target: RegistryTarget, desc: Descriptor, emit: ProgressSink, signal: AbortSignal): Promise<string> {
+  /**
+   * Downloads a layer blob and unpacks it as it arrives. The client checks the compressed digest
+   * before the stream ends and the layer store the diffID; nothing is stored (the tar blob) until
+   * both hold, and the unpacked files stay in a temp dir until register(). Progress is Docker's:
+   * Downloading…, Verifying Checksum, Download complete, Extracting…; the extraction runs with the
+   * download, so its progress is reported once the download is complete.
+   */
+  private async downloadAndPrepare(target: RegistryTarget, desc: Descriptor, diffId: string, emit: ProgressSink, signal: AbortSignal, trace: (phase: string) => void): Promise<PreparedLayer> {
     const id = shortId(desc.digest);
     const release = await this.state.downloads.acquire(signal, () => emit(layerStatus(id, 'Waiting')));
-    const file = tempPathFor(path.join(await this.state.tmpDir(), hexOf(desc.digest)));
+    trace('download slot');
     const src = this.client.getBlob(target, desc.digest, { expectedSize: desc.size });
     const onAbort = () => src.destroy(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal.aborted) throw abortError(signal);
       const downloading = new ByteProgress(emit, id, 'Downloading', desc.size);
+      const extracting = new ByteProgress(emit, id, 'Extracting', desc.size);
+      let downloaded = 0;
+      // Counts the download and joins the socket's 64 KiB reads into 1 MiB chunks: each chunk
+      // is a thread-pool job for gunzip and then one for every write of its output, and on these
+      // machines handing a job to the pool costs the event loop more than the copy does.
+      let held: Buffer[] = [];
+      let heldBytes = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
+          downloaded += chunk.length;
           downloading.add(chunk.length);
-          cb(null, chunk);
+          held.push(chunk);
+          heldBytes += chunk.length;
+          if (heldBytes < COALESCE_BYTES) return cb();
+          const joined = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
+          held = [];
+          heldBytes = 0;
+          cb(null, joined);
         },
         flush(cb) {
-          downloading.done();
-          cb();
+          cb(null, heldBytes ? Buffer.concat(held, heldBytes) : undefined);
         },
       });
-      await pipeline(src, counter, createWriteStream(file, { mode: 0o600 }));
-      emit(layerStatus(id, 'Verifying Checksum'));
-      emit(layerStatus(id, 'Download complete'));
-      return file;
+      const decompressor = decompressorFor(await peekHead(src));
+      const tar = decompressor ?? counter;
+      const transfer = decompressor ? pipeline(src, counter, decompressor) : pipeline(src, counter);
+      // Either side failing stops the other (the pipeline destroys its streams; the unpacker its input).
+      transfer.catch((e) => tar.destroy(e));
+      const verified = transfer.then(() => {
+        trace('downloaded and verified');
+        downloading.done();
+        emit(layerStatus(id, 'Verifying Checksum'));
+        emit(layerStatus(id, 'Download complete'));
+        release();
+      });
+      const preparing = this.store.layers.prepare(tar, { expectedDiffId: diffId, verified });
+      // An unpacker that gave up (hostile tar, wrong diffID) leaves the download unread: end it.
+      preparing.catch((e) => src.destroy(e));
+      // Both settle before we answer: a failed download must not return while the unpacker is
+      // still removing its temp dir (an aborted pull leaves nothing behind).
+      const [prep, check] = await Promise.allSettled([preparing, verified]);
+      if (check.status === 'rejected') {
+        if (prep.status === 'fulfilled') await this.store.layers.discard(prep.value);
+        throw check.reason;
+      }
+      if (prep.status === 'rejected') throw prep.reason;
+      const prepared = prep.value;
+      trace('unpacked');
+      extracting.add(downloaded);
+      extracting.done();
+      return prepared;
     } catch (e) {
-      await fsp.rm(file, { force: true });
+      src.destroy(); // a refused or failed layer leaves no response half-read
       throw e;
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();
     }
   }
-}
-
-/**
- * The uncompressed tar of a downloaded layer: gunzipped in 1 MiB chunks (zlib's default 16 KiB
- * makes the unpacker do thousands of small writes), counted as Extracting progress over the
- * compressed bytes, stopped by `signal`. Other compressions go through decompressStream, which
- * refuses what it does not know.
- */
-async function layerTarStream(file: string, extracting: ByteProgress, signal: AbortSignal): Promise<Readable> {
-  const fh = await fsp.open(file, 'r');
-  const head = Buffer.alloc(2);
-  try {
-    await fh.read(head, 0, 2, 0);
-  } finally {
-    await fh.close();
-  }
-  const counted = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (signal.aborted) return cb(abortError(signal));
-      extracting.add(chunk.length);
-      cb(null, chunk);
-    },
-    flush(cb) {
-      extracting.done();
-      cb();
-    },
-  });
-  const src = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return decompressStream(src.pipe(counted));
-  const out = createGunzip({ chunkSize: 1 << 20 });
-  pipeline(src, counted, out).catch((e) => out.destroy(e));
-  return out;
 }
 
 function platformMismatch(ref: NamedReference, want: PlatformSpec, have: PlatformSpec): Error {

@@ -92,7 +92,11 @@ test('a pull whose client goes away stops and leaves no image', { skip: canRun }
     await assert.rejects(pullIntoStore(b.store, settings, `${reg.host}/gone:1`, { progress: sink, signal: ctl.signal }), /client disconnected/);
     assert.equal(b.store.find(img.id), undefined);
     assert.equal(b.store.find(`${reg.host}/gone:1`), undefined);
-    assert.deepEqual(await fsp.readdir(path.join(b.root, 'distribution', 'tmp')), []);
+    // Nothing half-done is left: no staged downloads, no temp unpack dirs or blobs.
+    const leftovers = async (dir: string) => (await fsp.readdir(dir).catch(() => [] as string[])).filter((n) => n.includes('.tmp-'));
+    assert.deepEqual(await fsp.readdir(path.join(b.root, 'distribution', 'tmp')).catch(() => []), []);
+    assert.deepEqual(await leftovers(path.join(b.root, 'layers')), []);
+    assert.deepEqual(await leftovers(path.join(b.root, 'blobs', 'sha256')), []);
     const again = await pullIntoStore(b.store, settings, `${reg.host}/gone:1`);
     assert.equal(again.images[0]!.id, img.id);
   } finally {
