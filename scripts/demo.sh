@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 SOCK=${BERTH_SOCK:-/run/berth/berth.sock}
 export BERTH_HOST=unix://$SOCK
-berth() { node dist/berth.mjs "$@"; }
+berth() { bin/berth "$@"; }
 if ! berth version >/dev/null 2>&1; then
   mkdir -p /var/log
   echo "starting berthd (log: /var/log/berthd.log)" >&2

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { tracer } from '../daemon/log.js';
 import type { Router, Ctx } from './router.js';
-import { queryBool, queryFilters, sendJson } from './http.js';
-import { InvalidArgumentError } from '../engine/errors.js';
+import { queryBool, queryFilters, readJson, sendJson } from './http.js';
+import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
 import { decompressStream } from '../engine/archive/index.js';
 import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
+import type { ContextManifest } from '../engine/build/context-cache.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';
 import { parseTimestamp } from '../engine/images/store.js';
 import { errorMessage, type BuildMessage } from '../engine/build/output.js';
@@ -164,9 +165,19 @@ async function receiveContext(req: IncomingMessage, scratch: string): Promise<{ 
   return { context, dir };
 }
 
+/** A context synced beforehand (`berthcontext=<id>`, berth's CLI): no body to read. */
+async function syncedContext(ctx: Ctx, id: string, scratch: string): Promise<{ context: BuildContextSource; dir: string; dockerfileContent?: undefined; release(): Promise<void> }> {
+  for await (const _ of ctx.req); // nothing is expected; drain whatever came
+  const dir = path.join(scratch, 'context');
+  await fsp.mkdir(dir, { mode: 0o755 });
+  const { source, release } = ctx.engine.builds.contexts.acquire(id, dir);
+  return { context: source, dir, release };
+}
+
 async function postBuild(ctx: Ctx): Promise<void> {
   const { quiet, ...opts } = buildOptionsFromQuery(ctx.query);
   const builds = ctx.engine.builds;
+  const syncedId = ctx.query.get('berthcontext');
   const scratch = await builds.scratchDir('context');
   const t = tracer('build', path.basename(scratch));
   const client = new AbortController();
@@ -177,11 +188,12 @@ async function postBuild(ctx: Ctx): Promise<void> {
   ctx.res.on('close', onClose);
   const out = new LazyJsonStream(ctx.res);
   const buffered: BuildMessage[] = [];
-  let received: Awaited<ReturnType<typeof receiveContext>> | undefined;
+  let received: Awaited<ReturnType<typeof receiveContext>> | Awaited<ReturnType<typeof syncedContext>> | undefined;
   try {
     try {
-      received = await receiveContext(ctx.req, scratch);
+      received = syncedId ? await syncedContext(ctx, syncedId, scratch) : await receiveContext(ctx.req, scratch);
     } catch (e) {
+      if (e instanceof NotFoundError) throw e;
       if (e instanceof InvalidArgumentError) throw e;
       throw new InvalidArgumentError(`failed to read the build context: ${(e as Error).message}`);
     }
@@ -205,6 +217,7 @@ async function postBuild(ctx: Ctx): Promise<void> {
   } finally {
     ctx.res.off('close', onClose);
     await received?.context?.close();
+    if (received && 'release' in received) await received.release();
     await builds.removeScratch(scratch);
     t('context removed');
   }
@@ -220,8 +233,23 @@ async function postBuildPrune(ctx: Ctx): Promise<void> {
   sendJson(ctx.res, 200, await ctx.engine.builds.prune({ until: untilMs }));
 }
 
+/** berth's context sync (not in Docker's API): a manifest in, the files berthd lacks out. */
+async function postBuildContext(ctx: Ctx): Promise<void> {
+  const manifest = await readJson<ContextManifest>(ctx.req);
+  sendJson(ctx.res, 200, await ctx.engine.builds.contexts.sync(manifest));
+}
+
+/** The files the sync asked for, as a tar (plain or gzip). */
+async function postBuildContextFiles(ctx: Ctx): Promise<void> {
+  await ctx.engine.builds.contexts.upload(ctx.params.id, decompressStream(ctx.req));
+  ctx.res.writeHead(204);
+  ctx.res.end();
+}
+
 export function registerBuildRoutes(r: Router): void {
   r.post('/build', postBuild);
+  r.post('/berth/build-contexts', postBuildContext);
+  r.post('/berth/build-contexts/:id/files', postBuildContextFiles);
   r.post('/build/prune', postBuildPrune);
   // BuildKit's cancel: classic builds stop when their client disconnects; an ID we know is aborted too.
   const cancel = (ctx: Ctx): void => {

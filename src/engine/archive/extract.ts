@@ -11,6 +11,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { pathComponents, resolveInRoot } from './resolve.js';
 import { readTar, type TarReadEntry } from './tar-reader.js';
 import { runTool } from './tools.js';
+import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const WHITEOUT_META_PREFIX = '.wh..wh.';
@@ -271,14 +272,6 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
   return result;
 }
 
-/** The process umask, read once (reading it means setting it: put it straight back). */
-const UMASK = (() => {
-  const m = process.umask(0o022);
-  process.umask(m);
-  return m;
-})();
-const MY_UID = process.getuid?.() ?? -1;
-const MY_GID = process.getgid?.() ?? -1;
 
 async function applyMetadata(target: string, e: TarReadEntry, sameOwner: boolean, chown?: { uid: number; gid: number }): Promise<void> {
   const owner = chown ?? (sameOwner ? { uid: e.uid, gid: e.gid } : undefined);

@@ -6,13 +6,14 @@
 // ~0.3 ms of kernel time per new inode), so not doing it is what makes no-change rebuilds fast.
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { extractTar, readTar, safeEntryComponents, symlinkEscapes } from '../archive/index.js';
+import { encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents, symlinkEscapes } from '../archive/index.js';
 import { pathComponents } from '../archive/resolve.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DiskTree, type SourceTree, type TreeStat } from './source-tree.js';
 
-const SPOOL_BATCH = 1 << 20;
+const SPOOL_BATCH = 256 << 10;
 const COPY_CHUNK = 1 << 20;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
@@ -29,6 +30,10 @@ interface IndexNode {
   digest: string;
   /** Byte offset of the content in the spool file (regular files). */
   offset: number;
+  /** The spool file holding the content, when not the index's own. */
+  spool?: string;
+  /** Synced contexts: the client's stat fingerprint of the file its content came from. */
+  stamp?: string;
   /** Seconds since the epoch. */
   mtime: number;
   children?: Set<string>;
@@ -72,13 +77,16 @@ function refuse(msg: string): InvalidArgumentError {
 const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
 const baseOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
 
+export type { IndexNode };
+export { S_IFDIR, S_IFLNK, S_IFREG };
+
 /** The index of a context tar, as a SourceTree (paths relative to the context root). */
-class ContextIndex implements SourceTree {
+export class ContextIndex implements SourceTree {
   readonly nodes = new Map<string, IndexNode>();
   /** Set when the tar does something the index does not model (a parent reached through a symlink). */
   unmodelled = false;
 
-  constructor(private readonly spoolPath: string) {
+  constructor(private readonly spoolPath = '') {
     this.nodes.set('', { kind: 'dir', mode: S_IFDIR | 0o755, uid: 0, gid: 0, size: 0, linkname: '', digest: '', offset: 0, mtime: 0, children: new Set() });
   }
 
@@ -139,14 +147,48 @@ class ContextIndex implements SourceTree {
   async contentDigest(rel: string): Promise<string> {
     return this.nodes.get(rel)!.digest;
   }
-  private spoolFd?: number;
-  /** One read descriptor on the spool for every copy (closed by close()). */
-  private fd(): number {
-    return (this.spoolFd ??= openSync(this.spoolPath, 'r'));
+  private fds = new Map<string, number>();
+  /** One read descriptor per spool file for every copy (closed by close()). */
+  private fd(spool: string): number {
+    let fd = this.fds.get(spool);
+    if (fd === undefined) this.fds.set(spool, (fd = openSync(spool, 'r')));
+    return fd;
   }
   async close(): Promise<void> {
-    if (this.spoolFd !== undefined) closeSync(this.spoolFd);
-    this.spoolFd = undefined;
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  /** A copy whose nodes can be changed without touching this one (a build's view of a cached context). */
+  clone(): ContextIndex {
+    const c = new ContextIndex(this.spoolPath);
+    for (const [k, n] of this.nodes) c.nodes.set(k, n.children ? { ...n, children: new Set(n.children) } : n);
+    c.unmodelled = this.unmodelled;
+    return c;
+  }
+
+  /** Paths in the order a depth-first walk with sorted names visits them (root excluded). */
+  *walk(dir = ''): Generator<[string, IndexNode]> {
+    const n = this.nodes.get(dir);
+    if (!n?.children) return;
+    for (const name of [...n.children].sort()) {
+      const rel = dir === '' ? name : `${dir}/${name}`;
+      const child = this.nodes.get(rel)!;
+      yield [rel, child];
+      if (child.kind === 'dir') yield* this.walk(rel);
+    }
+  }
+
+  /** The index as a tar stream (content from the spools): what materialize extracts for a synced context. */
+  async *tar(): AsyncGenerator<Buffer> {
+    for (const [rel, n] of this.walk()) {
+      const type = n.kind;
+      yield encodeHeader({ path: rel, type, mode: n.mode & 0o7777, uid: n.uid, gid: n.gid, mtime: n.mtime, size: type === 'file' ? n.size : 0, linkpath: n.linkname });
+      if (type !== 'file' || n.size === 0) continue;
+      for (let pos = 0; pos < n.size; pos += COPY_CHUNK) yield await this.readRange(n, pos, Math.min(COPY_CHUNK, n.size - pos));
+      yield padding(n.size);
+    }
+    yield endOfArchive();
   }
 
   private fileNode(rel: string): IndexNode {
@@ -164,7 +206,7 @@ class ContextIndex implements SourceTree {
     const buf = Buffer.allocUnsafe(length);
     let off = 0;
     while (off < length) {
-      const got = readSync(this.fd(), buf, off, length - off, n.offset + start + off);
+      const got = readSync(this.fd(n.spool ?? this.spoolPath), buf, off, length - off, n.offset + start + off);
       if (got === 0) throw new Error('short read from the build context spool');
       off += got;
     }
@@ -226,30 +268,9 @@ export function directoryContext(dir: string): BuildContextSource {
  */
 export async function receiveContextTar(input: AsyncIterable<Buffer>, spoolPath: string, dir: string): Promise<BuildContextSource> {
   const index = new ContextIndex(spoolPath);
-  const spool = await fsp.open(spoolPath, 'wx', 0o600);
+  const spool = await SpoolWriter.create(spoolPath);
   try {
-    // Clients send the tar in small chunks (the docker CLI: ~5 KB): they reach the spool in
-    // batches of about 1 MiB, one write each, while the parser sees every chunk at once.
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async (): Promise<void> => {
-      if (!pendingBytes) return;
-      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      let off = 0;
-      while (off < data.length) off += (await spool.write(data, off, data.length - off)).bytesWritten;
-    };
-    async function* teed(): AsyncGenerator<Buffer> {
-      for await (const c of input) {
-        pending.push(c);
-        pendingBytes += c.length;
-        if (pendingBytes >= SPOOL_BATCH) await flush();
-        yield c;
-      }
-      await flush();
-    }
-    for await (const { entry, body, offset } of readTar(teed())) {
+    for await (const { entry, body, offset } of readTar(spool.tee(input))) {
       const comps = safeEntryComponents(entry.path);
       if (comps.length === 0) continue;
       const rel = comps.join('/');
@@ -294,6 +315,16 @@ export async function receiveContextTar(input: AsyncIterable<Buffer>, spoolPath:
   } finally {
     await spool.close();
   }
+  const source = sourceFromIndex(index, dir, () => extractTar(createReadStream(spoolPath, { highWaterMark: 1 << 20 }), dir, { whiteouts: 'none', sameOwner: true }));
+  if (index.unmodelled) await source.materialize();
+  return source;
+}
+
+/**
+ * A build's context source over an index: lookups and hashes read the index; materialize()
+ * extracts (once) what `extract` produces into `dir`, less the paths removed meanwhile.
+ */
+export function sourceFromIndex(index: ContextIndex, dir: string, extract: () => Promise<unknown> = () => extractTar(index.tar(), dir, { whiteouts: 'none', sameOwner: true })): BuildContextSource {
   let materialized: Promise<void> | undefined;
   const removed: string[] = [];
   // Hashes always come from the index, extracted or not: a source must hash the same in every
@@ -307,13 +338,57 @@ export async function receiveContextTar(input: AsyncIterable<Buffer>, spoolPath:
     },
     materialize() {
       materialized ??= (async () => {
-        await extractTar(createReadStream(spoolPath, { highWaterMark: 1 << 20 }), dir, { whiteouts: 'none', sameOwner: true });
+        await extract();
         for (const rel of removed) await fsp.rm(path.join(dir, rel), { force: true });
       })();
       return materialized;
     },
     close: () => index.close(),
   };
-  if (index.unmodelled) await source.materialize();
   return source;
+}
+
+/**
+ * Appends a stream to a spool file as it passes through tee(). Clients send tars in small chunks
+ * (the docker CLI's are ~5 KB): they are gathered into batches of SPOOL_BATCH, each written with
+ * one call while the consumer parses it, so both see a few hundred chunks instead of ten thousand.
+ * Offsets in the stream are offsets in the file.
+ */
+export class SpoolWriter {
+  private constructor(private readonly fh: FileHandle) {}
+
+  static async create(spoolPath: string): Promise<SpoolWriter> {
+    return new SpoolWriter(await fsp.open(spoolPath, 'wx', 0o600));
+  }
+
+  private async write(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
+  }
+
+  async *tee(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const batch = async (): Promise<Buffer> => {
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await writing; // in order, one write in flight
+      writing = this.write(data);
+      writing.catch(() => undefined); // surfaced by the next await
+      return data;
+    };
+    for await (const c of input) {
+      pending.push(c);
+      pendingBytes += c.length;
+      if (pendingBytes >= SPOOL_BATCH) yield await batch();
+    }
+    if (pendingBytes) yield await batch();
+    await writing;
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
 }

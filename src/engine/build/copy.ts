@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
 import { resolveInScope } from './scoped-path.js';
 import { DiskTree, resolveInTree, type SourceTree, type TreeStat } from './source-tree.js';
 
@@ -300,14 +301,6 @@ async function applyOwnerMode(p: string, o: PerformCopyOptions, isDirectory: boo
   void isDirectory;
 }
 
-/** The process umask, read once (reading it means setting it: put it straight back). */
-const UMASK = (() => {
-  const m = process.umask(0o022);
-  process.umask(m);
-  return m;
-})();
-const MY_UID = process.getuid?.() ?? -1;
-const MY_GID = process.getgid?.() ?? -1;
 
 /** `parentSetgid`: new entries in the destination directory inherit its group, not ours. */
 async function copyOne(tree: SourceTree, src: string, dst: string, st: TreeStat, o: PerformCopyOptions, parentSetgid = true): Promise<void> {

@@ -8,6 +8,7 @@
 // the builds in flight (cancel).
 import { promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
+import { BuildContextCache } from './context-cache.js';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
@@ -229,15 +230,18 @@ export class EngineBuildBackend implements BuildBackend {
       root: p.merged,
       commit: async (opts: CommitOptions): Promise<string> => {
         let layer: Readable | undefined;
+        let layerDir: { dir: string; tarOf: (dir: string) => Readable } | undefined;
         if (driver === 'vfs') layer = tarDirectory(p.merged);
         else {
-          // The upper dir is read once the overlay is gone, so nothing changes under the tar.
+          // Once the overlay is gone the upper dir is exactly a layer in the store's form: it is
+          // moved into the store rather than tarred and extracted again.
           await unmountRootfs(driver, p);
-          if (!(await upperIsEmpty(p.upper, new Set()))) layer = overlayUpperToLayerTar(p.upper);
+          if (!(await upperIsEmpty(p.upper, new Set()))) layerDir = { dir: p.upper, tarOf: overlayUpperToLayerTar };
         }
         const img = await this.images.createFromLayer({
           parent: parentImageId || undefined,
           layer,
+          layerDir,
           config: opts.config,
           history: { created_by: opts.createdBy, author: opts.author },
           author: opts.author,
@@ -318,6 +322,11 @@ export class BuildService {
   private cacheStore?: BuildCacheFileStore;
   private ready?: Promise<void>;
   private readonly running = new Map<string, AbortController>();
+  /** Contexts synced by clients (berth's CLI) and kept between builds. */
+  readonly contexts = new BuildContextCache(async () => {
+    await this.init();
+    return this.tmpRoot;
+  });
 
   constructor(private readonly engine: Engine) {}
 
@@ -402,8 +411,9 @@ export class BuildService {
   async prune(o: { until?: number } = {}): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
     const cache = await this.cache();
     const { CachesDeleted, images } = await cache.prune(o);
+    // Synced contexts are cache too (BuildKit's prune drops its local source snapshots likewise).
+    let space = o.until === undefined ? await this.contexts.clear() : 0;
     const layerSizes = new Map(this.engine.images.layers.all().map((l) => [l.chainId, l.size] as [string, number]));
-    let space = 0;
     for (const id of images) {
       const img = this.engine.images.find(id);
       if (!img || img.repoTags.length || img.repoDigests.length) continue;

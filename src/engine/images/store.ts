@@ -252,6 +252,12 @@ export class ImageStore {
     return this.layers.unpack(parentChainId, tar, expectedDiffId);
   }
 
+  /** A layer from a directory already in layer form (see LayerStore.prepareFromDir); `dir` is moved. */
+  async addLayerFromDir(parentChainId: string | undefined, dir: string, tarOf: (dir: string) => Readable): Promise<LayerMeta> {
+    if (parentChainId && !this.layers.get(parentChainId)) throw new Error(`parent layer ${parentChainId} does not exist`);
+    return this.layers.register(parentChainId, await this.layers.prepareFromDir(dir, tarOf));
+  }
+
   /**
    * Registers an image from its exact config bytes; every layer in rootfs.diff_ids must already
    * be unpacked. Returns the (possibly already existing) record.
@@ -285,6 +291,8 @@ export class ImageStore {
   async createFromLayer(o: {
     parent?: string;
     layer?: Readable;
+    /** Instead of `layer`: a directory in layer form, moved into the store (addLayerFromDir). */
+    layerDir?: { dir: string; tarOf: (dir: string) => Readable };
     config: ContainerConfigDefaults;
     history: { created_by?: string; comment?: string; author?: string; empty_layer?: boolean };
     author?: string;
@@ -299,8 +307,8 @@ export class ImageStore {
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const parentChain = parent?.layers[parent.layers.length - 1];
     let emptyLayer = true;
-    if (o.layer) {
-      const layer = await this.addLayer(parentChain, o.layer);
+    if (o.layer || o.layerDir) {
+      const layer = o.layerDir ? await this.addLayerFromDir(parentChain, o.layerDir.dir, o.layerDir.tarOf) : await this.addLayer(parentChain, o.layer!);
       diffIds.push(layer.diffId);
       emptyLayer = false;
     }

@@ -294,4 +294,28 @@ describe('build through the docker CLI and berth', { skip: integrationSkipReason
     assert.equal(ok(await d.docker(['run', '--rm', '--network', 'none', 'viaberth:1']), 'run').stdout, 'via berth\n');
     await noContainers();
   });
+
+  test('berth build syncs its context with berthd: a rebuild sends no file data, a change sends only the changed file', async () => {
+    const files: Record<string, string> = { Dockerfile: 'FROM busybox\nCOPY . /ctx/\nRUN cat /ctx/sub/changing.txt > /seen\nCMD ["cat", "/seen"]\n', '.dockerignore': 'secret.txt\n', 'secret.txt': 'never sent\n' };
+    for (let i = 0; i < 40; i++) files[`sub/f${i}.txt`] = `file ${i}\n`.repeat(50);
+    files['sub/changing.txt'] = 'first\n';
+    const ctx = await writeContext(path.join(ctxRoot, 'synced'), files);
+    await fsp.symlink('sub/f1.txt', path.join(ctx, 'link'));
+    const sentBytes = (out: string): string => /Sending build context to berth daemon\s+(\S+)/.exec(out)?.[1] ?? '(none)';
+    const first = ok(await d.berth(['build', '--network', 'none', '-t', 'synced:1', ctx], { timeoutMs: 120_000 }), 'first berth build');
+    assert.notEqual(sentBytes(first.stdout), '0B', 'the first build sends the files');
+    const again = ok(await d.berth(['build', '--network', 'none', '-t', 'synced:1', ctx], { timeoutMs: 120_000 }), 'rebuild');
+    assert.equal(sentBytes(again.stdout), '0B', 'nothing changed: no file data sent');
+    assert.equal((again.stdout.match(/Using cache/g) ?? []).length, 3, again.stdout);
+    await fsp.writeFile(path.join(ctx, 'sub/changing.txt'), 'second!\n');
+    const changed = ok(await d.berth(['build', '--network', 'none', '-t', 'synced:1', ctx], { timeoutMs: 120_000 }), 'rebuild after a change');
+    assert.equal(sentBytes(changed.stdout), '8B', 'only the changed file is sent');
+    assert.equal(ok(await d.docker(['run', '--rm', '--network', 'none', 'synced:1']), 'run').stdout, 'second!\n');
+    const listing = ok(await d.docker(['run', '--rm', '--network', 'none', 'synced:1', 'sh', '-c', 'ls /ctx; readlink /ctx/link; cat /ctx/sub/f1.txt | wc -l']), 'listing').stdout;
+    assert.equal(listing, 'Dockerfile\nlink\nsub\nsub/f1.txt\n50\n', 'the context arrived whole, .dockerignore applied');
+    // The docker CLI (no sync) builds the same context to the same cache entries.
+    const viaDocker = ok(await build(['-t', 'synced:docker', ctx]), 'docker build of the synced context');
+    assert.equal((viaDocker.stdout.match(/Using cache/g) ?? []).length, 3, viaDocker.stdout);
+    await noContainers();
+  });
 });

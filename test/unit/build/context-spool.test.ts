@@ -47,13 +47,19 @@ async function receive(dir: string, tar: string | Buffer) {
   return { ctxDir, source: await receiveContextTar(input, path.join(dir, 'spool.tar'), ctxDir) };
 }
 
+/** The context received (indexed, not extracted) and, for comparison, extracted the classic way. */
+async function receiveAndExtract(dir: string) {
+  const tar = await makeContext(dir);
+  const received = await receive(dir, tar);
+  const extracted = path.join(dir, 'extracted');
+  await fsp.mkdir(extracted);
+  await extractTar(createReadStream(tar), extracted, { whiteouts: 'none', sameOwner: true });
+  return { ...received, extracted };
+}
+
 test('the spooled index answers COPY lookups and hashes exactly as the extracted directory does', async () => {
   await withTemp(async (dir) => {
-    const tar = await makeContext(dir);
-    const { ctxDir, source } = await receive(dir, tar);
-    const extracted = path.join(dir, 'extracted');
-    await fsp.mkdir(extracted);
-    await extractTar(createReadStream(tar), extracted, { whiteouts: 'none', sameOwner: true });
+    const { ctxDir, source, extracted } = await receiveAndExtract(dir);
     // Nothing was extracted by receiving.
     assert.deepEqual(await fsp.readdir(ctxDir), []);
     for (const sources of [['a.txt'], ['sub'], ['sub/*.txt'], ['link-to-sub'], ['link-to-sub/deeper'], ['*'], ['hard-a', 'empty']]) {
@@ -69,11 +75,7 @@ test('the spooled index answers COPY lookups and hashes exactly as the extracted
 
 test('COPY from the index writes the same files, modes and times as COPY from the directory', async () => {
   await withTemp(async (dir) => {
-    const tar = await makeContext(dir);
-    const { ctxDir, source } = await receive(dir, tar);
-    const extracted = path.join(dir, 'extracted');
-    await fsp.mkdir(extracted);
-    await extractTar(createReadStream(tar), extracted, { whiteouts: 'none', sameOwner: true });
+    const { ctxDir, source, extracted } = await receiveAndExtract(dir);
     const viaIndex = path.join(dir, 'layer-index');
     const viaDisk = path.join(dir, 'layer-disk');
     for (const [root, tree] of [[viaIndex, source.tree], [viaDisk, undefined]] as const) {

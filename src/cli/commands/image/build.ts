@@ -7,7 +7,8 @@ import { encodeAuthHeader, readConfig } from '../../auth.js';
 import { renderProgress, type JsonMessage } from '../../format/progress.js';
 import { humanSize } from '../../format/units.js';
 import { atomicWriteSync } from '../../util/atomic.js';
-import { contextArchive } from './context.js';
+import { contextArchive, contextSelection } from './context.js';
+import { syncContext } from './context-sync.js';
 
 export const spec: CommandSpec = {
   usage: 'build [OPTIONS] PATH | URL | -',
@@ -57,16 +58,21 @@ export default async function build(cli: Cli, argv: string[]): Promise<number> {
   let remote: string | undefined;
   if (contextArg === '-') body = cli.stdin;
   else if (/^(https?:\/\/|git@|github\.com\/)/.test(contextArg)) remote = contextArg;
-  else {
+  let sent = 0;
+  let syncedId: string | undefined;
+  if (!body && !remote) {
+    let selection: ReturnType<typeof contextSelection>;
     try {
-      const ctx = contextArchive(contextArg, flags.string('file'));
-      body = ctx.stream;
-      dockerfile = ctx.dockerfile;
+      selection = contextSelection(contextArg, flags.string('file'));
     } catch (e) {
       throw new StatusError((e as Error).message, 1);
     }
+    dockerfile = selection.dockerfile;
+    // berthd keeps synced contexts: only changed files travel. Other daemons get the whole tar.
+    const synced = await syncContext(cli.client(), selection.dir, selection.filter);
+    if (synced) ({ id: syncedId, sent } = synced);
+    else body = contextArchive(contextArg, flags.string('file')).stream;
   }
-  let sent = 0;
   const counted = body?.pipe(
     new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -106,6 +112,7 @@ export default async function build(cli: Cli, argv: string[]): Promise<number> {
       cpushares: flags.changed('cpu-shares') ? flags.int('cpu-shares') : undefined,
       shmsize: undefined,
       version: '1',
+      berthcontext: syncedId,
     },
     rawBody: counted ?? Buffer.alloc(0),
     contentType: 'application/x-tar',
@@ -113,7 +120,7 @@ export default async function build(cli: Cli, argv: string[]): Promise<number> {
   });
   let announced = false;
   const announce = () => {
-    if (!announced && !quiet && body) cli.out(`Sending build context to berth daemon  ${humanSize(sent)}\n\n`);
+    if (!announced && !quiet && (body || syncedId)) cli.out(`Sending build context to berth daemon  ${humanSize(sent)}\n\n`);
     announced = true;
   };
   let quietText = '';

@@ -25,7 +25,8 @@ export function dockerignoreFilter(patterns: string, keep: string[]): (path: str
   };
 }
 
-export function contextArchive(contextDir: string, dockerfileFlag: string): ContextArchive {
+/** The context directory, the Dockerfile's path in it and the .dockerignore filter (paths relative to dir). */
+export function contextSelection(contextDir: string, dockerfileFlag: string): { dir: string; dockerfile: string; filter: (path: string) => boolean } {
   const dir = resolve(contextDir);
   const dfPath = resolve(dir, dockerfileFlag || 'Dockerfile');
   const dockerfile = relative(dir, dfPath);
@@ -33,7 +34,11 @@ export function contextArchive(contextDir: string, dockerfileFlag: string): Cont
   if (!existsSync(dfPath)) throw new Error(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dfPath}: no such file or directory`);
   const ignorePath = resolve(dir, '.dockerignore');
   const patterns = existsSync(ignorePath) ? readFileSync(ignorePath, 'utf8') : '';
-  const filter = dockerignoreFilter(patterns, [dockerfile, '.dockerignore']);
+  return { dir, dockerfile, filter: dockerignoreFilter(patterns, [dockerfile, '.dockerignore']) };
+}
+
+export function contextArchive(contextDir: string, dockerfileFlag: string): ContextArchive {
+  const { dir, dockerfile, filter } = contextSelection(contextDir, dockerfileFlag);
   const stream = tar.c({ cwd: dir, portable: true, filter: (p) => filter(p) }, ['.']) as unknown as NodeJS.ReadableStream;
   return { stream, dockerfile };
 }
