@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDaemon } from '../test/integration/harness.js';
 import { runCommand } from '../test/integration/support/proc.js';
+import { ensureAnchorBusybox } from './lib/anchor.js';
 import { markdownTable, mb, seconds } from './lib/table.js';
 
 const { values } = parseArgs({
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
     ];
     if (anchor) clients.push([`dockerd (${anchor}), docker CLI`, (args) => runCommand('docker', args, { env: { DOCKER_HOST: anchor, DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 })]);
     const runs = new Map<string, Row[]>(clients.map(([n]) => [n, []]));
+    const anchorEnv = anchor ? { ...process.env, DOCKER_HOST: anchor } : undefined;
+    const loadedOnAnchor = anchorEnv ? await ensureAnchorBusybox(anchorEnv) : false;
     try {
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, docker] of clients) {
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await d.cleanup();
+      if (loadedOnAnchor) await runCommand('docker', ['rmi', 'busybox:latest'], { baseEnv: anchorEnv }).catch(() => undefined);
     }
     for (const [name] of clients) rows.push(medianRow(name, runs.get(name)!));
     process.stdout.write(`\nBuild: 12-step Dockerfile, context of ${FILES} files, ${mb(bytes)} (classic builder)\n\n`);

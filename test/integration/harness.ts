@@ -33,6 +33,8 @@ function findRepoRoot(): string {
 export const REPO_ROOT = findRepoRoot();
 export const BERTHD = path.join(REPO_ROOT, 'dist', 'berthd.mjs');
 export const BERTH = path.join(REPO_ROOT, 'dist', 'berth.mjs');
+/** The documented way to run berth's CLI (a launcher that starts node on BERTH). */
+export const BERTH_BIN = path.join(REPO_ROOT, 'bin', 'berth');
 
 function onPath(program: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0;
@@ -258,7 +260,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   const net = opts.defaultNetwork ?? (process.env.BERTH_ITEST_NETWORK || undefined);
   const docker = (args: string[], o: CmdOptions = {}) => runCommand('docker', withDefaultNetwork(args, net), { ...o, baseEnv: clientEnv });
-  const berth = (args: string[], o: CmdOptions = {}) => runCommand(process.execPath, [BERTH, ...withDefaultNetwork(args, net)], { ...o, baseEnv: clientEnv });
+  const berth = (args: string[], o: CmdOptions = {}) => runCommand(BERTH_BIN, withDefaultNetwork(args, net), { ...o, baseEnv: clientEnv });
   /** The same for a shell command line (pty tests): only a plain ` run ` without a network choice. */
   const ptyCmdline = (cmdline: string) => (net && !/--net(work)?[ =]/.test(cmdline) ? cmdline.replace(/ run /, ` run --network ${net} `) : cmdline);
 

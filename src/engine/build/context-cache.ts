@@ -89,7 +89,7 @@ export class BuildContextCache {
         const old = previous?.nodes.get(rel);
         const node: IndexNode = { ...base, kind: 'file', mode: S_IFREG | perm, size: n, stamp: String(stamp) };
         if (old?.kind === 'file' && old.stamp === node.stamp && old.size === n && old.digest) {
-          Object.assign(node, { digest: old.digest, offset: old.offset, spool: old.spool });
+          Object.assign(node, { digest: old.digest, offset: old.offset, spool: old.spool, hashMemo: old.mode === node.mode ? old.hashMemo : undefined });
         } else need.set(rel, n);
         index.set(rel, node);
       } else throw new InvalidArgumentError(`invalid entry type for ${JSON.stringify(p)}`);

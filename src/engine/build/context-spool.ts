@@ -34,6 +34,8 @@ interface IndexNode {
   spool?: string;
   /** Synced contexts: the client's stat fingerprint of the file its content came from. */
   stamp?: string;
+  /** The entry hash COPY computed for this node under a name (nodes are immutable once indexed). */
+  hashMemo?: [name: string, hash: string];
   /** Seconds since the epoch. */
   mtime: number;
   children?: Set<string>;
@@ -147,6 +149,18 @@ export class ContextIndex implements SourceTree {
   async contentDigest(rel: string): Promise<string> {
     return this.nodes.get(rel)!.digest;
   }
+  /** Entry hashes kept on the nodes: a synced context's unchanged files carry them from build to build. */
+  readonly hashMemo = {
+    get: (rel: string, name: string): string | undefined => {
+      const m = this.nodes.get(rel)?.hashMemo;
+      return m && m[0] === name ? m[1] : undefined;
+    },
+    set: (rel: string, name: string, hash: string): void => {
+      const n = this.nodes.get(rel);
+      if (n && n.kind !== 'dir') n.hashMemo = [name, hash];
+    },
+  };
+
   private fds = new Map<string, number>();
   /** One read descriptor per spool file for every copy (closed by close()). */
   private fd(spool: string): number {

@@ -64,14 +64,18 @@ function globToRegExp(pattern: string): RegExp {
 
 /** `name` goes into the hash (the path as the Dockerfile gave it); `rel` is where it is read. */
 async function hashEntry(tree: SourceTree, rel: string, st: TreeStat, name = rel): Promise<string> {
+  const known = tree.hashMemo?.get(rel, name);
+  if (known) return known;
   // Like tarsum v1: name, mode, owner, size, link target and content; never the mtime, so a
   // touched but unchanged file still hits the cache.
   const link = st.isSymbolicLink() ? await tree.readlink(rel) : '';
   const content = st.isFile() ? await tree.contentDigest(rel, st) : '';
-  return createHash('sha256')
+  const hash = createHash('sha256')
     .update(JSON.stringify([name, st.mode, st.uid, st.gid, st.isFile() ? st.size : 0, link]))
     .update(content)
     .digest('hex');
+  tree.hashMemo?.set(rel, name, hash);
+  return hash;
 }
 
 /** Runs fn over items with at most `limit` at once. */

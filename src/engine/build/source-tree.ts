@@ -30,6 +30,8 @@ export interface SourceTree {
   readFile(rel: string): Promise<Buffer>;
   /** Writes a regular file's content to `dest` (a new file; mode and owner are the caller's job). */
   copyFile(rel: string, st: TreeStat, dest: string): Promise<void>;
+  /** Trees that can keep computed entry hashes (a build context's index) remember them here. */
+  hashMemo?: { get(rel: string, name: string): string | undefined; set(rel: string, name: string, hash: string): void };
 }
 
 /** A SourceTree over a directory on disk. */
