@@ -83,6 +83,8 @@ interface CliResults {
   /** `node dist/berth.mjs run …`: the bundle without the launcher, for comparison. */
   runDirect: Summary;
   runDirectNoCa?: Summary;
+  runNone: Summary;
+  runNoneNoCa?: Summary;
 }
 
 const docker = (t: Target, args: string[], timeoutMs = 60_000) => timeCommand('docker', args, { env: t.env, timeoutMs });
@@ -187,7 +189,9 @@ async function benchCli(d: Daemon): Promise<CliResults> {
   const [version, versionNoCa] = await series('bin/berth version', BERTH_LAUNCHER, ['version']);
   const [run, runNoCa] = await series('bin/berth run --rm busybox true', BERTH_LAUNCHER, runArgs);
   const [runDirect, runDirectNoCa] = await series('node dist/berth.mjs run --rm busybox true', process.execPath, [BERTH, ...runArgs]);
-  return { nodeFloor, nodeFloorNoCa, version, versionNoCa, run, runNoCa, runDirect, runDirectNoCa };
+  // The issue's reference numbers (Docker 20.10: ~230 ms) are without a network.
+  const [runNone, runNoneNoCa] = await series('bin/berth run --rm --network none busybox true', BERTH_LAUNCHER, ['run', '--rm', '--network', 'none', '--label', LABEL, 'busybox', 'true']);
+  return { nodeFloor, nodeFloorNoCa, version, versionNoCa, run, runNoCa, runDirect, runDirectNoCa, runNone, runNoneNoCa };
 }
 
 function berthTarget(d: Daemon): Target {
@@ -258,6 +262,7 @@ function printReport(b: Results, a: Results | undefined, cli: CliResults | undef
       ['berth version (client + daemon)', p50p95(cli.version), ...(hasNoCa ? [p50p95(cli.versionNoCa)] : []), '', ''],
       ['berth run --rm busybox true', p50p95(cli.run), ...(hasNoCa ? [p50p95(cli.runNoCa)] : []), 'p50 ≤ 150 ms', verdict(cli.run.p50, 150)],
       ['node dist/berth.mjs run --rm busybox true (no launcher)', p50p95(cli.runDirect), ...(hasNoCa ? [p50p95(cli.runDirectNoCa)] : []), '', ''],
+      ['berth run --rm --network none busybox true', p50p95(cli.runNone), ...(hasNoCa ? [p50p95(cli.runNoneNoCa)] : []), '', ''],
     ];
     console.log(`\n## berth CLI, p50 / p95 of ${RUNS}\n`);
     console.log(markdownTable(['command', 'as run here', ...(hasNoCa ? ['without NODE_EXTRA_CA_CERTS'] : []), 'target', ''], cliRows));
