@@ -267,18 +267,23 @@ export class ContainerService {
       const image = this.o.images.find(rec.image);
       const layers = image ? await this.o.images.layerDirs(image.id) : [];
       t('prepare');
+      // The network is connected (CNI ADD) while the rootfs is mounted and the runtime creates the
+      // container; it only has to be ready, with the /etc files that name its address, before
+      // `runc start` runs the container's process.
+      const plan = await this.planNetwork(rec);
+      const connecting = plan.connect();
+      connecting.catch(() => undefined);
+      undo.push(() => connecting.then(() => this.teardownNetwork(rec), () => this.teardownNetwork(rec)));
       await mountRootfs(this.driver, fs, layers);
       t('mount');
       undo.push(() => unmountRootfs(this.driver, fs));
       await this.copyUpVolumes(rec, fs.merged);
-      const net = await this.setupNetwork(rec);
-      undo.push(() => this.teardownNetwork(rec));
-      t('network');
-      await this.writeEtcFiles(rec, net);
-      const spec = await buildContainerSpec(this, rec, net.netns);
+      await this.ensureEtcFiles(rec);
+      const spec = await buildContainerSpec(this, rec, plan.netns);
       // Regenerated at every start, in the exec root: no fsync needed.
       await fsp.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
       t('spec');
+      // A failed connect removes the namespace the runtime is joining: its error is the one to report.
       const { pid } = await startWithConmon({
         conmonPath: this.conmonPath,
         runtime: rt,
@@ -293,9 +298,13 @@ export class ContainerService {
         tty: rec.config.Tty,
         // A TTY session survives a detached client; non-TTY stdin closes on the client's EOF.
         leaveStdinOpen: rec.config.Tty || !rec.config.StdinOnce,
+      }).catch(async (e: unknown) => {
+        throw (await connecting.then(() => undefined, (ne: unknown) => ne)) ?? e;
       });
       undo.push(() => runcDelete(rt, id, true));
       t('conmon');
+      await this.writeEtcFiles(rec, await connecting);
+      t('network');
       this.exits.watchFor(id, (cid, code) => void this.onExit(cid, code));
       await runcStart(rt, id);
       t('runc start');
@@ -352,26 +361,35 @@ export class ContainerService {
   }
 
   /** Network namespace and endpoints for the container's NetworkMode. */
-  private async setupNetwork(rec: ContainerRecord): Promise<{ netns: { mode: 'private' | 'host' | 'path'; path?: string }; ip?: string }> {
+  /**
+   * The network namespace the container's spec names, and `connect()`, which attaches it to its
+   * networks (the slow part, CNI ADD) and may run while the runtime creates the container.
+   */
+  private async planNetwork(rec: ContainerRecord): Promise<{ netns: { mode: 'private' | 'host' | 'path'; path?: string }; connect(): Promise<{ ip?: string }> }> {
     const mode = rec.hostConfig.NetworkMode ?? 'bridge';
+    const nothingToConnect = async (): Promise<{ ip?: string }> => ({});
     if (mode === 'host') {
       rec.networkSettings = emptyNetworkSettings();
       rec.networkSettings.Networks = { host: endpointStub() };
-      return { netns: { mode: 'host' } };
+      return { netns: { mode: 'host' }, connect: nothingToConnect };
     }
     if (mode === 'none') {
       rec.networkSettings = emptyNetworkSettings();
       rec.networkSettings.Networks = { none: endpointStub() };
-      return { netns: { mode: 'private' } };
+      return { netns: { mode: 'private' }, connect: nothingToConnect };
     }
     if (mode.startsWith('container:')) {
       const other = this.get(mode.slice(10));
       if (!other.state.Running) throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
       rec.networkSettings = emptyNetworkSettings();
       const nsPath = other.networkSettings.SandboxKey || `/proc/${other.state.Pid}/ns/net`;
-      return { netns: { mode: 'path', path: other.hostConfig.NetworkMode === 'host' ? undefined : nsPath } };
+      return { netns: { mode: 'path', path: other.hostConfig.NetworkMode === 'host' ? undefined : nsPath }, connect: nothingToConnect };
     }
     const netnsPath = await this.o.networks.createNetns(rec.id);
+    return { netns: { mode: 'path', path: netnsPath }, connect: () => this.connectNetworks(rec, mode, netnsPath) };
+  }
+
+  private async connectNetworks(rec: ContainerRecord, mode: string, netnsPath: string): Promise<{ ip?: string }> {
     const endpoints: Record<string, any> = { ...(rec.networkingConfig.EndpointsConfig ?? {}) };
     if (!Object.keys(endpoints).some((k) => k === mode || this.o.networks.resolve(k).Id === this.o.networks.resolve(mode).Id)) endpoints[mode] = {};
     try {
@@ -388,7 +406,7 @@ export class ContainerService {
         dns: { dns: rec.hostConfig.Dns ?? undefined, dnsSearch: rec.hostConfig.DnsSearch ?? undefined, dnsOptions: rec.hostConfig.DnsOptions ?? undefined },
       });
       rec.networkSettings = settings as any;
-      return { netns: { mode: 'path', path: netnsPath }, ip: settings.IPAddress };
+      return { ip: settings.IPAddress };
     } catch (e) {
       await this.o.networks.detachContainer(rec.id).catch(() => undefined);
       throw e;
@@ -401,7 +419,13 @@ export class ContainerService {
     await this.o.networks.detachContainer(rec.id);
   }
 
-  private async writeEtcFiles(rec: ContainerRecord, _net: { netns: { mode: string }; ip?: string }): Promise<void> {
+  /** The /etc files the spec bind-mounts must exist when the runtime creates the container; their content comes before start. */
+  private async ensureEtcFiles(rec: ContainerRecord): Promise<void> {
+    const dir = this.containerDir(rec.id);
+    await Promise.all(['hostname', 'hosts', 'resolv.conf'].map((f) => fsp.writeFile(path.join(dir, f), '', { flag: 'a' })));
+  }
+
+  private async writeEtcFiles(rec: ContainerRecord, _net: { ip?: string }): Promise<void> {
     const dir = this.containerDir(rec.id);
     const hc = rec.hostConfig;
     const mode = hc.NetworkMode ?? 'bridge';
