@@ -4,6 +4,8 @@
 // context; the first step that needs the files on disk extracts the spool once (materialize).
 // Creating thousands of small files is the expensive part of a build here (the filesystem spends
 // ~0.3 ms of kernel time per new inode), so not doing it is what makes no-change rebuilds fast.
+// The same index, built from a client's manifest and spread over several spools, serves contexts
+// that berth's CLI syncs (context-cache.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
