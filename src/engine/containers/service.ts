@@ -14,7 +14,7 @@ import { parseMounts } from './mounts.js';
 import { ExitWatcher } from '../runtime/exit-watcher.js';
 import { RuntimeStartError, startWithConmon, resizeViaConmon } from '../runtime/conmon.js';
 import { runcDelete, runcKill, runcPause, runcResume, runcStart, runcState, runcUpdate, type RuntimeInfo } from '../runtime/runc.js';
-import { readStats, type CpuSample } from './stats.js';
+import { oomKills, readStats, type CpuSample } from './stats.js';
 import { createRootfs, mountRootfs, pickDriver, removeRootfs, rootfsPaths, unmountRootfs, type StorageDriverName } from '../storage/rootfs.js';
 import { buildContainerSpec } from './spec.js';
 import { hostsFile, resolvConfFromHost } from './etc-files.js';
@@ -461,6 +461,8 @@ export class ContainerService {
     await this.locked(id, async () => {
       if (!rec.state.Running && !o.recovering && rec.state.Status !== 'restarting') return;
       const rt = this.runtimeFor(rec);
+      // The cgroup goes with `runc delete`: its OOM kill count is read first (State.OOMKilled).
+      const oom = (await oomKills(path.join(this.cgroupParent, id))) > 0;
       // Independent clean-ups, done side by side: runtime state, network, rootfs mount.
       await Promise.all([
         runcDelete(rt, id, true).catch(() => this.runtimeLeftovers.add(id)),
@@ -469,7 +471,6 @@ export class ContainerService {
         unmountRootfs(this.driver, this.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`)),
       ]);
       t('cleaned up');
-      const oom = await this.wasOomKilled(id);
       const st = rec.state;
       st.Status = 'exited';
       st.Running = false;
@@ -480,6 +481,7 @@ export class ContainerService {
       st.OOMKilled = oom;
       st.FinishedAt = new Date().toISOString();
       await this.store.save(rec);
+      if (oom) this.emit(rec, 'oom');
       this.emit(rec, 'die', { exitCode: String(exitCode) });
     });
     const waiters = this.exitWaiters.get(id) ?? [];
@@ -492,9 +494,7 @@ export class ContainerService {
     this.maybeRestart(rec);
   }
 
-  private async wasOomKilled(_id: string): Promise<boolean> {
-    return false;
-  }
+
 
   private maybeRestart(rec: ContainerRecord): void {
     const p = rec.hostConfig.RestartPolicy ?? {};

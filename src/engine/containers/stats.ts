@@ -42,6 +42,12 @@ export interface CpuSample {
   throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
 }
 
+/** How many processes the kernel's OOM killer took from the cgroup (read before the runtime deletes it). */
+export async function oomKills(cgroupPath: string): Promise<number> {
+  const file = V2 ? path.join('/sys/fs/cgroup', cgroupPath, 'memory.events') : path.join('/sys/fs/cgroup/memory', cgroupPath, 'memory.oom_control');
+  return (await readKv(file)).oom_kill ?? 0;
+}
+
 export async function readStats(cgroupPath: string, pid: number, prev?: { read: string; cpu: CpuSample }): Promise<{ stats: Record<string, unknown>; cpu: CpuSample; read: string }> {
   const read = new Date().toISOString();
   const cpus = os.cpus().length;

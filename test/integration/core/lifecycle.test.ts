@@ -2,7 +2,7 @@
 // pause, rename, top, port, inspect, ps, logs, exec, cp, export, diff, commit, prune.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { integrationSkipReason, startDaemon, sleep, waitFor, type Daemon } from '../harness.js';
 import { exits, fails, ok, ID64 } from '../support/assert.js';
@@ -164,6 +164,22 @@ describe('container lifecycle', { skip: integrationSkipReason() }, () => {
       // By short ID and by ID prefix as well.
       assert.equal(ok(await d.docker(['inspect', '-f', '{{.Id}}', id.slice(0, 12)])), id);
       assert.equal(ok(await d.docker(['container', 'inspect', '-f', '{{.Id}}', id.slice(0, 5)])), id);
+    });
+
+    it('State.OOMKilled: true after the kernel OOM-kills the process under -m, false otherwise; an oom event before die', async (t) => {
+      const memoryCgroup = existsSync('/sys/fs/cgroup/cgroup.controllers') ? readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').includes('memory') : existsSync('/sys/fs/cgroup/memory');
+      if (!memoryCgroup) return t.skip('no memory cgroup controller on this host');
+      const since = String(Math.floor(Date.now() / 1000) - 1);
+      // The shell doubles a string until the 16 MB limit (swap included) is hit.
+      const r = await d.docker(['run', '--name', 'oomer', '-m', '16m', '--memory-swap', '16m', '--network', 'none', 'busybox', 'sh', '-c', 'x=0123456789abcdef; while true; do x=$x$x; done']);
+      assert.equal(r.code, 137, r.stderr);
+      assert.equal(await inspect('oomer', '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'true 137');
+      const events = ok(await d.docker(['events', '--since', since, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'container=oomer', '--format', '{{.Action}}']));
+      const actions = events.split('\n');
+      assert.ok(actions.includes('oom') && actions.indexOf('oom') < actions.indexOf('die'), events);
+      ok(await d.docker(['run', '--name', 'notoom', '-m', '16m', '--network', 'none', 'busybox', 'true']));
+      assert.equal(await inspect('notoom', '{{.State.OOMKilled}} {{.State.ExitCode}}'), 'false 0');
+      ok(await d.docker(['rm', 'oomer', 'notoom']));
     });
 
     it('-s adds sizes', async () => {
