@@ -57,6 +57,9 @@ export function startWithConmon(o: ConmonStart): Promise<ConmonStarted> {
   if (o.exec) args.push('--exec', '--exec-process-spec', o.exec.processSpecPath);
   return new Promise((resolve, reject) => {
     const child = spawn(o.conmonPath, args, {
+      // conmon writes files relative to its working directory (an `oom` marker when the
+      // container is OOM-killed): keep them in the bundle, never in berthd's own directory.
+      cwd: o.bundleDir,
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', _OCI_SYNCPIPE: '3' },
       detached: true,
