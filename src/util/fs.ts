@@ -7,6 +7,12 @@ import path from 'node:path';
 
 export const TEMP_MARK = '.tmp-';
 
+/** Writes all of `data` at the handle's position (a single write may take only part of it). */
+export async function writeAll(fh: fsp.FileHandle, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length) off += (await fh.write(data, off, data.length - off)).bytesWritten;
+}
+
 export function tempPathFor(target: string): string {
   return `${target}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
 }

@@ -5,7 +5,7 @@ import { promises as fsp, constants as fsc, createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../errors.js';
-import { tempPathFor, sweepTempFiles } from '../../util/fs.js';
+import { tempPathFor, sweepTempFiles, writeAll } from '../../util/fs.js';
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -36,8 +36,7 @@ export class BlobWriter {
     if (this.hex !== undefined) throw new Error('blob write after digest');
     this.hash.update(chunk);
     this.size += chunk.length;
-    let off = 0;
-    while (off < chunk.length) off += (await this.fh.write(chunk, off, chunk.length - off)).bytesWritten;
+    await writeAll(this.fh, chunk);
   }
   /** `sha256:…` of everything written; no writes after it. */
   digest(): string {
