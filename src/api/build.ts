@@ -5,12 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { tracer } from '../daemon/log.js';
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, readJson, sendJson } from './http.js';
 import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
-import { decompressStream } from '../engine/archive/index.js';
+import { decompressStream, peekStream } from '../engine/archive/index.js';
 import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
 import type { ContextManifest } from '../engine/build/context-cache.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';
@@ -99,34 +98,6 @@ export function buildOptionsFromQuery(q: URLSearchParams): Omit<EngineBuildOptio
   };
 }
 
-/** Reads up to n bytes from the front of a stream, returning them and a stream of everything. */
-async function peek(input: Readable, n: number): Promise<{ head: Buffer; all: Readable }> {
-  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const chunks: Buffer[] = [];
-  let have = 0;
-  let done = false;
-  while (have < n) {
-    const r = await it.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    chunks.push(r.value);
-    have += r.value.length;
-  }
-  const head = Buffer.concat(chunks);
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  return { head, all: Readable.from(rest(), { objectMode: false }) };
-}
-
 /** A tar header block: its checksum field matches the sum of its bytes (field as spaces). */
 function looksLikeTar(head: Buffer): boolean {
   if (head.length < 512) return head.length === 0 || head.every((b) => b === 0);
@@ -145,14 +116,12 @@ function looksLikeTar(head: Buffer): boolean {
  * extracted into `dir` only when a step needs them. A body that is not an archive is a bare
  * Dockerfile (`berth build - < Dockerfile`): its text is returned instead.
  */
-async function receiveContext(req: IncomingMessage, scratch: string): Promise<{ dockerfileContent?: string; context?: BuildContextSource; dir: string }> {
-  const dir = path.join(scratch, 'context');
-  await fsp.mkdir(dir, { mode: 0o755 });
-  const { head, all } = await peek(decompressStream(req), 512);
+async function receiveContext(req: IncomingMessage, scratch: string, dir: string): Promise<{ dockerfileContent?: string; context?: BuildContextSource; release?: () => Promise<void> }> {
+  const { head, all } = await peekStream(decompressStream(req), 512);
   if (!looksLikeTar(head)) {
     const chunks: Buffer[] = [];
     for await (const c of all) chunks.push(c as Buffer);
-    return { dockerfileContent: Buffer.concat(chunks).toString('utf8'), dir };
+    return { dockerfileContent: Buffer.concat(chunks).toString('utf8') };
   }
   // The docker CLI's tar for `-f -` (archive.ReplaceFileTarWrapper) closes its pipe before the
   // tar writer, so it has no end-of-archive blocks: supply them (extra zeros past an end are unread).
@@ -162,16 +131,14 @@ async function receiveContext(req: IncomingMessage, scratch: string): Promise<{ 
   }
   // Names with `..` or absolute paths and links leading out are refused here, before any step.
   const context = await receiveContextTar(terminated(), path.join(scratch, 'context.tar'), dir);
-  return { context, dir };
+  return { context };
 }
 
 /** A context synced beforehand (`berthcontext=<id>`, berth's CLI): no body to read. */
-async function syncedContext(ctx: Ctx, id: string, scratch: string): Promise<{ context: BuildContextSource; dir: string; dockerfileContent?: undefined; release(): Promise<void> }> {
+async function syncedContext(ctx: Ctx, id: string, dir: string): Promise<{ context: BuildContextSource; release(): Promise<void> }> {
   for await (const _ of ctx.req); // nothing is expected; drain whatever came
-  const dir = path.join(scratch, 'context');
-  await fsp.mkdir(dir, { mode: 0o755 });
   const { source, release } = ctx.engine.builds.contexts.acquire(id, dir);
-  return { context: source, dir, release };
+  return { context: source, release };
 }
 
 async function postBuild(ctx: Ctx): Promise<void> {
@@ -188,10 +155,13 @@ async function postBuild(ctx: Ctx): Promise<void> {
   ctx.res.on('close', onClose);
   const out = new LazyJsonStream(ctx.res);
   const buffered: BuildMessage[] = [];
-  let received: Awaited<ReturnType<typeof receiveContext>> | Awaited<ReturnType<typeof syncedContext>> | undefined;
+  // Where the context's files go if a step needs them on disk (the spool sits beside it).
+  const dir = path.join(scratch, 'context');
+  let received: Awaited<ReturnType<typeof receiveContext>> | undefined;
   try {
     try {
-      received = syncedId ? await syncedContext(ctx, syncedId, scratch) : await receiveContext(ctx.req, scratch);
+      await fsp.mkdir(dir, { mode: 0o755 });
+      received = syncedId ? await syncedContext(ctx, syncedId, dir) : await receiveContext(ctx.req, scratch, dir);
     } catch (e) {
       if (e instanceof NotFoundError) throw e;
       if (e instanceof InvalidArgumentError) throw e;
@@ -203,7 +173,7 @@ async function postBuild(ctx: Ctx): Promise<void> {
       else out.write(m);
     };
     try {
-      const { dir, context, dockerfileContent } = received;
+      const { context, dockerfileContent } = received;
       const result = await builds.build({ ...opts, contextDir: dir, context, dockerfileContent }, emit, client.signal);
       if (quiet) out.write({ stream: `${result.imageId}\n` });
     } catch (e) {
@@ -217,7 +187,7 @@ async function postBuild(ctx: Ctx): Promise<void> {
   } finally {
     ctx.res.off('close', onClose);
     await received?.context?.close();
-    if (received && 'release' in received) await received.release();
+    await received?.release?.();
     await builds.removeScratch(scratch);
     t('context removed');
   }

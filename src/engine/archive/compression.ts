@@ -22,32 +22,43 @@ export function detectCompression(head: Buffer): Compression {
 }
 
 /** Returns a stream of the decompressed bytes of `input` (unchanged when not compressed). */
+/**
+ * Reads at least `n` bytes from the front of a stream (fewer only if it ends sooner) and returns
+ * them with a stream of everything, those bytes included.
+ */
+export async function peekStream(input: Readable | AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: Readable }> {
+  const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let have = 0;
+  let done = false;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    chunks.push(r.value);
+    have += r.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { head, all: Readable.from(rest(), { objectMode: false }) };
+}
+
 export function decompressStream(input: Readable | AsyncIterable<Buffer>): Readable {
   const out = new PassThrough();
   (async () => {
-    const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-    let head = Buffer.alloc(0);
-    let done = false;
-    while (head.length < 6) {
-      const r = await it.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      head = Buffer.concat([head, r.value]);
-    }
+    const { head, all: src } = await peekStream(input, 6);
     const kind = detectCompression(head);
     if (kind !== 'none' && kind !== 'gzip') throw new InvalidArgumentError(`unsupported compression format ${kind}`);
-    async function* rest(): AsyncGenerator<Buffer> {
-      if (head.length) yield head;
-      if (done) return;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return;
-        yield r.value;
-      }
-    }
-    const src = Readable.from(rest(), { objectMode: false });
     if (kind === 'gzip') pipeline(src, createGunzip({ chunkSize: GUNZIP_CHUNK }), out, () => {});
     else pipeline(src, out, () => {});
   })().catch((e) => out.destroy(e));

@@ -12,6 +12,7 @@ import { pathComponents, resolveInRoot } from './resolve.js';
 import { readTar, type TarReadEntry } from './tar-reader.js';
 import { runTool } from './tools.js';
 import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
+import { writeAll } from '../../util/fs.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const WHITEOUT_META_PREFIX = '.wh..wh.';
@@ -66,6 +67,32 @@ export function symlinkEscapes(entryComps: string[], linkpath: string): boolean 
   return false;
 }
 
+/**
+ * Refuses what no extraction accepts: a device node or FIFO, a symlink climbing above the root, a
+ * hard link naming a path outside it. For a hard link, returns its target's components.
+ */
+export function checkEntrySafety(entry: { path: string; type: string; linkpath: string }, comps: string[]): string[] | undefined {
+  if (entry.type === 'char' || entry.type === 'block' || entry.type === 'fifo') {
+    throw refuse(`refusing to extract device node or FIFO ${JSON.stringify(entry.path)}`);
+  }
+  if (entry.type === 'symlink' && symlinkEscapes(comps, entry.linkpath)) {
+    throw refuse(`invalid symlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
+  }
+  if (entry.type !== 'hardlink') return undefined;
+  const linkComps = pathComponents(entry.linkpath);
+  if (linkComps.includes('..') || linkComps.length === 0) {
+    throw refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
+  }
+  return linkComps;
+}
+
+/** The refusal of a hard link whose target does not exist or is a directory. */
+export function badHardlinkTarget(entry: { path: string; linkpath: string }, problem: 'missing' | 'directory'): InvalidArgumentError {
+  return problem === 'missing'
+    ? refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: target does not exist`)
+    : refuse(`invalid hardlink ${JSON.stringify(entry.path)}: target is a directory`);
+}
+
 interface PendingXattr {
   file: string;
   name: string;
@@ -102,13 +129,7 @@ const MAX_INFLIGHT = 32;
 async function writeBody(target: string, mode: number, body: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
   const fh = await fsp.open(target, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode & 0o777);
   try {
-    for await (const chunk of body) {
-      let off = 0;
-      while (off < chunk.length) {
-        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-        off += bytesWritten;
-      }
-    }
+    for await (const chunk of body) await writeAll(fh, chunk);
   } finally {
     await fh.close();
   }
@@ -210,21 +231,9 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
       continue; // other .wh..wh. meta entries (plink, aufs) carry nothing for us
     }
 
-    if (entry.type === 'char' || entry.type === 'block' || entry.type === 'fifo') {
-      throw refuse(`refusing to extract device node or FIFO ${JSON.stringify(entry.path)}`);
-    }
+    const linkComps = checkEntrySafety(entry, comps);
     if (entry.type === 'other') continue; // unknown type: skipped, as its body is
-    if (entry.type === 'symlink' && symlinkEscapes(comps, entry.linkpath)) {
-      throw refuse(`invalid symlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
-    }
-    let linkSource: string | undefined;
-    if (entry.type === 'hardlink') {
-      const linkComps = pathComponents(entry.linkpath);
-      if (linkComps.includes('..') || linkComps.length === 0) {
-        throw refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
-      }
-      linkSource = await resolveInRoot(rootAbs, linkComps.join('/'), { followFinal: false });
-    }
+    const linkSource = linkComps ? await resolveInRoot(rootAbs, linkComps.join('/'), { followFinal: false }) : undefined;
 
     const parentHost = await parentDir(parentRel);
     const target = path.join(parentHost, base);
@@ -248,9 +257,9 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
         try {
           st = await fsp.lstat(linkSource!);
         } catch {
-          throw refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: target does not exist`);
+          throw badHardlinkTarget(entry, 'missing');
         }
-        if (st.isDirectory()) throw refuse(`invalid hardlink ${JSON.stringify(entry.path)}: target is a directory`);
+        if (st.isDirectory()) throw badHardlinkTarget(entry, 'directory');
         await fsp.link(linkSource!, target);
         continue; // shares the target's inode and metadata
       }

@@ -1,5 +1,5 @@
 // Safe archive handling shared by images (load, import, layers), cp, export and build.
-export { extractTar, safeEntryComponents, symlinkEscapes, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE } from './extract.js';
+export { extractTar, safeEntryComponents, symlinkEscapes, checkEntrySafety, badHardlinkTarget, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE } from './extract.js';
 export type { ExtractOptions, ExtractResult } from './extract.js';
 export { resolveInRoot, isWithin, cleanScoped } from './resolve.js';
 export { tarDirectory, tarTreeChunks, tarFromEntries, entryFromStats } from './tar-directory.js';
@@ -10,4 +10,4 @@ export { readTar } from './tar-reader.js';
 export type { TarReadEntry } from './tar-reader.js';
 export { encodeHeader, endOfArchive, padding } from './tar-header.js';
 export type { TarEntry, TarEntryType } from './tar-header.js';
-export { decompressStream, detectCompression } from './compression.js';
+export { decompressStream, detectCompression, peekStream } from './compression.js';

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { readTar, safeEntryComponents, symlinkEscapes } from '../archive/index.js';
+import { checkEntrySafety, readTar, safeEntryComponents } from '../archive/index.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { ContextIndex, S_IFDIR, S_IFLNK, S_IFREG, sourceFromIndex, SpoolWriter, type BuildContextSource, type IndexNode } from './context-spool.js';
 
@@ -81,7 +81,7 @@ export class BuildContextCache {
       const perm = Number(mode) & 0o7777;
       if (type === 'd') index.set(rel, { ...base, kind: 'dir', mode: S_IFDIR | perm, children: new Set() });
       else if (type === 'l') {
-        if (symlinkEscapes(comps, String(linkname))) throw new InvalidArgumentError(`invalid symlink ${JSON.stringify(p)} -> ${JSON.stringify(linkname)}: points outside of the root`);
+        checkEntrySafety({ path: String(p), type: 'symlink', linkpath: String(linkname) }, comps);
         index.set(rel, { ...base, kind: 'symlink', mode: S_IFLNK | 0o777, linkname: String(linkname) });
       } else if (type === 'f') {
         const n = Number(size);

@@ -10,9 +10,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents, symlinkEscapes } from '../archive/index.js';
-import { pathComponents } from '../archive/resolve.js';
-import { InvalidArgumentError } from '../errors.js';
+import { badHardlinkTarget, checkEntrySafety, encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents } from '../archive/index.js';
+import { writeAll } from '../../util/fs.js';
 import { DiskTree, type SourceTree, type TreeStat } from './source-tree.js';
 
 const SPOOL_BATCH = 256 << 10;
@@ -74,12 +73,11 @@ class NodeStat implements TreeStat {
   }
 }
 
-function refuse(msg: string): InvalidArgumentError {
-  return new InvalidArgumentError(msg);
-}
-
 const parentOf = (rel: string): string => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
 const baseOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
+
+/** A directory the tar does not list but its entries imply (extraction creates it 0755, ours). */
+const implicitDir = (): IndexNode => ({ kind: 'dir', mode: S_IFDIR | 0o755, uid: 0, gid: 0, size: 0, linkname: '', digest: '', offset: 0, mtime: 0, children: new Set() });
 
 export type { IndexNode };
 export { S_IFDIR, S_IFLNK, S_IFREG };
@@ -91,7 +89,7 @@ export class ContextIndex implements SourceTree {
   unmodelled = false;
 
   constructor(private readonly spoolPath = '') {
-    this.nodes.set('', { kind: 'dir', mode: S_IFDIR | 0o755, uid: 0, gid: 0, size: 0, linkname: '', digest: '', offset: 0, mtime: 0, children: new Set() });
+    this.nodes.set('', implicitDir());
   }
 
   /** Makes the parents of rel exist as directories (extraction creates them 0755, owned by us). */
@@ -102,7 +100,7 @@ export class ContextIndex implements SourceTree {
       const next = cur === '' ? comps[i] : `${cur}/${comps[i]}`;
       const n = this.nodes.get(next);
       if (!n) {
-        this.nodes.set(next, { kind: 'dir', mode: S_IFDIR | 0o755, uid: 0, gid: 0, size: 0, linkname: '', digest: '', offset: 0, mtime: 0, children: new Set() });
+        this.nodes.set(next, implicitDir());
         this.nodes.get(cur)!.children!.add(comps[i]);
       } else if (n.kind !== 'dir') {
         // Extraction would resolve through the symlink (or replace the file): leave that to it.
@@ -244,9 +242,7 @@ export class ContextIndex implements SourceTree {
     const out = await fsp.open(dest, flags, n.mode & 0o777);
     try {
       for (let pos = 0; pos < n.size; pos += COPY_CHUNK) {
-        const data = await this.readRange(n, pos, Math.min(COPY_CHUNK, n.size - pos));
-        let off = 0;
-        while (off < data.length) off += (await out.write(data, off, data.length - off)).bytesWritten;
+        await writeAll(out, await this.readRange(n, pos, Math.min(COPY_CHUNK, n.size - pos)));
       }
     } finally {
       await out.close();
@@ -291,11 +287,8 @@ export async function receiveContextTar(input: AsyncIterable<Buffer>, spoolPath:
       if (comps.length === 0) continue;
       const rel = comps.join('/');
       const base = { uid: entry.uid, gid: entry.gid, size: 0, linkname: '', digest: '', offset: 0, mtime: entry.mtime };
+      const linkComps = checkEntrySafety(entry, comps);
       switch (entry.type) {
-        case 'char':
-        case 'block':
-        case 'fifo':
-          throw refuse(`refusing to extract device node or FIFO ${JSON.stringify(entry.path)}`);
         case 'other':
           for await (const _ of body); // skipped, as extraction skips it
           continue;
@@ -303,19 +296,12 @@ export async function receiveContextTar(input: AsyncIterable<Buffer>, spoolPath:
           index.set(rel, { ...base, kind: 'dir', mode: S_IFDIR | (entry.mode & 0o7777), children: new Set() });
           continue;
         case 'symlink':
-          if (symlinkEscapes(comps, entry.linkpath)) {
-            throw refuse(`invalid symlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
-          }
           index.set(rel, { ...base, kind: 'symlink', mode: S_IFLNK | 0o777, linkname: entry.linkpath });
           continue;
         case 'hardlink': {
-          const linkComps = pathComponents(entry.linkpath);
-          if (linkComps.includes('..') || linkComps.length === 0) {
-            throw refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: points outside of the root`);
-          }
-          const target = index.nodes.get(linkComps.join('/'));
-          if (!target) throw refuse(`invalid hardlink ${JSON.stringify(entry.path)} -> ${JSON.stringify(entry.linkpath)}: target does not exist`);
-          if (target.kind === 'dir') throw refuse(`invalid hardlink ${JSON.stringify(entry.path)}: target is a directory`);
+          const target = index.nodes.get(linkComps!.join('/'));
+          if (!target) throw badHardlinkTarget(entry, 'missing');
+          if (target.kind === 'dir') throw badHardlinkTarget(entry, 'directory');
           // A link shares its target's inode: same metadata and content.
           index.set(rel, { ...target, children: undefined });
           continue;
@@ -377,11 +363,6 @@ export class SpoolWriter {
     return new SpoolWriter(await fsp.open(spoolPath, 'wx', 0o600));
   }
 
-  private async write(data: Buffer): Promise<void> {
-    let off = 0;
-    while (off < data.length) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
-  }
-
   async *tee(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -391,7 +372,7 @@ export class SpoolWriter {
       pending = [];
       pendingBytes = 0;
       await writing; // in order, one write in flight
-      writing = this.write(data);
+      writing = writeAll(this.fh, data);
       writing.catch(() => undefined); // surfaced by the next await
       return data;
     };

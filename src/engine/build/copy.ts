@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { exists } from '../../util/fs.js';
 import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
 import { resolveInScope } from './scoped-path.js';
 import { DiskTree, resolveInTree, type SourceTree, type TreeStat } from './source-tree.js';
@@ -282,15 +283,6 @@ async function mkdirAll(dir: string, identity?: Identity): Promise<void> {
     await fsp.mkdir(d, { mode: 0o755 });
     await fsp.chmod(d, 0o755);
     if (identity) await fsp.lchown(d, identity.uid, identity.gid);
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.lstat(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 
