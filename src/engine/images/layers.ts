@@ -138,37 +138,7 @@ export class LayerStore {
   async prepare(tar: Readable | AsyncIterable<Buffer>, opts: { expectedDiffId?: string; verified?: Promise<unknown> } = {}): Promise<PreparedLayer> {
     const tmp = tempPathFor(path.join(this.dir, 'unpack'));
     await fsp.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
-    const blob = await this.blobs.writer();
-    const blobWrites = new WriteBehind(blob);
-    let committedDiffId: string | undefined;
-    try {
-      async function* teed(): AsyncGenerator<Buffer> {
-        for await (const chunk of tar) {
-          const b = chunk as Buffer;
-          await blobWrites.push(b);
-          yield b;
-        }
-      }
-      const src = teed();
-      const res = await extractTar(src, path.join(tmp, 'diff'), { whiteouts: 'overlay', sameOwner: true });
-      for await (const _ of src); // the extractor stops at the end blocks: hash what follows too
-      await blobWrites.drain();
-      const diffId = blob.digest(); // the blob writer hashes what it writes: one pass
-      if (opts.expectedDiffId && opts.expectedDiffId !== diffId) {
-        throw new InvalidArgumentError(`invalid diffID for layer: expected ${JSON.stringify(opts.expectedDiffId)}, got ${JSON.stringify(diffId)}`);
-      }
-      await opts.verified;
-      this.pending.set(diffId, (this.pending.get(diffId) ?? 0) + 1);
-      committedDiffId = diffId;
-      await blob.commit(diffId);
-      return { diffId, dir: tmp, size: res.size, whiteouts: res.whiteouts, opaqueDirs: res.opaqueDirs };
-    } catch (e) {
-      await blobWrites.drain().catch(() => {});
-      if (committedDiffId) this.release(committedDiffId);
-      else await blob.abort();
-      await fsp.rm(tmp, { recursive: true, force: true });
-      throw e;
-    }
+    return this.storeLayerTar(() => tar, tmp, (src) => extractTar(src, path.join(tmp, 'diff'), { whiteouts: 'overlay', sameOwner: true }), opts);
   }
 
   /**
@@ -193,32 +163,51 @@ export class LayerStore {
         await fsp.rm(dir, { recursive: true, force: true });
       }
     }
+    return this.storeLayerTar(() => tarOf(path.join(tmp, 'diff')), tmp, scanLayerTar, {});
+  }
+
+  /**
+   * The common part of prepare and prepareFromDir: `consume` reads the layer tar (`openTar()`) (extracting or
+   * scanning it into `tmp`/diff) while the tar is written alongside as the blob, which also hashes
+   * it into the diffID. A diffID other than `expectedDiffId` discards everything; the blob is
+   * committed only once `verified` has resolved too. On failure `tmp` is removed.
+   */
+  private async storeLayerTar(
+    openTar: () => Readable | AsyncIterable<Buffer>,
+    tmp: string,
+    consume: (src: AsyncIterable<Buffer>) => Promise<{ size: number; whiteouts: string[]; opaqueDirs: string[] }>,
+    opts: { expectedDiffId?: string; verified?: Promise<unknown> },
+  ): Promise<PreparedLayer> {
     const blob = await this.blobs.writer();
     const blobWrites = new WriteBehind(blob);
     let committedDiffId: string | undefined;
     try {
-      const tar = tarOf(path.join(tmp, 'diff'));
+      const tar = openTar();
       async function* teed(): AsyncGenerator<Buffer> {
         for await (const chunk of tar) {
-          await blobWrites.push(chunk as Buffer);
-          yield chunk as Buffer;
+          const b = chunk as Buffer;
+          await blobWrites.push(b);
+          yield b;
         }
       }
       const src = teed();
-      const res = await scanLayerTar(src);
-      for await (const _ of src); // what follows the end blocks is part of the blob too
+      const res = await consume(src);
+      for await (const _ of src); // the reader stops at the end blocks: what follows is part of the blob too
       await blobWrites.drain();
-      const diffId = blob.digest();
+      const diffId = blob.digest(); // the blob writer hashes what it writes: one pass
+      if (opts.expectedDiffId && opts.expectedDiffId !== diffId) {
+        throw new InvalidArgumentError(`invalid diffID for layer: expected ${JSON.stringify(opts.expectedDiffId)}, got ${JSON.stringify(diffId)}`);
+      }
+      await opts.verified;
       this.pending.set(diffId, (this.pending.get(diffId) ?? 0) + 1);
       committedDiffId = diffId;
       await blob.commit(diffId);
-      return { diffId, dir: tmp, ...res };
+      return { diffId, dir: tmp, size: res.size, whiteouts: res.whiteouts, opaqueDirs: res.opaqueDirs };
     } catch (e) {
       await blobWrites.drain().catch(() => {});
       if (committedDiffId) this.release(committedDiffId);
       else await blob.abort();
       await fsp.rm(tmp, { recursive: true, force: true });
-      await fsp.rm(dir, { recursive: true, force: true });
       throw e;
     }
   }
