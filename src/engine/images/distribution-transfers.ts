@@ -50,6 +50,28 @@ export function abortError(signal?: AbortSignal): Error {
   return r instanceof Error ? r : Object.assign(new Error('operation was cancelled'), { name: 'AbortError' });
 }
 
+/**
+ * Runs the jobs `start` creates under one controller tied to `outer`: the first failure, or the
+ * client going away, aborts the others, which are awaited before the error is thrown.
+ */
+export async function allOrAbort<T>(outer: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>[]): Promise<T[]> {
+  const local = new AbortController();
+  const onOuterAbort = () => local.abort(abortError(outer));
+  if (outer?.aborted) onOuterAbort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  let jobs: Promise<T>[] = [];
+  try {
+    jobs = start(local.signal);
+    return await Promise.all(jobs);
+  } catch (e) {
+    local.abort(e);
+    await Promise.allSettled(jobs);
+    throw outer?.aborted ? abortError(outer) : e;
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
 class Transfer<T> {
   readonly controller = new AbortController();
   private readonly watchers = new Set<ProgressSink>();

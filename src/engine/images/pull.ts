@@ -20,7 +20,7 @@ import { ByteProgress, layerStatus, noProgress, statusMessage, type ProgressSink
 import { clientFor, decodeRegistryAuth, translatePullError, type RegistryAuth, type RegistrySettings } from './distribution-registry.js';
 import { distributionState, type DistributionState } from './distribution-state.js';
 import { tracer } from '../../daemon/log.js';
-import { abortError } from './distribution-transfers.js';
+import { abortError, allOrAbort } from './distribution-transfers.js';
 
 export interface PullOptions {
   /** X-Registry-Auth as the client sent it (base64url JSON), or already decoded. */
@@ -210,14 +210,10 @@ class Puller {
     }
 
     // Stop our layer transfers on the first failure or when the client goes.
-    const local = new AbortController();
-    const onOuterAbort = () => local.abort(abortError(this.signal));
-    if (this.signal?.aborted) onOuterAbort();
-    this.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    const jobs: Promise<LayerMeta>[] = [];
-    let chain: string | undefined;
-    let parentReady: Promise<unknown> = Promise.resolve();
-    try {
+    await allOrAbort(this.signal, (jobSignal) => {
+      const jobs: Promise<LayerMeta>[] = [];
+      let chain: string | undefined;
+      let parentReady: Promise<unknown> = Promise.resolve();
       for (let i = 0; i < layers.length; i++) {
         const desc = layers[i]!;
         const diffId = diffIds[i]!;
@@ -233,23 +229,15 @@ class Puller {
           const job = this.state.transfers.run(
             `layer:${chainId}`,
             (emit, signal) => this.fetchLayer({ target, desc, diffId, ...below, emit, signal }),
-            { progress: this.progress, signal: local.signal },
+            { progress: this.progress, signal: jobSignal },
           );
           jobs.push(job);
           parentReady = job;
         }
         chain = chainId;
       }
-      try {
-        await Promise.all(jobs);
-      } catch (e) {
-        local.abort(e);
-        await Promise.allSettled(jobs);
-        throw this.signal?.aborted ? abortError(this.signal) : e;
-      }
-    } finally {
-      this.signal?.removeEventListener('abort', onOuterAbort);
-    }
+      return jobs;
+    });
     trace('layers in');
     const image = await this.store.registerImage(configBytes);
     trace('image registered');

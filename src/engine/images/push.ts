@@ -21,7 +21,7 @@ import type { ImageRecord, ImageStore } from './store.js';
 import { ByteProgress, layerProgress, layerStatus, noProgress, statusMessage, type ProgressSink } from './distribution-progress.js';
 import { clientFor, decodeRegistryAuth, translatePushError, type RegistryAuth, type RegistrySettings } from './distribution-registry.js';
 import { distributionState, type DistributionState } from './distribution-state.js';
-import { abortError } from './distribution-transfers.js';
+import { abortError, allOrAbort } from './distribution-transfers.js';
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const CONFIG_MEDIA_TYPE = 'application/vnd.docker.container.image.v1+json';
@@ -138,25 +138,10 @@ class Pusher {
     });
     // dockerd lists the layers top first.
     for (const m of [...metas].reverse()) this.progress(layerStatus(shortId(m.diffId), 'Preparing'));
-    const local = new AbortController();
-    const onOuterAbort = () => local.abort(abortError(this.signal));
-    if (this.signal?.aborted) onOuterAbort();
-    this.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    let layers: PushedLayer[];
-    try {
-      const jobs = [...metas].reverse().map((m) =>
-        this.state.transfers.run(`push:${this.repo}:${m.diffId}`, (emit, signal) => this.pushLayer(m, emit, signal), { progress: this.progress, signal: local.signal }),
-      );
-      try {
-        layers = (await Promise.all(jobs)).reverse();
-      } catch (e) {
-        local.abort(e);
-        await Promise.allSettled(jobs);
-        throw this.signal?.aborted ? abortError(this.signal) : e;
-      }
-    } finally {
-      this.signal?.removeEventListener('abort', onOuterAbort);
-    }
+    const pushed = await allOrAbort(this.signal, (signal) =>
+      [...metas].reverse().map((m) => this.state.transfers.run(`push:${this.repo}:${m.diffId}`, (emit, s) => this.pushLayer(m, emit, s), { progress: this.progress, signal })),
+    );
+    const layers: PushedLayer[] = pushed.reverse();
 
     const configBytes = await this.store.blobs.read(image.id);
     await this.client.pushBlob(this.target(), image.id, bufferSource(configBytes));
