@@ -303,7 +303,8 @@ export class ContainerService {
       });
       undo.push(() => runcDelete(rt, id, true));
       t('conmon');
-      await this.writeEtcFiles(rec, await connecting);
+      await connecting;
+      await this.writeEtcFiles(rec);
       t('network');
       this.exits.watchFor(id, (cid, code) => void this.onExit(cid, code));
       await runcStart(rt, id);
@@ -365,9 +366,9 @@ export class ContainerService {
    * The network namespace the container's spec names, and `connect()`, which attaches it to its
    * networks (the slow part, CNI ADD) and may run while the runtime creates the container.
    */
-  private async planNetwork(rec: ContainerRecord): Promise<{ netns: { mode: 'private' | 'host' | 'path'; path?: string }; connect(): Promise<{ ip?: string }> }> {
+  private async planNetwork(rec: ContainerRecord): Promise<{ netns: { mode: 'private' | 'host' | 'path'; path?: string }; connect(): Promise<void> }> {
     const mode = rec.hostConfig.NetworkMode ?? 'bridge';
-    const nothingToConnect = async (): Promise<{ ip?: string }> => ({});
+    const nothingToConnect = async (): Promise<void> => {};
     if (mode === 'host') {
       rec.networkSettings = emptyNetworkSettings();
       rec.networkSettings.Networks = { host: endpointStub() };
@@ -389,7 +390,7 @@ export class ContainerService {
     return { netns: { mode: 'path', path: netnsPath }, connect: () => this.connectNetworks(rec, mode, netnsPath) };
   }
 
-  private async connectNetworks(rec: ContainerRecord, mode: string, netnsPath: string): Promise<{ ip?: string }> {
+  private async connectNetworks(rec: ContainerRecord, mode: string, netnsPath: string): Promise<void> {
     const endpoints: Record<string, any> = { ...(rec.networkingConfig.EndpointsConfig ?? {}) };
     if (!Object.keys(endpoints).some((k) => k === mode || this.o.networks.resolve(k).Id === this.o.networks.resolve(mode).Id)) endpoints[mode] = {};
     try {
@@ -406,7 +407,6 @@ export class ContainerService {
         dns: { dns: rec.hostConfig.Dns ?? undefined, dnsSearch: rec.hostConfig.DnsSearch ?? undefined, dnsOptions: rec.hostConfig.DnsOptions ?? undefined },
       });
       rec.networkSettings = settings as any;
-      return { ip: settings.IPAddress };
     } catch (e) {
       await this.o.networks.detachContainer(rec.id).catch(() => undefined);
       throw e;
@@ -425,7 +425,7 @@ export class ContainerService {
     await Promise.all(['hostname', 'hosts', 'resolv.conf'].map((f) => fsp.writeFile(path.join(dir, f), '', { flag: 'a' })));
   }
 
-  private async writeEtcFiles(rec: ContainerRecord, _net: { ip?: string }): Promise<void> {
+  private async writeEtcFiles(rec: ContainerRecord): Promise<void> {
     const dir = this.containerDir(rec.id);
     const hc = rec.hostConfig;
     const mode = hc.NetworkMode ?? 'bridge';
@@ -461,16 +461,17 @@ export class ContainerService {
     await this.locked(id, async () => {
       if (!rec.state.Running && !o.recovering && rec.state.Status !== 'restarting') return;
       const rt = this.runtimeFor(rec);
-      // The cgroup goes with `runc delete`: its OOM kill count is read first (State.OOMKilled).
-      const oom = (await oomKills(path.join(this.cgroupParent, id))) > 0;
+      // The cgroup goes with `runc delete`: its OOM kill count (State.OOMKilled) is read first.
+      const oomRead = oomKills(path.join(this.cgroupParent, id));
       // Independent clean-ups, done side by side: runtime state, network, rootfs mount.
       await Promise.all([
-        runcDelete(rt, id, true).catch(() => this.runtimeLeftovers.add(id)),
+        oomRead.then(() => runcDelete(rt, id, true)).catch(() => this.runtimeLeftovers.add(id)),
         this.exits.removeExitFile(id),
         this.teardownNetwork(rec).catch((e) => log.warn(`network teardown ${id.slice(0, 12)}: ${e.message}`)),
         unmountRootfs(this.driver, this.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`)),
       ]);
       t('cleaned up');
+      const oom = (await oomRead) > 0;
       const st = rec.state;
       st.Status = 'exited';
       st.Running = false;
