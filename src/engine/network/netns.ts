@@ -4,6 +4,7 @@
 // veth end inside it, which is what makes teardown after a crash complete.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { sysUmount } from '../../util/mount.js';
 import { run, runOk } from './run.js';
 
 const UNSHARE = 'unshare';
@@ -41,6 +42,10 @@ async function makePrivateMount(dir: string): Promise<void> {
 
 /** Unmounts and deletes a netns file; quiet when it is already gone (safe to repeat). */
 export async function removeNetns(file: string): Promise<void> {
+  if (await sysUmount(file)) {
+    await fsp.rm(file, { force: true });
+    return;
+  }
   const r = await run('umount', [file]);
   if (r.code !== 0 && !/not mounted|no mount point|not found|No such file/i.test(r.stderr)) {
     // A lazy unmount still detaches it from the tree; the netns dies with its last user.

@@ -1,13 +1,17 @@
 // A container's root filesystem: overlayfs over the image's unpacked layers (upper and work dirs
-// per container), or a full copy (vfs) where the kernel has no overlay. Node has no mount(2), so
-// the mount(8) binary does it: ~3 ms, once per start.
+// per container), or a full copy (vfs) where the kernel has no overlay. Mounting and unmounting
+// are direct system calls (util/mount.ts); the mount(8) and umount(8) binaries are the fallback.
 import { execFile } from 'node:child_process';
 import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LayerMeta } from '../images/layers.js';
 import { SystemError } from '../errors.js';
+import { sysMount, sysUmount } from '../../util/mount.js';
 
 export type StorageDriverName = 'overlay' | 'vfs';
+
+/** mount(2) takes at most one page of option data, its terminating NUL included. */
+const MOUNT_DATA_LIMIT = 4096;
 
 function run(cmd: string, args: string[], cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -74,8 +78,12 @@ export async function mountRootfs(driver: StorageDriverName, p: RootfsPaths, lay
     await fsp.mkdir(empty, { recursive: true });
     layerDirs = [empty];
   }
-  // lowerdir lists the top layer first. Paths are made relative to their common parent (the cwd of
-  // mount) so that many layers fit in the one-page mount data limit, as Docker's overlay2 does.
+  // lowerdir lists the top layer first.
+  const top = [...layerDirs].reverse();
+  const absolute = `lowerdir=${top.join(':')},upperdir=${p.upper},workdir=${p.work},index=off`;
+  if (absolute.length < MOUNT_DATA_LIMIT && (await sysMount('overlay', p.merged, 'overlay', 0, absolute))) return;
+  // Too long for one page, or refused: mount(8) in the layers' common parent, with paths relative
+  // to it (many layers fit, as in Docker's overlay2), and its own words for any error.
   const base = commonParent(layerDirs);
   const lower = [...layerDirs].reverse().map((d) => path.relative(base, d)).join(':');
   const opts = `lowerdir=${lower},upperdir=${p.upper},workdir=${p.work},index=off`;
@@ -84,6 +92,7 @@ export async function mountRootfs(driver: StorageDriverName, p: RootfsPaths, lay
 
 export async function unmountRootfs(driver: StorageDriverName, p: RootfsPaths): Promise<void> {
   if (driver === 'vfs') return;
+  if (await sysUmount(p.merged)) return;
   if (!(await isMountPoint(p.merged))) return;
   try {
     await run('umount', [p.merged]);
