@@ -20,7 +20,7 @@ import { EmbeddedDns } from './dns.js';
 import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides, type HostsEntry, type ResolvConf } from './etcfiles.js';
 import { Firewall, type FirewallNetwork, type FirewallPort } from './firewall.js';
 import { cidrContains, cidrLast, cidrOverlaps, formatCidr, formatIPv4, isLoopback, macForIPv4, maskOf, mustParseCidr, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
-import { deleteLink, ensureBridge, ensureDummy, linkExists, setSysctl } from './links.js';
+import { deleteLink, ensureBridge, ensureDummy, linkExists, setLinkDown, setSysctl } from './links.js';
 import { createNetns, listNetns, removeNetns } from './netns.js';
 import { PortAllocator, portRequests, portsView, type PortBindings } from './ports.js';
 import { NetworkStore } from './store.js';
@@ -762,7 +762,12 @@ export class NetworkManager {
     const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
     if (master === undefined) return !linkExists(ep.hostIfname);
     if (path.basename(master) !== net.device) return false;
-    return (await run('ip', ['link', 'set', ep.hostIfname, 'down'])).code === 0;
+    // The link's flags through sysfs (what `ip link set down` changes, without a process). The
+    // namespace is being unmounted at the same time: a link that is gone by now is as good.
+    return setLinkDown(ep.hostIfname).then(
+      () => true,
+      () => !linkExists(ep.hostIfname!),
+    );
   }
 
   /**
