@@ -61,6 +61,12 @@ export class ContainerService {
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
   /** Containers whose runtime state could not be deleted at exit (retried before reuse). */
   private runtimeLeftovers = new Set<string>();
+  /**
+   * `runc delete` of containers that exited, while it runs. It is off the exit path (a Go program's
+   * start-up, ~10 ms, that nothing a client waits for needs): only the container's next start
+   * waits for it, and berthd's shutdown.
+   */
+  private runtimeDeletes = new Map<string, Promise<void>>();
   readonly cgroupParent: string;
   readonly conmonPath: string;
 
@@ -74,7 +80,10 @@ export class ContainerService {
   }
 
   runtimeFor(rec: ContainerRecord): RuntimeInfo {
-    const name = rec.runtime || this.o.defaultRuntime;
+    return this.runtimeNamed(rec.runtime || this.o.defaultRuntime);
+  }
+
+  private runtimeNamed(name: string): RuntimeInfo {
     const bin = which(this.o.runtimes[name] ?? name) ?? this.o.runtimes[name] ?? name;
     return { path: bin, root: path.join(this.o.execRoot, 'runtime', name) };
   }
@@ -126,6 +135,27 @@ export class ContainerService {
     await this.exits.start();
     const recs = await this.store.load();
     await Promise.all(recs.map((rec) => this.recover(rec).catch((e) => log.error(`recover ${rec.id.slice(0, 12)}: ${e?.message ?? e}`))));
+    await this.sweepRuntimeState();
+  }
+
+  /**
+   * Deletes runtime state (runc's state dir, the container's cgroups) that belongs to no running
+   * container: a `runc delete` after an exit is not waited for, so berthd may have died before it.
+   */
+  private async sweepRuntimeState(): Promise<void> {
+    const runtimes = path.join(this.o.execRoot, 'runtime');
+    for (const name of await fsp.readdir(runtimes).catch(() => [] as string[])) {
+      for (const id of await fsp.readdir(path.join(runtimes, name)).catch(() => [] as string[])) {
+        const rec = this.store.find(id);
+        if (rec && (rec.state.Running || rec.state.Status === 'restarting')) continue;
+        if (rec) {
+          // Its next start deletes it first (it may belong to another runtime than the record's).
+          this.runtimeLeftovers.add(id);
+          continue;
+        }
+        await runcDelete(this.runtimeNamed(name), id, true).catch((e: Error) => log.warn(`runtime leftover ${id.slice(0, 12)}: ${e.message}`));
+      }
+    }
   }
 
   private async recover(rec: ContainerRecord): Promise<void> {
@@ -261,6 +291,7 @@ export class ContainerService {
     try {
       this.clearRestartTimer(id);
       await this.exits.removeExitFile(id);
+      await this.runtimeDeletes.get(id);
       // Only a runtime container left over by a failed clean-up needs deleting (one spawn saved per start).
       if (this.runtimeLeftovers.delete(id)) await runcDelete(rt, id, true).catch(() => undefined);
       await fsp.mkdir(bundle, { recursive: true, mode: 0o700 });
@@ -307,7 +338,7 @@ export class ContainerService {
       await this.writeEtcFiles(rec);
       t('network');
       this.exits.watchFor(id, (cid, code) => void this.onExit(cid, code));
-      await runcStart(rt, id);
+      await runcStart(rt, id, pid);
       t('runc start');
       const st = rec.state;
       st.Status = 'running';
@@ -463,9 +494,10 @@ export class ContainerService {
       const rt = this.runtimeFor(rec);
       // The cgroup goes with `runc delete`: its OOM kill count (State.OOMKilled) is read first.
       const oomRead = oomKills(path.join(this.cgroupParent, id));
-      // Independent clean-ups, done side by side: runtime state, network, rootfs mount.
+      this.deleteRuntimeState(rt, id, oomRead);
+      // Independent clean-ups, done side by side: network, rootfs mount.
       await Promise.all([
-        oomRead.then(() => runcDelete(rt, id, true)).catch(() => this.runtimeLeftovers.add(id)),
+        oomRead,
         this.exits.removeExitFile(id),
         this.teardownNetwork(rec).catch((e) => log.warn(`network teardown ${id.slice(0, 12)}: ${e.message}`)),
         unmountRootfs(this.driver, this.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`)),
@@ -496,6 +528,20 @@ export class ContainerService {
   }
 
 
+
+  /** Starts `runc delete` of an exited container once `after` is done (see runtimeDeletes). */
+  private deleteRuntimeState(rt: RuntimeInfo, id: string, after: Promise<unknown>): void {
+    const deleting = after
+      .then(() => runcDelete(rt, id, true))
+      .catch((e: Error) => {
+        this.runtimeLeftovers.add(id);
+        log.warn(`runtime delete ${id.slice(0, 12)}: ${e.message}`);
+      })
+      .finally(() => {
+        if (this.runtimeDeletes.get(id) === deleting) this.runtimeDeletes.delete(id);
+      });
+    this.runtimeDeletes.set(id, deleting);
+  }
 
   private maybeRestart(rec: ContainerRecord): void {
     const p = rec.hostConfig.RestartPolicy ?? {};
@@ -676,8 +722,11 @@ export class ContainerService {
     // A crash mid-removal leaves a record that another rm finishes; no need to persist 'removing'.
     if (rec.state.Running || this.runtimeLeftovers.delete(rec.id)) await runcDelete(this.runtimeFor(rec), rec.id, true).catch(() => undefined);
     await this.teardownNetwork(rec).catch(() => undefined);
+    t('net');
     await removeRootfs(this.driver, this.rootfs(rec.id));
+    t('rootfs');
     await fsp.rm(this.bundleDir(rec.id), { recursive: true, force: true });
+    t('bundle');
     await fsp.rm(path.join(this.socketDir, this.socketId(rec.id)), { recursive: true, force: true });
     await this.exits.removeExitFile(rec.id);
     t('cleanup');
@@ -816,6 +865,7 @@ export class ContainerService {
   async close(): Promise<void> {
     this.exits.stop();
     for (const t of this.restartTimers.values()) clearTimeout(t);
+    await Promise.all(this.runtimeDeletes.values());
   }
 }
 
