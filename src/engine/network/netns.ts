@@ -1,11 +1,26 @@
-// Persistent network namespaces as files: a short-lived `unshare --net=<file>` makes a new netns,
-// bind-mounts it on <file> (so it outlives every process in it) and brings `lo` up inside it.
-// Removing is unmount + unlink; once no process holds it, the kernel frees the netns and every
-// veth end inside it, which is what makes teardown after a crash complete.
-import { promises as fsp } from 'node:fs';
+// Persistent network namespaces as files: a new netns is bind-mounted on <file> (so it outlives
+// every process in it), with `lo` up inside it. Removing is unmount + unlink; once no process
+// holds it, the kernel frees the netns and every veth end inside it, which is what makes teardown
+// after a crash complete.
+//
+// Made by berthd's own thread through libc (util/libc.ts: ~0.5 ms), or else by a short-lived
+// `unshare --net=<file> ip link set lo up` (two programs, ~10 ms).
+import { closeSync, openSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { libc, type Libc } from '../../util/libc.js';
 import { sysUmount } from '../../util/mount.js';
 import { run, runOk } from './run.js';
+
+const CLONE_NEWNET = 0x40000000;
+const MS_BIND = 0x1000;
+const AF_INET = 2;
+const SOCK_DGRAM_CLOEXEC = 2 | 0o2000000;
+const SIOCGIFFLAGS = 0x8913;
+const SIOCSIFFLAGS = 0x8914;
+const IFF_UP = 0x1;
+/** struct ifreq: the name (IFNAMSIZ = 16 bytes), then a union whose ifr_flags is a short. */
+const IFREQ_SIZE = 40;
+const IFREQ_FLAGS_OFFSET = 16;
 
 const UNSHARE = 'unshare';
 const IP = 'ip';
@@ -18,6 +33,7 @@ export async function createNetns(dir: string, name: string): Promise<string> {
     throw e;
   });
   await fh.close();
+  if (netnsInProcess(file)) return file;
   try {
     let r = await run(UNSHARE, [`--net=${file}`, IP, 'link', 'set', 'lo', 'up']);
     if (r.code !== 0 && /mount|Invalid argument/i.test(r.stderr)) {
@@ -32,6 +48,50 @@ export async function createNetns(dir: string, name: string): Promise<string> {
   } catch (e) {
     await removeNetns(file);
     throw e;
+  }
+}
+
+/**
+ * Makes the netns with system calls on this thread: unshare(CLONE_NEWNET) moves only the calling
+ * thread into a new network namespace; it is bind-mounted on `file`, its `lo` brought up (the
+ * SIOCSIFFLAGS ioctl that `ip link set lo up` amounts to), and the thread goes back with setns().
+ * All of it runs synchronously, so no JavaScript runs (and opens no socket) while the thread is
+ * away. False, with nothing left behind, when it cannot be done here: the caller uses the programs.
+ */
+function netnsInProcess(file: string): boolean {
+  const c = libc();
+  if (!c) return false;
+  const home = openSync('/proc/thread-self/ns/net', 'r');
+  try {
+    if (c.unshare(CLONE_NEWNET) !== 0) return false;
+    let mounted = false;
+    let loUp = false;
+    try {
+      mounted = c.mount('/proc/thread-self/ns/net', file, null, MS_BIND, null) === 0;
+      loUp = mounted && bringLoopbackUp(c);
+    } catch {
+      loUp = false;
+    }
+    // Nothing may keep this thread in the new namespace: berthd's own sockets would open there.
+    if (c.setns(home, CLONE_NEWNET) !== 0) throw new Error('setns: cannot return to berthd network namespace');
+    if (mounted && !loUp) c.umount2(file, 0);
+    return loUp;
+  } finally {
+    closeSync(home);
+  }
+}
+
+function bringLoopbackUp(c: Libc): boolean {
+  const sock = c.socket(AF_INET, SOCK_DGRAM_CLOEXEC, 0);
+  if (sock < 0) return false;
+  try {
+    const ifr = Buffer.alloc(IFREQ_SIZE);
+    ifr.write('lo', 'latin1');
+    if (c.ioctl(sock, SIOCGIFFLAGS, 'uint8_t *', ifr) !== 0) return false;
+    ifr.writeUInt16LE(ifr.readUInt16LE(IFREQ_FLAGS_OFFSET) | IFF_UP, IFREQ_FLAGS_OFFSET);
+    return c.ioctl(sock, SIOCSIFFLAGS, 'uint8_t *', ifr) === 0;
+  } finally {
+    c.close(sock);
   }
 }
 

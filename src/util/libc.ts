@@ -1,0 +1,54 @@
+// libc functions Node has no binding for (mount, umount2, unshare, setns, ioctl), called through
+// koffi, a prebuilt FFI, instead of a program each: spawning one costs ~4 ms on these machines,
+// and berthd would do it several times in every container's start and exit.
+//
+// Loaded on first use. null where koffi or libc cannot load: callers then run the program they
+// used before, so a machine without koffi loses speed, not function.
+import { createRequire } from 'node:module';
+
+/** A C function: called directly it runs on this thread; `.async(…args, cb)` on a libuv worker. */
+export type Foreign = ((...args: unknown[]) => number) & { async(...args: unknown[]): void };
+
+export interface Libc {
+  mount: Foreign;
+  umount2: Foreign;
+  unshare: Foreign;
+  setns: Foreign;
+  socket: Foreign;
+  /** Variadic: pass the argument's type before it, e.g. `ioctl(fd, req, 'uint8_t *', buf)`. */
+  ioctl: Foreign;
+  close: Foreign;
+}
+
+let loaded: Libc | null | undefined;
+
+export function libc(): Libc | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as { load(name: string): { func(signature: string): Foreign } };
+    const lib = koffi.load('libc.so.6');
+    loaded = {
+      mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
+      umount2: lib.func('int umount2(const char *target, int flags)'),
+      unshare: lib.func('int unshare(int flags)'),
+      setns: lib.func('int setns(int fd, int nstype)'),
+      socket: lib.func('int socket(int domain, int type, int protocol)'),
+      ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
+      close: lib.func('int close(int fd)'),
+    };
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Runs a libc function on a libuv worker thread; true when it returned 0. */
+export function callOnWorker(fn: Foreign, args: unknown[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      fn.async(...args, (err: unknown, result: number) => resolve(!err && result === 0));
+    } catch {
+      resolve(false);
+    }
+  });
+}
