@@ -513,7 +513,9 @@ export class ContainerService {
       st.ExitCode = exitCode;
       st.OOMKilled = oom;
       st.FinishedAt = new Date().toISOString();
-      await this.store.save(rec);
+      // A container removed right after (--rm) is not worth an fsync'd write: should berthd die
+      // first, the record still says running, and start-up recovery finishes exit and removal.
+      if (!rec.hostConfig.AutoRemove) await this.store.save(rec);
       if (oom) this.emit(rec, 'oom');
       this.emit(rec, 'die', { exitCode: String(exitCode) });
     });
@@ -521,7 +523,10 @@ export class ContainerService {
     this.exitWaiters.delete(id);
     for (const w of waiters) w(exitCode);
     if (rec.hostConfig.AutoRemove) {
-      await this.remove(id, { force: true, volumes: true }).catch((e) => log.warn(`auto-remove ${id.slice(0, 12)}: ${e.message}`));
+      await this.remove(id, { force: true, volumes: true }).catch(async (e) => {
+        log.warn(`auto-remove ${id.slice(0, 12)}: ${e.message}`);
+        if (this.store.find(id)) await this.store.save(rec).catch(() => undefined);
+      });
       return;
     }
     this.maybeRestart(rec);
@@ -721,14 +726,14 @@ export class ContainerService {
     rec.state.Status = 'removing';
     // A crash mid-removal leaves a record that another rm finishes; no need to persist 'removing'.
     if (rec.state.Running || this.runtimeLeftovers.delete(rec.id)) await runcDelete(this.runtimeFor(rec), rec.id, true).catch(() => undefined);
-    await this.teardownNetwork(rec).catch(() => undefined);
-    t('net');
-    await removeRootfs(this.driver, this.rootfs(rec.id));
-    t('rootfs');
-    await fsp.rm(this.bundleDir(rec.id), { recursive: true, force: true });
-    t('bundle');
-    await fsp.rm(path.join(this.socketDir, this.socketId(rec.id)), { recursive: true, force: true });
-    await this.exits.removeExitFile(rec.id);
+    // Independent of each other; the rootfs must be gone before the record's directory (below).
+    await Promise.all([
+      this.teardownNetwork(rec).catch(() => undefined),
+      removeRootfs(this.driver, this.rootfs(rec.id)),
+      fsp.rm(this.bundleDir(rec.id), { recursive: true, force: true }),
+      fsp.rm(path.join(this.socketDir, this.socketId(rec.id)), { recursive: true, force: true }),
+      this.exits.removeExitFile(rec.id),
+    ]);
     t('cleanup');
     await this.store.delete(rec);
     t('deleted');

@@ -105,7 +105,8 @@ export async function unmountRootfs(driver: StorageDriverName, p: RootfsPaths): 
 }
 
 export async function removeRootfs(driver: StorageDriverName, p: RootfsPaths): Promise<void> {
-  await unmountRootfs(driver, p);
+  // Usually unmounted already (the container exited): look before trying.
+  if (driver !== 'vfs' && (await isMountPoint(p.merged))) await unmountRootfs(driver, p);
   await fsp.rm(p.dir, { recursive: true, force: true });
 }
 
