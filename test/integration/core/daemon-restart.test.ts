@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { integrationSkipReason, sleep, startDaemon, waitFor, type Daemon } from '../harness.js';
 import { ok } from '../support/assert.js';
+import { run } from '../../../src/engine/network/run.js';
 
 describe('daemon restart with live containers', { skip: integrationSkipReason() }, () => {
   let d: Daemon;
@@ -20,6 +21,7 @@ describe('daemon restart with live containers', { skip: integrationSkipReason() 
     ok(await d.docker(['run', '-d', '--name', 'sleeper', 'busybox', 'sh', '-c', 'echo before; sleep 300']));
     ok(await d.docker(['run', '-d', '--name', 'quick', 'busybox', 'sh', '-c', 'echo quick-out; sleep 3; exit 5']));
     ok(await d.docker(['run', '-d', '--name', 'later', 'busybox', 'sh', '-c', 'sleep 300']));
+    ok(await d.docker(['run', '-d', '--rm', '--name', 'quickrm', 'busybox', 'sleep', '3']));
     ok(await d.docker(['create', '--name', 'never', 'busybox']));
     sleeperPid = Number(await inspect('sleeper', '{{.State.Pid}}'));
     assert.ok(sleeperPid > 0);
@@ -43,7 +45,14 @@ describe('daemon restart with live containers', { skip: integrationSkipReason() 
     assert.equal(await inspect('quick', '{{.State.Status}}'), 'exited');
     assert.equal(await inspect('quick', '{{.State.ExitCode}}'), '5');
     assert.equal(await inspect('never', '{{.State.Status}}'), 'created');
-    assert.match(ok(await d.docker(['ps', '-a', '--filter', 'name=quick'])), /Exited \(5\)/);
+    assert.match(ok(await d.docker(['ps', '-a', '--filter', 'name=quick$'])), /Exited \(5\)/);
+  });
+
+  it('a --rm container that exited while berthd was down is removed, and no runtime state is left', async () => {
+    await waitFor('quickrm to be removed', async () => (await d.docker(['inspect', 'quickrm'])).code !== 0);
+    const runcList = async () => (await run('runc', ['--root', `${d.execRoot}/runtime/runc`, 'list', '-q'])).stdout.trim().split('\n').filter(Boolean);
+    const running = [await inspect('sleeper', '{{.Id}}'), await inspect('later', '{{.Id}}')].sort();
+    await waitFor('runc state of exited containers to go', async () => JSON.stringify((await runcList()).sort()) === JSON.stringify(running));
   });
 
   it('logs, wait and exec work on them', async () => {
