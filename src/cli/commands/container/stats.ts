@@ -83,7 +83,9 @@ export default async function stats(cli: Cli, argv: string[]): Promise<number> {
     flags.positionals.length ? flags.positionals : (await client.get<{ Id: string }[]>('/containers/json', { all: flags.bool('all') })).map((c) => c.Id);
   const once = async () => {
     const rows = [];
-    for (const c of await targets()) rows.push(statsRow(c, await client.get<ApiStats>(`/containers/${enc(c)}/stats`, { stream: false }), trunc));
+    // stream=0 spelled out, as the docker CLI sends it: encodeQuery drops `false`, and without the
+    // parameter the daemon streams (its default), so the call never returned.
+    for (const c of await targets()) rows.push(statsRow(c, await client.get<ApiStats>(`/containers/${enc(c)}/stats`, { stream: '0' }), trunc));
     return renderRows(flags.string('format'), defaultTable, rows, HEADERS);
   };
   if (flags.bool('no-stream')) {
