@@ -2,13 +2,15 @@
 // streaming responses, and hijacked (HTTP upgrade) connections for attach and exec.
 // Paths are sent unversioned: berthd and dockerd both serve their newest API there, which
 // saves the version-negotiation ping on every CLI call.
-import http from 'node:http';
-import { createRequire } from 'node:module';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, ConnectionError } from './errors.js';
 import { defaultTrustWithDeferred, deferredExtraCaFile } from './extra-ca.js';
-import type { Endpoint } from './host.js';
+import type { Endpoint, TlsFiles } from './host.js';
+import { HttpConnections, type Dial, type HttpResponse, type HttpRequest } from './http1.js';
 import { jsonLines } from './jsonstream.js';
+
+export type { HttpResponse };
 
 export type QueryValue = string | number | boolean | undefined | null | string[];
 export type Query = Record<string, QueryValue>;
@@ -78,7 +80,7 @@ async function readAll(res: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** The daemon's error text: `{"message": …}` or the body as text. */
-export function errorMessage(status: number, body: Buffer): string {
+export function errorMessage(status: number, body: Buffer, reason = ''): string {
   const text = body.toString('utf8').trim();
   if (text) {
     try {
@@ -87,53 +89,45 @@ export function errorMessage(status: number, body: Buffer): string {
     } catch {}
     return text;
   }
-  return http.STATUS_CODES[status] ?? `status ${status}`;
+  return STATUS_TEXT[status] ?? (reason || `status ${status}`);
 }
 
+/** Reason phrases for the statuses the daemon answers with (node:http's table, which is not loaded). */
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  416: 'Range Not Satisfiable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
 export class EngineClient {
-  private readonly agent: http.Agent;
-  private readonly transport: Pick<typeof http, 'request'>;
+  private readonly connections: HttpConnections;
 
   constructor(
     readonly endpoint: Endpoint,
     private readonly userAgent = 'berth-cli',
   ) {
-    const tls = endpoint.kind === 'tcp' ? endpoint.tls : undefined;
-    if (!tls) {
-      this.transport = http;
-      this.agent = new http.Agent({ keepAlive: true });
-      return;
-    }
-    // node:https pulls in tls and crypto (~6 ms of every CLI call): loaded only for TLS endpoints.
-    const load = createRequire(import.meta.url);
-    const https = load('node:https') as typeof import('node:https');
-    // Verifying with Node's default trust: add the extra CAs bin/berth kept from Node's start-up.
-    const ca = tls.ca ?? (tls.verify ? defaultTrustWithDeferred(deferredExtraCaFile(), (load('node:tls') as typeof import('node:tls')).rootCertificates) : undefined);
-    this.transport = https;
-    this.agent = new https.Agent({ keepAlive: true, ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify });
+    this.connections = new HttpConnections(dialer(endpoint), hostHeader(endpoint));
   }
 
-  private requestOptions(method: string, path: string, opts: RequestOptions): http.RequestOptions {
-    const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...opts.headers };
+  private httpRequest(method: string, path: string, opts: RequestOptions, extraHeaders?: Record<string, string>): HttpRequest {
+    const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...opts.headers, ...extraHeaders };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     else if (opts.rawBody !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/x-tar';
-    const base: http.RequestOptions = { method, path: path + encodeQuery(opts.query), headers, agent: this.agent, signal: opts.signal };
-    // An empty servername stops the agent from working one out (net.isIP's IPv6 regex costs ~5 ms
-    // to compile on a CLI call); there is no TLS on a unix socket to name a server for.
-    if (this.endpoint.kind === 'unix') {
-      const unix: http.RequestOptions & { servername: string } = { ...base, socketPath: this.endpoint.socketPath, servername: '' };
-      return unix;
-    }
-    return { ...base, host: this.endpoint.host, port: this.endpoint.port };
-  }
-
-  private send(req: http.ClientRequest, opts: RequestOptions): void {
-    if (opts.body !== undefined) req.end(JSON.stringify(opts.body));
-    else if (Buffer.isBuffer(opts.rawBody)) req.end(opts.rawBody);
-    else if (opts.rawBody) {
-      (opts.rawBody as NodeJS.ReadableStream).on('error', (e: Error) => req.destroy(e));
-      opts.rawBody.pipe(req);
-    } else req.end();
+    const body = opts.body !== undefined ? JSON.stringify(opts.body) : opts.rawBody;
+    return { method, path: path + encodeQuery(opts.query), headers, body, signal: opts.signal };
   }
 
   private wrapError(e: unknown): Error {
@@ -145,20 +139,23 @@ export class EngineClient {
   }
 
   /** Sends a request; a status >= 400 is read and thrown as ApiError. The caller consumes the body. */
-  request(method: string, path: string, opts: RequestOptions = {}): Promise<http.IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const mod = this.transport;
-      const req = mod.request(this.requestOptions(method, path, opts), (res) => {
-        const status = res.statusCode ?? 0;
-        if (status < 400) return resolve(res);
-        readAll(res).then(
-          (body) => reject(new ApiError(status, errorMessage(status, body))),
-          (e) => reject(this.wrapError(e)),
-        );
-      });
-      req.on('error', (e) => reject(this.wrapError(e)));
-      this.send(req, opts);
-    });
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    let res: HttpResponse;
+    try {
+      ({ response: res } = await this.connections.exchange(this.httpRequest(method, path, opts)));
+    } catch (e) {
+      throw this.wrapError(e);
+    }
+    if (res.statusCode < 400) return res;
+    throw await this.readError(res);
+  }
+
+  private async readError(res: HttpResponse): Promise<Error> {
+    try {
+      return new ApiError(res.statusCode, errorMessage(res.statusCode, await readAll(res), res.statusMessage));
+    } catch (e) {
+      return this.wrapError(e);
+    }
   }
 
   /** A request whose answer is JSON (or empty → undefined). */
@@ -193,32 +190,52 @@ export class EngineClient {
    * Opens a hijacked connection (`Connection: Upgrade`, `Upgrade: tcp`) as the docker CLI does for
    * attach and exec start. A daemon that answers 200 without upgrading gets its body used read-only.
    */
-  hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
-    const headers = { ...opts.headers, Connection: 'Upgrade', Upgrade: 'tcp' };
-    return new Promise((resolve, reject) => {
-      const mod = this.transport;
-      // A hijacked socket must not go back into the keep-alive pool.
-      const ro = { ...this.requestOptions(method, path, { ...opts, headers }), agent: false as const };
-      if (opts.body === undefined) (ro.headers as Record<string, string>)['Content-Type'] = 'text/plain';
-      const req = mod.request(ro);
-      req.on('upgrade', (res, socket, head) => {
-        resolve({ socket, head, multiplexed: res.headers['content-type'] === 'application/vnd.docker.multiplexed-stream' });
-      });
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        if (status >= 400) {
-          readAll(res).then((body) => reject(new ApiError(status, errorMessage(status, body))), reject);
-          return;
-        }
-        resolve({ socket: res as unknown as Duplex, head: Buffer.alloc(0), multiplexed: res.headers['content-type'] === 'application/vnd.docker.multiplexed-stream' });
-      });
-      req.on('error', (e) => reject(this.wrapError(e)));
-      this.send(req, opts);
-    });
+  async hijack(method: string, path: string, opts: RequestOptions = {}): Promise<Hijacked> {
+    const req = this.httpRequest(method, path, opts, { Connection: 'Upgrade', Upgrade: 'tcp' });
+    if (opts.body === undefined) req.headers['Content-Type'] = 'text/plain';
+    let exchange;
+    try {
+      exchange = await this.connections.exchange({ ...req, upgrade: true });
+    } catch (e) {
+      throw this.wrapError(e);
+    }
+    const { response } = exchange;
+    const multiplexed = response.headers['content-type'] === 'application/vnd.docker.multiplexed-stream';
+    if (exchange.kind === 'upgrade') return { socket: exchange.socket, head: exchange.head, multiplexed };
+    if (response.statusCode >= 400) throw await this.readError(response);
+    return { socket: response as unknown as Duplex, head: Buffer.alloc(0), multiplexed };
   }
 
   /** Lets the process exit: drops idle keep-alive connections. */
   close(): void {
-    this.agent.destroy();
+    this.connections.close();
   }
+}
+
+/** The Host header node:http would send: "localhost" on a unix socket, else host:port ([v6]:port). */
+function hostHeader(endpoint: Endpoint): string {
+  if (endpoint.kind === 'unix') return 'localhost';
+  return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+}
+
+/** How to open a connection to the endpoint: a unix socket, TCP, or TLS over TCP. */
+function dialer(endpoint: Endpoint): Dial {
+  if (endpoint.kind === 'unix') return () => net.connect({ path: endpoint.socketPath });
+  const { host, port, tls } = endpoint;
+  if (!tls) return () => net.connect({ host, port, noDelay: true });
+  // node:tls (and crypto) load only for TLS endpoints: ~6 ms that other calls need not pay.
+  return async () => {
+    const { connect, rootCertificates } = await import('node:tls');
+    const ca = tlsTrust(tls, rootCertificates);
+    return connect({ host, port, servername: net.isIP(host) ? undefined : host, ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify });
+  };
+}
+
+/**
+ * The `ca` option of a TLS connection to the daemon: its own CA file when given; when verifying
+ * with Node's default trust, the bundled roots plus the extra CAs bin/berth kept from Node's
+ * start-up; else undefined (Node's default).
+ */
+export function tlsTrust(tls: TlsFiles, rootCertificates: readonly string[]): Buffer | string[] | undefined {
+  return tls.ca ?? (tls.verify ? defaultTrustWithDeferred(deferredExtraCaFile(), rootCertificates) : undefined);
 }

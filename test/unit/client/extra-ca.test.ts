@@ -45,18 +45,14 @@ test('a verifying TLS client without its own CA trusts the held-back extra CAs; 
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   const { rootCertificates } = await import('node:tls');
-  const { EngineClient } = await import('../../../src/client/client.js');
+  const { tlsTrust } = await import('../../../src/client/client.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-extra-ca-'));
   try {
     const file = path.join(dir, 'extra.pem');
     writeFileSync(file, `${PEM_A}\n`);
     restoreDeferredCaEnv({ [DEFERRED_CA_ENV]: file });
-    const caOf = (tls: { verify: boolean; ca?: Buffer }) => {
-      const client = new EngineClient({ kind: 'tcp', host: '127.0.0.1', port: 2376, url: 'tcp://127.0.0.1:2376', tls });
-      const ca = (client as unknown as { agent: { options: { ca?: unknown } } }).agent.options.ca;
-      client.close();
-      return ca;
-    };
+    // What the client's TLS connections are given as `ca`.
+    const caOf = (tls: { verify: boolean; ca?: Buffer }) => tlsTrust(tls, rootCertificates);
     const trusted = caOf({ verify: true }) as string[];
     assert.equal(trusted.length, rootCertificates.length + 1);
     assert.equal(trusted.at(-1), PEM_A);
