@@ -4,7 +4,9 @@
 // call should load only its own command: dist/berth-cmd/ holds one CommonJS bundle per command
 // module (the dispatcher plus that command, every other command import replaced by a stub) and
 // none.cjs (no command: help, version, usage errors); dist/berth.cjs, the entry, picks the bundle
-// from the command words (src/cli/launch.ts). dist/berth.mjs only hands over to dist/berth.cjs, so
+// from the command words (src/cli/launch.ts) and runs it with a V8 code cache that the first call
+// leaves beside it (src/cli/code-cache.ts; a rebuild deletes the stale caches with the other stale
+// files). dist/berth.mjs only hands over to dist/berth.cjs, so
 // `node dist/berth.mjs` keeps working; bin/berth is the documented, faster way in (see there).
 // Why CommonJS bundles rather than ESM chunks: see src/cli/launch.ts.
 import { build } from 'esbuild';
@@ -46,6 +48,7 @@ async function buildCli() {
   // The table of command modules, from tsc's output of src/cli/command-table.ts (just emitted).
   const { COMMAND_MODULES } = await import(pathToFileURL(path.resolve('build/src/cli/command-table.js')).href);
   const { bundleName, NO_COMMAND_BUNDLE } = await import(pathToFileURL(path.resolve('build/src/cli/launch.js')).href);
+  const { DYNAMIC_IMPORT } = await import(pathToFileURL(path.resolve('build/src/cli/code-cache.js')).href);
   const cjs = {
     bundle: true,
     platform: 'node',
@@ -54,7 +57,9 @@ async function buildCli() {
     sourcemap: 'linked',
     logLevel: 'warning',
     write: false,
-    // src/client/client.ts loads node:https through createRequire(import.meta.url).
+    // Bundles run through vm.Script (src/cli/code-cache.ts), where a real import() fails without
+    // --experimental-vm-modules: esbuild turns import('node:…') into require instead.
+    supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__berth_import_meta_url' },
     banner: { js: "var __berth_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   };
@@ -67,7 +72,12 @@ async function buildCli() {
   const entry = await build({
     ...cjs,
     stdin: {
-      contents: "import { launch } from './launch.ts';\nlaunch(__dirname + '/berth-cmd', process.argv.slice(2), (file) => require(file));\n",
+      contents: [
+        "import { launch, type CliBundle } from './launch.ts';",
+        "import { requireWithCodeCache } from './code-cache.ts';",
+        "launch(__dirname + '/berth-cmd', process.argv.slice(2), (file) => requireWithCodeCache<CliBundle>(file, require));",
+        '',
+      ].join('\n'),
       resolveDir: path.resolve('src/cli'),
       sourcefile: 'berth-entry.ts',
       loader: 'ts',
@@ -85,6 +95,10 @@ async function buildCli() {
   ].join('\n');
   mkdirSync(cmdDir, { recursive: true });
   const files = [...results.flatMap((r) => r.outputFiles), ...entry.outputFiles];
+  for (const file of files) {
+    // code-cache.ts runs such a bundle without its cache (plain require): say so, it costs ~5 ms.
+    if (file.path.endsWith('.cjs') && DYNAMIC_IMPORT.test(file.text)) process.stderr.write(`warning: ${path.relative(outdir, file.path)} contains "import(": it will run without a code cache\n`);
+  }
   for (const file of files) writeAtomic(file.path, file.contents);
   writeAtomic(path.join(outdir, 'berth.mjs'), shim);
   chmodSync(path.join(outdir, 'berth.cjs'), 0o755);
