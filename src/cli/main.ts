@@ -119,6 +119,11 @@ async function main(argv: string[]): Promise<number> {
 /** Runs berth with these arguments and exits the process with the command's status. */
 export function runCli(argv: string[]): void {
   restoreDeferredCaEnv();
+  // The reader went away (`berth events | head`): stop quietly, as the docker CLI does.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(argv).then(
     (status) => {
       process.exitCode = status;
