@@ -304,6 +304,8 @@ async function copyOne(tree: SourceTree, src: string, dst: string, st: TreeStat,
     await fsp.rm(dst, { force: true });
     await fsp.symlink(await tree.readlink(src), dst);
     await applyOwnerMode(dst, { ...o, mode: undefined }, false, st);
+    // The link's own times, as Docker's copy keeps them (LUtimesNano), not the moment of copying.
+    await fsp.lutimes(dst, st.atime, st.mtime);
     return;
   }
   // Paths below the destination are taken as they are, never through a symlink the image has
