@@ -29,10 +29,28 @@ interface Route {
 
 export class Router {
   private routes: Route[] = [];
+  /**
+   * The routes that can match a path starting with this segment, in the order they were added:
+   * those whose first part is this literal or a parameter (~150 routes, scanned on every request
+   * otherwise). Built on first use; a first segment no route names gets `paramFirst`.
+   */
+  private byFirst: Map<string, Route[]> | undefined;
+  private paramFirst: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    this.byFirst = undefined;
     return this;
+  }
+
+  private candidates(first: string | undefined): Route[] {
+    if (!this.byFirst) {
+      const isParam = (r: Route) => r.parts.length > 0 && r.parts[0].startsWith(':');
+      const literals = new Set(this.routes.filter((r) => r.parts.length > 0 && !isParam(r)).map((r) => r.parts[0]));
+      this.byFirst = new Map([...literals].map((l) => [l, this.routes.filter((r) => r.parts[0] === l || isParam(r))]));
+      this.paramFirst = this.routes.filter((r) => r.parts.length === 0 || isParam(r));
+    }
+    return (first !== undefined && this.byFirst.get(first)) || this.paramFirst;
   }
   get(p: string, h: Handler) {
     return this.add('GET', p, h);
@@ -57,7 +75,7 @@ export class Router {
   match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
     const segs = pathname.split('/').filter(Boolean).map(safeDecode);
     let pathMatched = false;
-    for (const r of this.routes) {
+    for (const r of this.candidates(segs[0])) {
       const params = matchParts(r.parts, segs);
       if (!params) continue;
       if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) {
