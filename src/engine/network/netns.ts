@@ -7,6 +7,7 @@
 // `unshare --net=<file> ip link set lo up` (two programs, ~10 ms).
 import { closeSync, openSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { exists } from '../../util/fs.js';
 import { libc, type Libc } from '../../util/libc.js';
 import { sysUmount } from '../../util/mount.js';
 import { run, runOk } from './run.js';
@@ -106,6 +107,9 @@ export async function removeNetns(file: string): Promise<void> {
     await fsp.rm(file, { force: true });
     return;
   }
+  // No file, no mount on it (a mount point cannot be deleted): the usual case when a start
+  // clears the way for its namespace. umount(8) would only say so, at the cost of a process.
+  if (!(await exists(file))) return;
   const r = await run('umount', [file]);
   if (r.code !== 0 && !/not mounted|no mount point|not found|No such file/i.test(r.stderr)) {
     // A lazy unmount still detaches it from the tree; the netns dies with its last user.
