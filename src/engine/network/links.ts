@@ -60,12 +60,14 @@ export function randomMac(): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }
 
+/** The link's "up" bit in its flags (sysfs `flags`, SIOCGIFFLAGS). */
+export const IFF_UP = 0x1;
+
 /**
  * Takes a link down (`ip link set <name> down`) by clearing IFF_UP in its sysfs flags, which the
  * kernel applies as that command does, without a process. Throws when the link is not there.
  */
 export async function setLinkDown(name: string): Promise<void> {
-  const IFF_UP = 0x1;
   const file = `/sys/class/net/${name}/flags`;
   const flags = Number.parseInt(await fsp.readFile(file, 'latin1'), 16);
   if (Number.isNaN(flags)) throw new Error(`${file}: unreadable flags`);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { exists } from '../../util/fs.js';
 import { libc, type Libc } from '../../util/libc.js';
 import { sysUmount } from '../../util/mount.js';
+import { IFF_UP } from './links.js';
 import { run, runOk } from './run.js';
 
 const CLONE_NEWNET = 0x40000000;
@@ -18,7 +19,6 @@ const AF_INET = 2;
 const SOCK_DGRAM_CLOEXEC = 2 | 0o2000000;
 const SIOCGIFFLAGS = 0x8913;
 const SIOCSIFFLAGS = 0x8914;
-const IFF_UP = 0x1;
 /** struct ifreq: the name (IFNAMSIZ = 16 bytes), then a union whose ifr_flags is a short. */
 const IFREQ_SIZE = 40;
 const IFREQ_FLAGS_OFFSET = 16;

@@ -90,7 +90,8 @@ async function releaseExecFifo(fifo: string, initPid: number): Promise<'started'
 function processAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    // "pid (comm) S …": the state follows the last ')' (comm may hold one) and a space.
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
   } catch {
     return false;
   }

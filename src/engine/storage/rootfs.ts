@@ -80,14 +80,13 @@ export async function mountRootfs(driver: StorageDriverName, p: RootfsPaths, lay
   }
   // lowerdir lists the top layer first.
   const top = [...layerDirs].reverse();
-  const absolute = `lowerdir=${top.join(':')},upperdir=${p.upper},workdir=${p.work},index=off`;
+  const options = (lower: string[]) => `lowerdir=${lower.join(':')},upperdir=${p.upper},workdir=${p.work},index=off`;
+  const absolute = options(top);
   if (absolute.length < MOUNT_DATA_LIMIT && (await sysMount('overlay', p.merged, 'overlay', 0, absolute))) return;
   // Too long for one page, or refused: mount(8) in the layers' common parent, with paths relative
   // to it (many layers fit, as in Docker's overlay2), and its own words for any error.
   const base = commonParent(layerDirs);
-  const lower = [...layerDirs].reverse().map((d) => path.relative(base, d)).join(':');
-  const opts = `lowerdir=${lower},upperdir=${p.upper},workdir=${p.work},index=off`;
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, p.merged], base);
+  await run('mount', ['-t', 'overlay', 'overlay', '-o', options(top.map((d) => path.relative(base, d))), p.merged], base);
 }
 
 export async function unmountRootfs(driver: StorageDriverName, p: RootfsPaths): Promise<void> {
