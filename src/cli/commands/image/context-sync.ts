@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { EngineClient } from '../../../client/client.js';
 import { ApiError } from '../../../client/errors.js';
 import type { BuildContextEntry, BuildContextSyncResponse } from '../../../api-types/images.js';
-import { encodeHeader, endOfArchive, padding } from '../../../engine/archive/tar-header.js';
+import { encodeHeader, endOfArchive, padding } from '../../../archive/tar-header.js';
 
 type ManifestEntry = BuildContextEntry;
 
