@@ -1,0 +1,69 @@
+// POST /networks/{id}/connect and /disconnect: one endpoint more or less on a running
+// container (under its lock); for a container that is not running only its configuration changes.
+import type { NetworkContext } from './context.js';
+import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { addEndpoint, delEndpoint } from './endpoints.js';
+import { syncFirewall } from './firewall-sync.js';
+import { resolveNetwork } from './networks.js';
+import type { EndpointSettingsIn } from './types.js';
+
+export async function connectContainer(ctx: NetworkContext, networkIdOrName: string, containerIdOrName: string, cfg: EndpointSettingsIn): Promise<void> {
+  const net = resolveNetwork(ctx, networkIdOrName);
+  const ref = ctx.opts.lookupContainer?.(containerIdOrName);
+  if (!ref) throw new NotFoundError(`No such container: ${containerIdOrName}`);
+  if (net.Driver === 'host' || net.Driver === 'null') throw new ForbiddenError(`container cannot be disconnected from host network or connected to host network`);
+  const sb = ctx.sandboxes.get(ref.id);
+  if (!ref.running || !sb) {
+    if (cfg.IPAMConfig?.IPv4Address && net.predefined) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
+    ctx.opts.onEndpointsChanged?.(ref.id, net.Name, cfg);
+    return;
+  }
+  if (Object.values(sb.endpoints).some((e) => ctx.networks.get(e.networkId)?.Driver === 'host' || ctx.networks.get(e.networkId)?.Driver === 'null')) {
+    throw new ForbiddenError('container sharing network namespace with host or none network cannot be connected to other networks');
+  }
+  await ctx.containerLock.run(ref.id, async () => {
+    if (sb.endpoints[net.Id]) throw new ForbiddenError(`endpoint with name ${ref.name.replace(/^\//, '')} already exists in network ${net.Name}`);
+    try {
+      await addEndpoint(ctx, sb, net, cfg);
+    } catch (e) {
+      const ep = sb.endpoints[net.Id];
+      if (ep) await delEndpoint(ctx, sb, ep).catch(() => {});
+      await ctx.saveSandbox(sb).catch(() => {});
+      throw e;
+    }
+  });
+  ctx.opts.onEndpointsChanged?.(ref.id, net.Name, cfg);
+}
+
+export async function disconnectContainer(ctx: NetworkContext, networkIdOrName: string, containerIdOrName: string, force: boolean): Promise<void> {
+  const net = resolveNetwork(ctx, networkIdOrName);
+  const ref = ctx.opts.lookupContainer?.(containerIdOrName);
+  const containerId = ref?.id ?? [...ctx.sandboxes.values()].find((s) => s.containerId === containerIdOrName || s.name === containerIdOrName)?.containerId;
+  if (!containerId) {
+    if (force) return;
+    throw new NotFoundError(`No such container: ${containerIdOrName}`);
+  }
+  const sb = ctx.sandboxes.get(containerId);
+  const ep = sb?.endpoints[net.Id];
+  if (!sb || !ep) {
+    if (ref && !ref.running) {
+      ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
+      return;
+    }
+    if (force) return;
+    throw new ForbiddenError(`container ${containerId} is not connected to network ${net.Name}`);
+  }
+  await ctx.containerLock.run(containerId, async () => {
+    if (sb.ports.length && ep.ipv4) {
+      const stillBridged = Object.values(sb.endpoints).some((e) => e !== ep && e.ipv4 && ctx.networks.get(e.networkId)?.Driver === 'bridge');
+      if (!stillBridged) {
+        ctx.ports.releaseOwner(containerId);
+        sb.ports = [];
+      }
+    }
+    await delEndpoint(ctx, sb, ep);
+    await ctx.saveSandbox(sb);
+    await syncFirewall(ctx);
+  });
+  ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
+}
