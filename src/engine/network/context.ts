@@ -52,6 +52,10 @@ export class NetworkContext {
   readonly sandboxes = new Map<string, SandboxRecord>();
   /** Per-container operation queue: attach, connect, detach of one container never interleave. */
   readonly containerLock = new KeyedLock();
+  /** Names of networks being created, taken before the first await (create-network.ts). */
+  readonly namesBeingCreated = new Set<string>();
+  /** Network creates run one at a time from subnet choice to saved record: two must not pick one subnet. */
+  readonly createQueue = new KeyedLock();
   readonly netnsDir: string;
   readonly netnsPool: NetnsPool;
   hostResolv: ResolvConf = { nameservers: [], search: [], options: [] };

@@ -18,7 +18,23 @@ export async function createNetwork(ctx: NetworkContext, req: NetworkCreateReque
   const name = (req.Name ?? '').trim();
   if (!name) throw new InvalidArgumentError('network name must be specified');
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new InvalidArgumentError(`invalid network name "${name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
-  if ([...ctx.networks.values()].some((n) => n.Name === name)) throw new ConflictError(`network with name ${name} already exists`);
+  // Checked and reserved in one synchronous step: a second create with this name, arriving while
+  // this one awaits its subnet or bridge, gets dockerd's 409 instead of being saved as well.
+  if (ctx.namesBeingCreated.has(name) || [...ctx.networks.values()].some((n) => n.Name === name)) {
+    throw new ConflictError(`network with name ${name} already exists`);
+  }
+  ctx.namesBeingCreated.add(name);
+  try {
+    const driver = checkedDriver(req);
+    return await ctx.createQueue.run('create', () => build(ctx, name, driver, req));
+  } finally {
+    // Taken for good by the record on success; free again on failure.
+    ctx.namesBeingCreated.delete(name);
+  }
+}
+
+/** The request's driver, once the request asks for nothing berth or the driver cannot do. */
+function checkedDriver(req: NetworkCreateRequest): DriverName {
   const driver = (req.Driver || 'bridge') as DriverName;
   if (driver === ('host' as DriverName) || driver === ('null' as DriverName)) throw new ForbiddenError(`only one instance of "${driver}" network is allowed`);
   if (!DRIVERS.includes(driver)) throw new NotFoundError(`plugin "${driver}" not found`);
@@ -26,7 +42,14 @@ export async function createNetwork(ctx: NetworkContext, req: NetworkCreateReque
   if (req.EnableIPv4 === false) throw new InvalidArgumentError('berth does not support networks without IPv4');
   if (req.ConfigOnly || req.ConfigFrom?.Network) throw new InvalidArgumentError('config-only networks are not supported by berth');
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw new NotFoundError(`plugin "${req.IPAM.Driver}" not found`);
+  return driver;
+}
 
+/**
+ * Chooses the subnet and device, brings the network up and saves it. Creates run this one at a
+ * time: each chooses from the records of the networks before it, so two must not choose at once.
+ */
+async function build(ctx: NetworkContext, name: string, driver: DriverName, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
   const options = { ...(req.Options ?? {}) };
   const configs = (req.IPAM?.Config ?? []).filter((c) => c.Subnet || c.Gateway || c.IPRange);
   if (configs.some((c) => c.Subnet?.includes(':'))) throw new InvalidArgumentError('berth does not support IPv6 networks: create the network without an IPv6 subnet');
