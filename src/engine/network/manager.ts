@@ -16,7 +16,7 @@
 //   createNetns(id) → attachContainer({...}) → resolvConfFor / hostsFor → runc start
 //   … container exits … → detachContainer(id)   (safe to call twice, and after a crash)
 import { promises as fsp } from 'node:fs';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import { connectContainer, disconnectContainer } from './connect.js';
 import { containerHosts, containerResolvConf, hostGateway } from './container-etc.js';
 import { NetworkContext, type NetworkManagerOptions } from './context.js';

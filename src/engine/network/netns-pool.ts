@@ -3,7 +3,7 @@
 // file belongs to nobody until a sandbox record names it, so a crash leaves it to the sweep.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import { createNetns, removeNetns } from './netns.js';
 
 /** Names of the pooled netns files under the netns directory (container IDs are hex, so never clash). */
