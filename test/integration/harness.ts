@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { busyboxImageArchive } from '../../src/engine/images/base/busybox.js';
+import { busyboxImageArchive } from '../../src/base-images/busybox.js';
 import { killProcessesMentioning, killRuncContainers, mountsUnder, removeBridgeState, removeIptablesChains, removeTree, unmountAllUnder } from './support/cleanup.js';
 import { runCommand, sleep, waitFor, type CmdOptions, type CmdResult } from './support/proc.js';
 import { runInPty, type PtyOptions, type PtyResult } from './support/pty.js';

@@ -5,7 +5,7 @@ import { oomKills } from './cgroups.js';
 import { unmountRootfs } from '../storage/rootfs.js';
 import { teardownNetwork } from './network-plan.js';
 import { maybeRestart } from './restart-policy.js';
-import { log, tracer } from '../../daemon/log.js';
+import { log, tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
 export async function onExit(svc: ContainerService, id: string, exitCode: number, o: { recovering?: boolean } = {}): Promise<void> {

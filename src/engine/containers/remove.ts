@@ -10,7 +10,7 @@ import { teardownNetwork } from './network-plan.js';
 import { clearRestartTimer } from './restart-policy.js';
 import { dirSize } from './usage.js';
 import { sleep } from './waiters.js';
-import { tracer } from '../../daemon/log.js';
+import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
 export async function removeContainer(svc: ContainerService, ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {

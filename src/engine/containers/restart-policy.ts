@@ -2,7 +2,7 @@
 // after a back-off that doubles from 100 ms to a minute.
 import type { ContainerRecord } from './types.js';
 import { startNow } from './start.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
 export function maybeRestart(svc: ContainerService, rec: ContainerRecord): void {

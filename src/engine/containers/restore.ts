@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { runcDelete, runcState } from '../runtime/runc.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { onExit } from './monitor.js';

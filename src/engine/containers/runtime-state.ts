@@ -1,7 +1,7 @@
 // The runtime's (runc's) state of containers that exited: deleted off the exit path, and the
 // ones whose deletion failed remembered, so the container's next start or removal retries it.
 import { runcDelete, type RuntimeInfo } from '../runtime/runc.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 
 export class RuntimeStateCleanup {
   /** Containers whose runtime state could not be deleted at exit (retried before reuse). */

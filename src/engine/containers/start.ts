@@ -13,7 +13,7 @@ import { ensureEtcFiles, writeEtcFiles } from './etc-files.js';
 import { planNetwork, teardownNetwork } from './network-plan.js';
 import { onExit } from './monitor.js';
 import { clearRestartTimer } from './restart-policy.js';
-import { tracer } from '../../daemon/log.js';
+import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
 export async function startContainer(svc: ContainerService, ref: string): Promise<void> {

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { extractTar } from '../../../src/engine/archive/extract.js';
-import { resolveInRoot } from '../../../src/engine/archive/resolve.js';
-import { tarDirectory } from '../../../src/engine/archive/tar-directory.js';
-import { overlayUpperToLayerTar, diffOverlayUpper } from '../../../src/engine/archive/overlay-diff.js';
-import { readTar } from '../../../src/engine/archive/tar-reader.js';
+import { extractTar } from '../../../src/archive/extract.js';
+import { resolveInRoot } from '../../../src/archive/resolve.js';
+import { tarDirectory } from '../../../src/archive/tar-directory.js';
+import { overlayUpperToLayerTar, diffOverlayUpper } from '../../../src/archive/overlay-diff.js';
+import { readTar } from '../../../src/archive/tar-reader.js';
 import { InvalidArgumentError } from '../../../src/engine/errors.js';
 
 /** A raw ustar header with the name written verbatim (so hostile names survive). */

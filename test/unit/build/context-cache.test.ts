@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeHeader, endOfArchive, padding } from '../../../src/engine/archive/index.js';
+import { encodeHeader, endOfArchive, padding } from '../../../src/archive/index.js';
 import { BuildContextCache, type ManifestEntry } from '../../../src/engine/build/context-cache.js';
 import { collectLocalSources } from '../../../src/engine/build/copy.js';
 import { InvalidArgumentError, NotFoundError } from '../../../src/engine/errors.js';

@@ -4,7 +4,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { encodeHeader, endOfArchive, extractTar, padding, type TarEntry } from '../../../src/engine/archive/index.js';
+import { encodeHeader, endOfArchive, extractTar, padding, type TarEntry } from '../../../src/archive/index.js';
 import { receiveContextTar } from '../../../src/engine/build/context-spool.js';
 import { collectLocalSources, performCopy } from '../../../src/engine/build/copy.js';
 import { DiskTree } from '../../../src/engine/build/source-tree.js';

@@ -9,10 +9,10 @@ import { EventBus } from '../../../src/engine/events.js';
 import { loadImages } from '../../../src/engine/images/load.js';
 import { saveImages } from '../../../src/engine/images/save.js';
 import { importImage } from '../../../src/engine/images/import.js';
-import { busyboxImageArchive } from '../../../src/engine/images/base/busybox.js';
+import { busyboxImageArchive } from '../../../src/base-images/busybox.js';
 import { imageHistory, inspectImage, listImages } from '../../../src/engine/images/views.js';
 import { applyConfigChanges } from '../../../src/engine/images/config-changes.js';
-import { tarFromEntries } from '../../../src/engine/archive/tar-directory.js';
+import { tarFromEntries } from '../../../src/archive/tar-directory.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../../src/engine/errors.js';
 
 const haveBusybox = existsSync('/bin/busybox') && process.getuid?.() === 0;

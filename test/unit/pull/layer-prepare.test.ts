@@ -10,8 +10,8 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { decompressorFor, peekHead } from '../../../src/engine/archive/compression.js';
-import { tarFromEntries } from '../../../src/engine/archive/tar-directory.js';
+import { decompressorFor, peekHead } from '../../../src/archive/compression.js';
+import { tarFromEntries } from '../../../src/archive/tar-directory.js';
 import { BlobStore } from '../../../src/engine/images/blobs.js';
 import { chainIdOf, LayerStore } from '../../../src/engine/images/layers.js';
 
