@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import { ConflictError, EngineError, ForbiddenError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { newId, resolveByIdPrefix, shortId } from '../../util/ids.js';
 import { cniAdd, cniDel, findCniPath, type CniConfList, type CniPluginConf } from './cni.js';
