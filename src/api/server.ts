@@ -5,13 +5,8 @@ import type { Duplex } from 'node:stream';
 import { isEngineError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { sendError } from './http.js';
-<<<<<<< HEAD
 import { API_VERSION, Router, checkApiVersion, splitVersion, type Ctx } from './router.js';
-import { log } from '../daemon/log.js';
-=======
-import { API_VERSION, Router, splitVersion, type Ctx } from './router.js';
 import { log } from '../util/log.js';
->>>>>>> main
 
 async function takeUpgradeBody(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
   const len = Number(req.headers['content-length'] ?? 0) || 0;
