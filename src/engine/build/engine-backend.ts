@@ -24,6 +24,7 @@ import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, R
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { removeTree, sweepTree } from '../../util/remove-tree.js';
 
 /**
  * Files and directories a container's runtime creates in its root only to mount over them
@@ -350,7 +351,7 @@ export class BuildService {
           const id = name.slice(STEP_MARKER_PREFIX.length);
           if (this.engine.containers.store.find(id)) await this.engine.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
         }
-        await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+        await sweepTree(path.join(this.tmpRoot, name), 'build scratch');
       }
       const cache = new BuildCacheFileStore(this.engine.dataRoot, (id) => this.engine.images.find(id) !== undefined);
       await cache.init();
@@ -372,7 +373,7 @@ export class BuildService {
 
   async removeScratch(dir: string): Promise<void> {
     if (!dir.startsWith(this.tmpRoot + '/')) return;
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 
   /** Runs one build; step containers and overlays are cleaned up however it ends. */
