@@ -18,7 +18,7 @@ import type { JsonMessage } from '../images/distribution-progress.js';
 import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { LogFollower } from '../runtime/logfile.js';
-import type { CreateRequest } from '../containers/service.js';
+import type { CreateRequest } from '../containers/create.js';
 import { runTool } from '../../archive/tools.js';
 import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
 import { build, type BuildOptions, type BuildResult } from './builder.js';
