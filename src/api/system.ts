@@ -7,6 +7,7 @@ import { eventFilter, type DockerEvent } from '../engine/events.js';
 import { parseTimestamps } from '../engine/filters.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { BERTH_VERSION } from '../version.js';
+import { goArch } from '../util/platform.js';
 
 export function registerSystemRoutes(r: Router): void {
   const ping = (ctx: any) => {
@@ -75,10 +76,6 @@ export function registerSystemRoutes(r: Router): void {
   void queryInt;
 }
 
-function goArch(): string {
-  return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', s390x: 's390x', ppc64: 'ppc64le' } as Record<string, string>)[process.arch] ?? process.arch;
-}
-export { goArch };
 
 /** `since`/`until`: Unix seconds with optional fraction (timetypes.ParseTimestamps); → nanoseconds. */
 function eventTime(v: string | null): number | undefined {

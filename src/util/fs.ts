@@ -4,6 +4,7 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { sweepTree } from './remove-tree.js';
 
 export const TEMP_MARK = '.tmp-';
 
@@ -56,7 +57,7 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Removes leftovers of interrupted atomic writes below dir (one level deep per directory visited). */
+/** Removes leftovers of interrupted atomic writes below dir (one level deep per directory visited); what cannot be removed is logged and left. */
 export async function sweepTempFiles(dir: string, depth = 3): Promise<number> {
   let removed = 0;
   let entries;
@@ -68,8 +69,7 @@ export async function sweepTempFiles(dir: string, depth = 3): Promise<number> {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.name.includes(TEMP_MARK)) {
-      await fsp.rm(p, { recursive: true, force: true });
-      removed++;
+      if (await sweepTree(p, 'temp file')) removed++;
     } else if (e.isDirectory() && depth > 0) {
       removed += await sweepTempFiles(p, depth - 1);
     }

@@ -17,15 +17,16 @@ import { parseGoDuration, validateFilters, type Filters } from '../filters.js';
 import type { ImageRecord } from '../images/store.js';
 import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
-import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../archive/index.js';
+import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { LogFollower } from '../runtime/logfile.js';
 import type { CreateRequest } from '../containers/service.js';
-import { runTool } from '../archive/tools.js';
+import { runTool } from '../../archive/tools.js';
 import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { removeTree, sweepTree } from '../../util/remove-tree.js';
 
 /**
  * Files and directories a container's runtime creates in its root only to mount over them
@@ -352,7 +353,7 @@ export class BuildService {
           const id = name.slice(STEP_MARKER_PREFIX.length);
           if (this.engine.containers.store.find(id)) await this.engine.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
         }
-        await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+        await sweepTree(path.join(this.tmpRoot, name), 'build scratch');
       }
       const cache = new BuildCacheFileStore(this.engine.dataRoot, (id) => this.engine.images.find(id) !== undefined);
       await cache.init();
@@ -374,7 +375,7 @@ export class BuildService {
 
   async removeScratch(dir: string): Promise<void> {
     if (!dir.startsWith(this.tmpRoot + '/')) return;
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 
   /** Runs one build; step containers and overlays are cleaned up however it ends. */

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { atomicWriteJson, readJsonIfExists, TEMP_MARK } from '../../util/fs.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
+import { removeTree } from '../../util/remove-tree.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
 import { hasOptions, listPredicate, prunePredicate, type Filters } from './filters.js';
 import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal } from './local-driver.js';
@@ -63,7 +64,7 @@ export class VolumeStore {
       if (!entry.isDirectory()) continue;
       const dir = path.join(this.root, entry.name);
       if (entry.name.startsWith(STAGING_PREFIX) || entry.name.startsWith(TRASH_PREFIX)) {
-        await this.removeTree(dir);
+        await this.removeTree(dir).catch((e: Error) => log.warn(`volumes: could not remove ${dir}, left in place: ${e.message}`));
         continue;
       }
       if (!isValidVolumeName(entry.name)) continue;
@@ -392,7 +393,7 @@ export class VolumeStore {
       log.warn(`volumes: ${dir}/${DATA_DIR} is still mounted; left in place`);
       return;
     }
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 
   /** Runs fn after every earlier operation on the same name has finished. */
