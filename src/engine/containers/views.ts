@@ -2,7 +2,8 @@
 // (GET /containers/json); ps's filters are in filters.ts.
 import path from 'node:path';
 import type { ContainerRecord } from './types.js';
-import { emptyNetworkSettings, endpointStub, type ContainerService } from './service.js';
+import type { ContainerService } from './service.js';
+import { emptyNetworkSettings, endpointStub } from './network-plan.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
 
 function mountView(m: ContainerRecord['mounts'][number]) {
