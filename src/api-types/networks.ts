@@ -33,7 +33,6 @@ export interface NetworkInspect {
   Containers?: Record<string, { Name?: string; EndpointID?: string; MacAddress?: string; IPv4Address?: string; IPv6Address?: string }>;
   Options?: Record<string, string> | null;
   Labels?: Labels | null;
-  [key: string]: unknown;
 }
 
 export interface NetworkCreateBody {
