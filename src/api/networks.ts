@@ -19,6 +19,8 @@ export function registerNetworkRoutes(r: Router): void {
 
   r.post('/networks/create', async (ctx) => {
     const body = await readJsonObject<NetworkCreateRequest>(ctx.req);
+    // As dockerd's JSON decoding refuses it: a Name of another type is the client's error, not a 500.
+    if (body.Name !== undefined && typeof body.Name !== 'string') throw new InvalidArgumentError(`json: cannot unmarshal ${typeof body.Name} into Go struct field NetworkCreateRequest.Name of type string`);
     sendJson(ctx.res, 201, await networks(ctx).create(body));
   });
 

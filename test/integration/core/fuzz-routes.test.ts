@@ -125,6 +125,17 @@ function request(sock: string, method: string, path: string, body: Body): Promis
   });
 }
 
+/**
+ * 5xx answers that are dockerd's own for the same call, kept for compatibility (see compat's
+ * tests): 503 for swarm-only calls off a swarm, 501 for managed plugins berth does not run, and
+ * plugin enable's unchecked `timeout` (moby's enablePlugin returns strconv.Atoi's error as a 500).
+ */
+function dockerdsOwn5xx(route: RouteSpec, a: Answer): boolean {
+  if (a.status === 503 && /swarm/.test(a.body)) return true;
+  if (a.status === 501 && route.pattern.startsWith('/plugins')) return true;
+  return a.status === 500 && route.pattern === '/plugins/:name*/enable' && /strconv\.Atoi/.test(a.body);
+}
+
 interface Inventory {
   containers: string[];
   images: string[];
@@ -179,7 +190,8 @@ describe('fuzzing every route', { skip: integrationSkipReason() }, () => {
     .filter(harmless);
 
   it(`${RUNS} generated requests: no crash, no 5xx, errors in Docker's shape, no state left`, { timeout: 5 * 60_000 }, async (t) => {
-    const routes = routeTable();
+    // Image search asks Docker Hub: left out, no traffic beyond loopback.
+    const routes = routeTable().filter((r) => r.pattern !== '/images/search');
     assert.ok(routes.length > 50, `only ${routes.length} routes found`);
     t.diagnostic(`fast-check seed ${SEED} (BERTH_FUZZ_SEED=${SEED} replays it), ${routes.length} routes, ${RUNS} runs`);
     console.log(`# fuzz seed ${SEED}`);
@@ -211,8 +223,7 @@ describe('fuzzing every route', { skip: integrationSkipReason() }, () => {
         const a = await request(d.sock, route.method, url, body);
         const what = `${route.method} ${url.slice(0, 300)} body ${body.kind === 'text' ? body.text.slice(0, 200) : body.kind}: ${a.status} ${a.body.slice(0, 300)}`;
         // Wrong answers are collected (all of a run's are reported at once); a crash stops the run.
-        // 503 "swarm is unavailable" for cluster-only calls is dockerd's own answer off a swarm.
-        if (a.status >= 500 && !(a.status === 503 && /swarm/.test(a.body))) failures.push(`5xx for bad input: ${what}`);
+        if (a.status >= 500 && !dockerdsOwn5xx(route, a)) failures.push(`5xx for bad input: ${what}`);
         if (a.status >= 400 && route.method !== 'HEAD' && a.status !== 304) {
           let message: unknown;
           try {
