@@ -2,10 +2,10 @@
 // every named plugin is one that is not installed, as dockerd answers (api/server/router/plugin).
 import type { Ctx, Router } from './router.js';
 import { queryFilters, readBody, readJson, sendJson } from './http.js';
-import { validateFilters } from '../engine/filters.js';
 import { EngineError, SystemError } from '../engine/errors.js';
 import { decodeRegistryAuth } from '../engine/images/distribution-registry.js';
 import { pluginNotFound, resolvePluginForPull } from '../engine/plugins.js';
+import { validateFilters } from '../engine/filters.js';
 
 export function registerPluginRoutes(r: Router): void {
   r.get('/plugins', (ctx) => {
