@@ -2,10 +2,9 @@
 import type { Router, Ctx } from './router.js';
 import { openRawStream, queryBool, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
-import { containerSummary, inspectContainer, listContainers } from '../engine/containers/views.js';
+import { containerSummary, inspectContainer } from '../engine/containers/views.js';
+import { containerPruneFilter, listContainers } from '../engine/containers/filters.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
-import { runcPids } from '../engine/runtime/runc.js';
-import { execFile } from 'node:child_process';
 import type { Writable } from 'node:stream';
 
 /** Docker's stream framing: 8-byte header (stream, 0,0,0, big-endian length) unless TTY. */
@@ -168,27 +167,7 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.get('/containers/:id/top', async (ctx) => {
-    const svc = ctx.engine.containers;
-    const rec = svc.get(ctx.params.id);
-    if (!rec.state.Running) throw new InvalidArgumentError(`Container ${rec.id} is not running`);
-    const pids = await runcPids(svc.runtimeFor(rec), rec.id);
-    const psArgs = ctx.query.get('ps_args') || '-ef';
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile('ps', psArgs.split(/\s+/).filter(Boolean), { maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => (err ? reject(new InvalidArgumentError(`Error running ps: ${err.message}`)) : resolve(stdout))),
-    );
-    const lines = out.split('\n').filter(Boolean);
-    const header = lines[0].trim().split(/\s+/);
-    const pidCol = header.indexOf('PID');
-    if (pidCol < 0) throw new InvalidArgumentError(`Couldn't find PID field in ps output`);
-    const processes = [];
-    for (const line of lines.slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (!pids.includes(Number(f[pidCol]))) continue;
-      const row = f.slice(0, header.length - 1);
-      row.push(f.slice(header.length - 1).join(' '));
-      processes.push(row);
-    }
-    sendJson(ctx.res, 200, { Titles: header, Processes: processes });
+    sendJson(ctx.res, 200, await ctx.engine.containers.top(ctx.params.id, ctx.query.get('ps_args') || undefined));
   });
 
   r.get('/containers/:id/changes', async (ctx) => {
@@ -227,14 +206,7 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.post('/containers/prune', async (ctx) => {
-    const filters = queryFilters(ctx.query);
-    for (const k of filters.keys()) if (!['until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    const until = filters.get('until')?.[0];
-    const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until) || Date.now() - parseDuration(until)) : undefined;
-    const labelsOk = (labels: Record<string, string>) =>
-      (filters.get('label') ?? []).every((l) => matchLabel(labels, l)) && (filters.get('label!') ?? []).every((l) => !matchLabel(labels, l));
-    const result = await ctx.engine.containers.prune((c) => (untilMs === undefined || Date.parse(c.created) < untilMs) && labelsOk(c.config.Labels ?? {}));
-    sendJson(ctx.res, 200, result);
+    sendJson(ctx.res, 200, await ctx.engine.containers.prune(containerPruneFilter(queryFilters(ctx.query))));
   });
 
   r.get('/containers/:id/stats', async (ctx) => {
@@ -279,24 +251,4 @@ function requirePath(ctx: Ctx): string {
   const p = ctx.query.get('path');
   if (!p) throw new InvalidArgumentError('path is required');
   return p;
-}
-
-function matchLabel(labels: Record<string, string>, f: string): boolean {
-  const i = f.indexOf('=');
-  return i < 0 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
-}
-
-/** Go durations as prune's `until` takes them: 10m, 1h30m, 24h. */
-function parseDuration(s: string): number {
-  let ms = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let m;
-  let any = false;
-  while ((m = re.exec(s))) {
-    any = true;
-    const n = Number(m[1]);
-    ms += n * ({ ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]];
-  }
-  if (!any) throw new InvalidArgumentError(`invalid filter 'until=${s}'`);
-  return ms;
 }

@@ -1,9 +1,10 @@
 // Durable file writes for metadata: write to a temp file, fsync, rename, so a crash at any point
 // leaves either the old or the new content, never a torn file. Temp files end in `.tmp-*` and are
 // swept at startup (sweepTempFiles).
-import { promises as fsp, constants as fsc } from 'node:fs';
+import { promises as fsp, constants as fsc, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { log } from './log.js';
 import { sweepTree } from './remove-tree.js';
 
 export const TEMP_MARK = '.tmp-';
@@ -46,6 +47,34 @@ export async function readJsonIfExists<T>(file: string): Promise<T | undefined> 
     if (e?.code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/**
+ * A metadata file read at load time: undefined when it is absent, and also when it cannot be read
+ * or parsed (a torn or foreign file), which is logged: one bad record must not stop a store loading.
+ */
+export async function readJsonOrSkip<T>(file: string, what: string): Promise<T | undefined> {
+  try {
+    return await readJsonIfExists<T>(file);
+  } catch (e) {
+    log.warn(`skipping unreadable ${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+/** stat(2), or undefined when nothing is there (ENOENT, or a path component that is not a directory); other errors throw. */
+export async function statIfExists(p: string): Promise<Stats | undefined> {
+  return fsp.stat(p).catch(absentAsUndefined);
+}
+
+/** lstat(2), or undefined when nothing is there; other errors throw. */
+export async function lstatIfExists(p: string): Promise<Stats | undefined> {
+  return fsp.lstat(p).catch(absentAsUndefined);
+}
+
+function absentAsUndefined(e: any): undefined {
+  if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return undefined;
+  throw e;
 }
 
 export async function exists(p: string): Promise<boolean> {

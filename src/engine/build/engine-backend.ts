@@ -12,18 +12,22 @@ import { BuildContextCache } from './context-cache.js';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
+import { InvalidArgumentError } from '../errors.js';
+import { parseGoDuration, validateFilters, type Filters } from '../filters.js';
 import type { ImageRecord } from '../images/store.js';
 import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
 import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { LogFollower } from '../runtime/logfile.js';
-import type { CreateRequest } from '../containers/service.js';
+import type { CreateRequest } from '../containers/create.js';
 import { runTool } from '../../archive/tools.js';
 import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { lstatIfExists } from '../../util/fs.js';
+import { bestEffort } from '../../util/best-effort.js';
 import { removeTree, sweepTree } from '../../util/remove-tree.js';
 
 /**
@@ -41,7 +45,7 @@ const MOUNTPOINT_ARTIFACTS: Array<{ rel: string; kind: 'file' | 'dir' }> = [
 ];
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
-  return fsp.lstat(p).catch(() => undefined);
+  return lstatIfExists(p);
 }
 
 /**
@@ -159,7 +163,7 @@ export class EngineBuildBackend implements BuildBackend {
     await follower.start();
     // Registered before start so an instant exit is not missed.
     const exited = this.containers.nextExit(id);
-    const onAbort = (): void => void this.containers.kill(id, 'SIGKILL').catch(() => undefined);
+    const onAbort = (): void => void bestEffort(this.containers.kill(id, 'SIGKILL'), `kill of aborted build step ${id}`);
     o.signal?.addEventListener('abort', onAbort);
     try {
       if (o.signal?.aborted) throw new Error('Build cancelled');
@@ -279,9 +283,9 @@ export class EngineBuildBackend implements BuildBackend {
   async finish(o: { keepContainers: boolean }): Promise<void> {
     for (const id of [...this.liveContainers]) {
       if (o.keepContainers) await fsp.rm(stepMarker(this.o.tmpRoot, id), { force: true });
-      else await this.removeContainer(id).catch(() => undefined);
+      else await bestEffort(this.removeContainer(id), `removal of build step container ${id}`);
     }
-    for (const p of [...this.openLayers]) await this.releaseOverlay(p).catch(() => undefined);
+    for (const p of [...this.openLayers]) await bestEffort(this.releaseOverlay(p), `unmount of build overlay ${p}`);
   }
 }
 
@@ -344,12 +348,12 @@ export class BuildService {
         .map((l) => l.split(' ')[4])
         .filter((m): m is string => !!m && m.startsWith(this.tmpRoot + '/'))
         .sort((a, b) => b.length - a.length);
-      for (const m of mounts) await runTool('umount', ['-l', m]).catch(() => undefined);
+      for (const m of mounts) await bestEffort(runTool('umount', ['-l', m]), `unmount of leftover build mount ${m}`);
       for (const name of await fsp.readdir(this.tmpRoot)) {
         // Step containers of a build the daemon did not live to finish.
         if (name.startsWith(STEP_MARKER_PREFIX)) {
           const id = name.slice(STEP_MARKER_PREFIX.length);
-          if (this.engine.containers.store.find(id)) await this.engine.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+          if (this.engine.containers.store.find(id)) await bestEffort(this.engine.containers.remove(id, { force: true, volumes: true }), `removal of leftover build step container ${id}`);
         }
         await sweepTree(path.join(this.tmpRoot, name), 'build scratch');
       }
@@ -409,7 +413,8 @@ export class BuildService {
    * `builder prune`: drops cache entries and deletes the images they pointed at when nothing else
    * needs them (untagged, no children, no container), with their now-dangling parents.
    */
-  async prune(o: { until?: number } = {}): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Filters = new Map()): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    const o = { until: buildPruneUntil(filters) };
     const cache = await this.cache();
     const { CachesDeleted, images } = await cache.prune(o);
     // Synced contexts are cache too (BuildKit's prune drops its local source snapshots likewise).
@@ -424,4 +429,24 @@ export class BuildService {
     }
     return { CachesDeleted: CachesDeleted.length ? CachesDeleted : null, SpaceReclaimed: space };
   }
+}
+
+const BUILD_PRUNE_FILTERS = ['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'];
+
+/**
+ * `builder prune` filters as dockerd's BuildKit bridge reads them: `until` (or its older name
+ * `unused-for`) is a Go duration, the age an entry must reach to go; → a cut-off in ms.
+ */
+export function buildPruneUntil(filters: Filters, now: number = Date.now()): number | undefined {
+  validateFilters(filters, BUILD_PRUNE_FILTERS);
+  const until = filters.get('until') ?? [];
+  const unusedFor = filters.get('unused-for') ?? [];
+  if (until.length && unusedFor.length) throw new InvalidArgumentError('conflicting filters: "until" and "unused-for"');
+  const values = [...until, ...unusedFor];
+  if (values.length === 0) return undefined;
+  if (values.length > 1) throw new InvalidArgumentError('filters expect only one value');
+  const key = until.length ? 'until' : 'unused-for';
+  const ms = parseGoDuration(values[0]);
+  if (ms === undefined) throw new InvalidArgumentError(`"${key}" filter expects a duration (e.g., '24h'): time: invalid duration ${JSON.stringify(values[0])}`);
+  return now - ms;
 }

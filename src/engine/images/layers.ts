@@ -7,9 +7,10 @@ import type { Readable } from 'node:stream';
 import { extractTar, safeEntryComponents, WHITEOUT_META_PREFIX, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from '../../archive/extract.js';
 import { readTar } from '../../archive/tar-reader.js';
 import { InvalidArgumentError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, TEMP_MARK, tempPathFor } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip, TEMP_MARK, tempPathFor } from '../../util/fs.js';
 import { removeTree, sweepTree } from '../../util/remove-tree.js';
 import { hexOf, sha256Hex, type BlobStore, type BlobWriter } from './blobs.js';
+import { settled } from '../../util/best-effort.js';
 
 export interface LayerMeta {
   /** `sha256:…` of the layer and all below it (the directory name). */
@@ -100,7 +101,7 @@ export class LayerStore {
         await sweepTree(p, 'interrupted layer extraction');
         continue;
       }
-      const meta = await readJsonIfExists<LayerMeta>(path.join(p, 'meta.json')).catch(() => undefined);
+      const meta = await readJsonOrSkip<LayerMeta>(path.join(p, 'meta.json'), 'layer metadata');
       if (!meta) {
         await sweepTree(p, 'layer without metadata');
         continue;
@@ -205,7 +206,7 @@ export class LayerStore {
       await blob.commit(diffId);
       return { diffId, dir: tmp, size: res.size, whiteouts: res.whiteouts, opaqueDirs: res.opaqueDirs };
     } catch (e) {
-      await blobWrites.drain().catch(() => {});
+      await settled(blobWrites.drain()); // the extraction's own error is the one to report
       if (committedDiffId) this.release(committedDiffId);
       else await blob.abort();
       await removeTree(tmp);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, TEMP_MARK } from '../../util/fs.js';
+import { atomicWriteJson, readJsonIfExists, statIfExists, TEMP_MARK } from '../../util/fs.js';
 import { log } from '../../util/log.js';
 import { removeTree } from '../../util/remove-tree.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
@@ -19,6 +19,7 @@ import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal }
 import { ANONYMOUS_LABEL, anonymousVolumeName, checkVolumeName, isValidVolumeName } from './names.js';
 import { directorySize } from './size.js';
 import type { Volume, VolumeCreateOptions, VolumeListResult, VolumeMountInfo, VolumePruneResult, VolumeRecord } from './types.js';
+import { settled } from '../../util/best-effort.js';
 
 export interface VolumeStoreOptions {
   dataRoot: string;
@@ -92,7 +93,7 @@ export class VolumeStore {
     if (record && record.Name === name) return record;
     // A directory with data but no (valid) metadata: a volume put there by hand or by another
     // engine. Docker's local driver lists such directories; adopt it rather than hide its data.
-    const st = await fsp.stat(path.join(dir, DATA_DIR)).catch(() => undefined);
+    const st = await statIfExists(path.join(dir, DATA_DIR));
     if (!st?.isDirectory()) return undefined;
     record = { Name: name, Driver: 'local', CreatedAt: rfc3339(st.ctime), Labels: null, Options: null };
     await atomicWriteJson(path.join(dir, META_FILE), record);
@@ -400,7 +401,7 @@ export class VolumeStore {
   private async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(name) ?? Promise.resolve();
     const run = prev.then(fn, fn);
-    const tail = run.catch(() => {});
+    const tail = settled(run); // run's error goes to its caller
     this.locks.set(name, tail);
     try {
       return await run;
