@@ -6,6 +6,7 @@ import https from 'node:https';
 import type http from 'node:http';
 import { parseDaemonArgs } from './config.js';
 import { log } from '../util/log.js';
+import { exitOnUncaughtErrors } from './crash.js';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
 import { allRoutes } from '../api/routes.js';
@@ -86,10 +87,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('uncaughtException', (e) => log.error(`uncaught: ${e?.stack ?? e}`));
-  process.on('unhandledRejection', (e: any) => log.error(`unhandled rejection: ${e?.stack ?? e}`));
 }
 
+exitOnUncaughtErrors(process, log.error, (code) => process.exit(code));
 void main().catch((e) => {
   log.error(`berthd failed to start: ${e?.stack ?? e}`);
   process.exit(1);
