@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, TEMP_MARK } from '../../util/fs.js';
+import { atomicWriteJson, readJsonIfExists, statIfExists, TEMP_MARK } from '../../util/fs.js';
 import { KeyedLock } from '../../util/keyed-lock.js';
 import { log } from '../../util/log.js';
+import { removeTree } from '../../util/remove-tree.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
 import { hasOptions, listPredicate, prunePredicate, type Filters } from './filters.js';
 import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal } from './local-driver.js';
@@ -65,7 +66,7 @@ export class VolumeStore {
       if (!entry.isDirectory()) continue;
       const dir = path.join(this.root, entry.name);
       if (entry.name.startsWith(STAGING_PREFIX) || entry.name.startsWith(TRASH_PREFIX)) {
-        await this.removeTree(dir);
+        await this.removeTree(dir).catch((e: Error) => log.warn(`volumes: could not remove ${dir}, left in place: ${e.message}`));
         continue;
       }
       if (!isValidVolumeName(entry.name)) continue;
@@ -93,7 +94,7 @@ export class VolumeStore {
     if (record && record.Name === name) return record;
     // A directory with data but no (valid) metadata: a volume put there by hand or by another
     // engine. Docker's local driver lists such directories; adopt it rather than hide its data.
-    const st = await fsp.stat(path.join(dir, DATA_DIR)).catch(() => undefined);
+    const st = await statIfExists(path.join(dir, DATA_DIR));
     if (!st?.isDirectory()) return undefined;
     record = { Name: name, Driver: 'local', CreatedAt: rfc3339(st.ctime), Labels: null, Options: null };
     await atomicWriteJson(path.join(dir, META_FILE), record);
@@ -394,7 +395,7 @@ export class VolumeStore {
       log.warn(`volumes: ${dir}/${DATA_DIR} is still mounted; left in place`);
       return;
     }
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 }
 
