@@ -6,6 +6,7 @@ import { EngineError, SystemError } from '../engine/errors.js';
 import { validateFilters } from '../engine/filters.js';
 import { decodeRegistryAuth } from '../engine/images/distribution-registry.js';
 import { pluginNotFound, resolvePluginForPull } from '../engine/plugins.js';
+import { validateFilters } from '../engine/filters.js';
 
 export function registerPluginRoutes(r: Router): void {
   r.get('/plugins', (ctx) => {
