@@ -3,7 +3,6 @@
 import type { Ctx, Router } from './router.js';
 import { queryFilters, readBody, readJson, sendJson } from './http.js';
 import { EngineError, SystemError } from '../engine/errors.js';
-import { validateFilters } from '../engine/filters.js';
 import { decodeRegistryAuth } from '../engine/images/distribution-registry.js';
 import { pluginNotFound, resolvePluginForPull } from '../engine/plugins.js';
 import { validateFilters } from '../engine/filters.js';
