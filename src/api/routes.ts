@@ -8,6 +8,7 @@ import { registerVolumeRoutes } from './volumes.js';
 import { registerNetworkRoutes } from './networks.js';
 import { registerBuildRoutes } from './build.js';
 import { registerDistributionRoutes } from './distribution.js';
+import { registerDebugRoutes } from './debug.js';
 
 export const allRoutes: RouteRegistrar[] = [
   registerSystemRoutes,
@@ -18,4 +19,5 @@ export const allRoutes: RouteRegistrar[] = [
   registerNetworkRoutes,
   registerBuildRoutes,
   registerDistributionRoutes,
+  registerDebugRoutes,
 ];

@@ -23,6 +23,7 @@ import type { VolumeStore } from '../volumes/store.js';
 import { log, tracer } from '../../daemon/log.js';
 import { which } from '../../util/which.js';
 import { parseNormalizedNamed } from '../images/reference.js';
+import { addWaiter } from './waiters.js';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -629,22 +630,14 @@ export class ContainerService {
     this.emit(rec, 'restart');
   }
 
-  /** Resolves when the container next starts (attach before start wires stdin then). */
-  nextStart(id: string): Promise<void> {
-    return new Promise((resolve) => {
-      const l = this.startWaiters.get(id) ?? [];
-      l.push(resolve);
-      this.startWaiters.set(id, l);
-    });
+  /** Resolves when the container next starts (attach before start wires stdin then); `signal` withdraws it. */
+  nextStart(id: string, signal?: AbortSignal): Promise<void> {
+    return addWaiter(this.startWaiters, id, signal);
   }
 
-  /** Resolves with the exit code at the container's next exit. */
-  nextExit(id: string): Promise<number> {
-    return new Promise((resolve) => {
-      const l = this.exitWaiters.get(id) ?? [];
-      l.push(resolve);
-      this.exitWaiters.set(id, l);
-    });
+  /** Resolves with the exit code at the container's next exit (an abort of `signal` withdraws the waiter). */
+  nextExit(id: string, signal?: AbortSignal): Promise<number> {
+    return addWaiter(this.exitWaiters, id, signal);
   }
 
   async wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
