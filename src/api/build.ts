@@ -5,11 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { tracer } from '../daemon/log.js';
+import { tracer } from '../util/log.js';
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, readJson, sendJson } from './http.js';
 import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
-import { decompressStream, peekStream } from '../engine/archive/index.js';
+import { decompressStream, peekStream } from '../archive/index.js';
 import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
 import type { ContextManifest } from '../engine/build/context-cache.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';

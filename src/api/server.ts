@@ -6,7 +6,7 @@ import { isEngineError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { sendError } from './http.js';
 import { API_VERSION, Router, splitVersion, type Ctx } from './router.js';
-import { log } from '../daemon/log.js';
+import { log } from '../util/log.js';
 
 async function takeUpgradeBody(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
   const len = Number(req.headers['content-length'] ?? 0) || 0;

@@ -5,6 +5,7 @@ import { API_VERSION, MIN_API_VERSION } from './router.js';
 import { queryFilters, queryInt, sendJson, sendText } from './http.js';
 import type { DockerEvent } from '../engine/events.js';
 import { BERTH_VERSION } from '../version.js';
+import { goArch } from '../util/platform.js';
 
 export function registerSystemRoutes(r: Router): void {
   const ping = (ctx: any) => {
@@ -71,10 +72,6 @@ export function registerSystemRoutes(r: Router): void {
   void queryInt;
 }
 
-function goArch(): string {
-  return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', s390x: 's390x', ppc64: 'ppc64le' } as Record<string, string>)[process.arch] ?? process.arch;
-}
-export { goArch };
 
 /** `since`/`until`: Unix seconds with optional fraction, or an RFC 3339 time; → nanoseconds. */
 function parseEventTime(v: string | null): number | undefined {

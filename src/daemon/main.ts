@@ -5,7 +5,7 @@ import path from 'node:path';
 import https from 'node:https';
 import type http from 'node:http';
 import { parseDaemonArgs } from './config.js';
-import { log } from './log.js';
+import { log } from '../util/log.js';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
 import { allRoutes } from '../api/routes.js';

@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { busyboxImageArchive } from '../../src/engine/images/base/busybox.js';
+import { busyboxImageArchive } from '../../src/base-images/busybox.js';
 import { killProcessesMentioning, killRuncContainers, mountsUnder, removeBridgeState, removeIptablesChains, removeTree, unmountAllUnder } from './support/cleanup.js';
 import { runCommand, sleep, waitFor, type CmdOptions, type CmdResult } from './support/proc.js';
 import { runInPty, type PtyOptions, type PtyResult } from './support/pty.js';
@@ -78,6 +78,20 @@ export interface DaemonOptions {
    * none injected, i.e. the daemon's default bridge). `none` keeps a run off the host's bridge.
    */
   defaultNetwork?: string;
+  /**
+   * Runs berthd under a wrapper: gets berthd's full command line (node and its arguments) and
+   * returns the one to spawn, which must end by exec'ing it (so signals reach berthd itself).
+   * See readOnlySysWrapper.
+   */
+  wrap?: (argv: string[]) => string[];
+}
+
+/**
+ * A wrapper that starts berthd in a mount namespace of its own where /sys is read-only, as
+ * inside a container (where sysfs writes fail with EROFS and berthd must use netlink instead).
+ */
+export function readOnlySysWrapper(argv: string[]): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -o remount,bind,ro /sys && exec "$@"', 'berthd-ro-sys', ...argv];
 }
 
 /** Adds `--network <net>` to a run/create command line that does not choose a network itself. */
@@ -206,7 +220,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const spawnDaemon = async (): Promise<void> => {
     const args = [BERTHD, '-H', `unix://${sock}`, '--data-root', dataRoot, '--exec-root', execRoot, '--config-file', configFile, '--bridge', bridgeName, '--iptables-prefix', iptablesPrefix, ...(opts.args ?? [])];
     // kill9() hits only berthd: conmon daemonises out of its process tree, as in production.
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const [cmd, ...argv] = opts.wrap ? opts.wrap([process.execPath, ...args]) : [process.execPath, ...args];
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     child = p;
     p.stdout?.on('data', (c: Buffer) => (logText += c.toString('utf8')));
     p.stderr?.on('data', (c: Buffer) => (logText += c.toString('utf8')));

@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { newId, shortId } from '../../util/ids.js';
-import { tracer } from '../../daemon/log.js';
+import { tracer } from '../../util/log.js';
 import type { BaseImage, BuildBackend, CommitOptions, RunConfig } from './backend.js';
 import { BuildArgs, unconsumedWarning } from './build-args.js';
 import { cacheKey } from './cache-key.js';

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { checkEntrySafety, readTar, safeEntryComponents } from '../archive/index.js';
+import { checkEntrySafety, readTar, safeEntryComponents } from '../../archive/index.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { ContextIndex, S_IFDIR, S_IFLNK, S_IFREG, sourceFromIndex, SpoolWriter, type BuildContextSource, type IndexNode } from './context-spool.js';
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { badHardlinkTarget, checkEntrySafety, encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents } from '../archive/index.js';
+import { badHardlinkTarget, checkEntrySafety, encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents } from '../../archive/index.js';
 import { writeAll } from '../../util/fs.js';
 import { DiskTree, type SourceTree, type TreeStat } from './source-tree.js';
 

@@ -5,7 +5,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { extractTar, resolveInRoot, tarDirectory, diffOverlayUpper, overlayUpperToLayerTar, type ChangeItem } from '../archive/index.js';
+import { extractTar, resolveInRoot, tarDirectory, diffOverlayUpper, overlayUpperToLayerTar, type ChangeItem } from '../../archive/index.js';
 import { isMountPoint, mountRootfs, unmountRootfs } from '../storage/rootfs.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';

@@ -20,7 +20,7 @@ import { buildContainerSpec } from './spec.js';
 import { hostsFile, resolvConfFromHost } from './etc-files.js';
 import type { NetworkManager } from '../network/manager.js';
 import type { VolumeStore } from '../volumes/store.js';
-import { log, tracer } from '../../daemon/log.js';
+import { log, tracer } from '../../util/log.js';
 import { which } from '../../util/which.js';
 import { parseNormalizedNamed } from '../images/reference.js';
 import { addWaiter } from './waiters.js';

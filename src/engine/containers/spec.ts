@@ -8,7 +8,7 @@ import { mergeCapabilities } from '../runtime/capabilities.js';
 import { resolveUserInRootfs } from './users.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
-import { resolveInRoot } from '../archive/index.js';
+import { resolveInRoot } from '../../archive/index.js';
 
 /** Where --init's binary is mounted, as Docker does (docker-init). */
 const INIT_PATH = '/sbin/docker-init';

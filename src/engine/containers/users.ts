@@ -2,7 +2,7 @@
 // /etc/passwd and /etc/group; supplementary groups from /etc/group membership and --group-add.
 import { promises as fsp } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
-import { resolveInRoot } from '../archive/index.js';
+import { resolveInRoot } from '../../archive/index.js';
 
 export interface PasswdEntry {
   name: string;

@@ -1,7 +1,7 @@
 // `docker import`: a root file-system tarball (plain or gzip) becomes a one-layer image, with
 // Dockerfile-like `changes` applied to an empty config and an optional repo:tag.
 import { Readable } from 'node:stream';
-import { decompressStream } from '../archive/compression.js';
+import { decompressStream } from '../../archive/compression.js';
 import { InvalidArgumentError } from '../errors.js';
 import { applyConfigChanges } from './config-changes.js';
 import { parseRepoAndTag, referenceString, type NamedReference } from './reference.js';

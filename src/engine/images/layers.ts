@@ -4,8 +4,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { extractTar, safeEntryComponents, WHITEOUT_META_PREFIX, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from '../archive/extract.js';
-import { readTar } from '../archive/tar-reader.js';
+import { extractTar, safeEntryComponents, WHITEOUT_META_PREFIX, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from '../../archive/extract.js';
+import { readTar } from '../../archive/tar-reader.js';
 import { InvalidArgumentError } from '../errors.js';
 import { atomicWriteJson, readJsonIfExists, TEMP_MARK, tempPathFor } from '../../util/fs.js';
 import { hexOf, sha256Hex, type BlobStore, type BlobWriter } from './blobs.js';

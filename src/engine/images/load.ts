@@ -6,9 +6,9 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { decompressStream } from '../archive/compression.js';
-import { extractTar } from '../archive/extract.js';
-import { resolveInRoot } from '../archive/resolve.js';
+import { decompressStream } from '../../archive/compression.js';
+import { extractTar } from '../../archive/extract.js';
+import { resolveInRoot } from '../../archive/resolve.js';
 import { InvalidArgumentError } from '../errors.js';
 import { tempPathFor } from '../../util/fs.js';
 import { shortId } from '../../util/ids.js';

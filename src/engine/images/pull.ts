@@ -9,7 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Engine } from '../engine.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { decompressorFor, peekHead } from '../archive/compression.js';
+import { decompressorFor, peekHead } from '../../archive/compression.js';
 import { shortId } from '../../util/ids.js';
 import { parsePlatform, formatPlatform, type PlatformSpec, type RegistryClient, type RegistryTarget, type FetchedManifest } from '../../registry/client/index.js';
 import type { Descriptor } from '../../registry/oci.js';
@@ -19,7 +19,7 @@ import type { ImageConfigBlob, ImageRecord, ImageStore } from './store.js';
 import { ByteProgress, layerStatus, noProgress, statusMessage, type ProgressSink } from './distribution-progress.js';
 import { clientFor, decodeRegistryAuth, translatePullError, type RegistryAuth, type RegistrySettings } from './distribution-registry.js';
 import { distributionState, type DistributionState } from './distribution-state.js';
-import { tracer } from '../../daemon/log.js';
+import { tracer } from '../../util/log.js';
 import { abortError, allOrAbort } from './distribution-transfers.js';
 
 export interface PullOptions {

@@ -10,7 +10,7 @@
 //   images/holds.json         layers kept for deleted images still used by containers
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
+import { goArch } from '../../util/platform.js';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
@@ -93,11 +93,6 @@ export interface DeleteResponseItem {
   Deleted?: string;
 }
 
-/** Docker's GOARCH name for this machine. */
-export function goArch(): string {
-  const a = os.arch();
-  return ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[a] ?? a;
-}
 
 export class ImageStore {
   readonly blobs: BlobStore;

@@ -65,14 +65,25 @@ export const IFF_UP = 0x1;
 
 /**
  * Takes a link down (`ip link set <name> down`) by clearing IFF_UP in its sysfs flags, which the
- * kernel applies as that command does, without a process. Throws when the link is not there.
+ * kernel applies as that command does, without a process. Where /sys is read-only (berthd in a
+ * container) or the write is refused, `ip` does it over netlink instead. Throws when the link is
+ * not there.
  */
 export async function setLinkDown(name: string): Promise<void> {
   const file = `/sys/class/net/${name}/flags`;
   const flags = Number.parseInt(await fsp.readFile(file, 'latin1'), 16);
   if (Number.isNaN(flags)) throw new Error(`${file}: unreadable flags`);
-  if (flags & IFF_UP) await fsp.writeFile(file, `0x${(flags & ~IFF_UP).toString(16)}`);
+  if (!(flags & IFF_UP)) return;
+  try {
+    await fsp.writeFile(file, `0x${(flags & ~IFF_UP).toString(16)}`);
+  } catch (e) {
+    if (!SYSFS_REFUSED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    await runOk('ip', ['link', 'set', 'dev', name, 'down']);
+  }
 }
+
+/** Errors of a sysfs write that netlink can still do: a read-only /sys, or a write it refuses. */
+const SYSFS_REFUSED = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 export async function deleteLink(name: string): Promise<void> {
   if (!linkExists(name)) return;

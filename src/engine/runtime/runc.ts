@@ -69,8 +69,11 @@ async function releaseExecFifo(fifo: string, initPid: number): Promise<'started'
     const stream = new net.Socket({ fd, readable: true, writable: false });
     let bytes = 0;
     // As runc does: should init die without ever opening the FIFO, no end of file comes.
+    // A process as short as `true` writes its byte, execs and is gone within one interval: this
+    // timer can see it dead in the same loop turn its byte became readable, and timers run before
+    // I/O. setImmediate runs after this turn's I/O, so the byte (and the end of file) is read first.
     const watch = setInterval(() => {
-      if (!processAlive(initPid)) stream.destroy();
+      if (!processAlive(initPid)) setImmediate(() => stream.destroy());
     }, 100);
     const done = () => {
       clearInterval(watch);

@@ -2,6 +2,7 @@
 // (/usr/share/containers/seccomp.json). Like moby's setupSeccomp, it is filtered here by the
 // container's capabilities and the host architecture into an OCI linux.seccomp section.
 import { readFileSync } from 'node:fs';
+import { goArch } from '../../util/platform.js';
 
 export const DEFAULT_SECCOMP_PATH = '/usr/share/containers/seccomp.json';
 
@@ -23,8 +24,6 @@ interface Profile {
 }
 
 const NATIVE_ARCH: Record<string, string> = { x64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64', s390x: 'SCMP_ARCH_S390X', ppc64: 'SCMP_ARCH_PPC64LE' };
-const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', s390x: 's390x', ppc64: 'ppc64le' };
-
 let cached: Profile | undefined;
 export function loadProfile(path = DEFAULT_SECCOMP_PATH): Profile {
   if (path === DEFAULT_SECCOMP_PATH && cached) return cached;
@@ -36,7 +35,7 @@ export function loadProfile(path = DEFAULT_SECCOMP_PATH): Profile {
 /** Converts a Docker-format profile into the OCI spec's seccomp for these capabilities ('CAP_X'). */
 export function seccompForCaps(profile: Profile, caps: string[], arch = process.arch): Record<string, unknown> {
   const native = NATIVE_ARCH[arch];
-  const goArch = GO_ARCH[arch] ?? arch;
+  const goArchName = goArch(arch);
   let architectures: string[] = profile.architectures ?? [];
   for (const m of profile.archMap ?? []) {
     if (m.architecture === native) architectures = [m.architecture, ...(m.subArchitectures ?? [])];
@@ -45,9 +44,9 @@ export function seccompForCaps(profile: Profile, caps: string[], arch = process.
   const syscalls = [];
   for (const s of profile.syscalls ?? []) {
     if (s.includes?.caps && !s.includes.caps.every(has)) continue;
-    if (s.includes?.arches && !s.includes.arches.includes(goArch)) continue;
+    if (s.includes?.arches && !s.includes.arches.includes(goArchName)) continue;
     if (s.excludes?.caps && s.excludes.caps.some(has)) continue;
-    if (s.excludes?.arches && s.excludes.arches.includes(goArch)) continue;
+    if (s.excludes?.arches && s.excludes.arches.includes(goArchName)) continue;
     const names = s.names ?? (s.name ? [s.name] : []);
     if (!names.length) continue;
     const out: Record<string, unknown> = { names, action: s.action };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { atomicWriteJson, readJsonIfExists, TEMP_MARK } from '../../util/fs.js';
-import { log } from '../../daemon/log.js';
+import { log } from '../../util/log.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
 import { hasOptions, listPredicate, prunePredicate, type Filters } from './filters.js';
 import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal } from './local-driver.js';

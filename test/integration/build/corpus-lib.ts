@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { readTar } from '../../../src/engine/archive/index.js';
+import { readTar } from '../../../src/archive/index.js';
 import type { CmdOptions, CmdResult } from '../support/proc.js';
 
 export type DockerFn = (args: string[], opts?: CmdOptions) => Promise<CmdResult>;

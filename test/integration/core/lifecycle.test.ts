@@ -449,11 +449,15 @@ describe('container lifecycle', { skip: integrationSkipReason() }, () => {
   describe('container prune', () => {
     it('removes stopped containers only', async () => {
       ok(await d.docker(['run', '--name', 'dead1', 'busybox', 'true']));
+      const dead1 = ok(await d.docker(['inspect', '-f', '{{.Id}}', 'dead1']));
+      const runningBefore = ok(await d.docker(['ps', '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort();
       const r = ok(await d.docker(['container', 'prune', '-f']));
       assert.match(r, /^Deleted Containers:\n/);
+      assert.ok(r.split('\n').includes(dead1), `dead1 (${dead1}) is not among the deleted:\n${r}`);
       assert.match(r, /Total reclaimed space: /);
-      const left = ok(await d.docker(['ps', '-a', '--format', '{{.Names}} {{.State}}'])).split('\n');
-      assert.ok(left.length > 0);
+      // What is left is exactly what ran before: every stopped container went, no running one did.
+      const left = ok(await d.docker(['ps', '-a', '--format', '{{.Names}} {{.State}}'])).split('\n').filter(Boolean);
+      assert.deepEqual(left.map((l) => l.split(' ')[0]).sort(), runningBefore);
       for (const l of left) assert.match(l, / running$/);
     });
 

@@ -12,7 +12,7 @@ import { pushFromStore } from '../../../src/engine/images/push.js';
 import { RegistryClient, bufferSource } from '../../../src/registry/client/index.js';
 import { MEDIA } from '../../../src/registry/oci.js';
 import { startRegistry } from '../../../src/registry/server/server.js';
-import { goArch } from '../../../src/engine/images/store.js';
+import { goArch } from '../../../src/util/platform.js';
 import { canRun, layeredImage, loadBusybox, newStore, recorder, settings, tempDir } from './helpers.js';
 import { freePort } from '../registry/helpers.js';
 

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import { ImageStore } from '../../../src/engine/images/store.js';
 import { EventBus } from '../../../src/engine/events.js';
 import { loadImages } from '../../../src/engine/images/load.js';
-import { busyboxImageArchive } from '../../../src/engine/images/base/busybox.js';
-import { tarFromEntries } from '../../../src/engine/archive/tar-directory.js';
+import { busyboxImageArchive } from '../../../src/base-images/busybox.js';
+import { tarFromEntries } from '../../../src/archive/tar-directory.js';
 import type { ImageRecord } from '../../../src/engine/images/store.js';
 import type { JsonMessage } from '../../../src/engine/images/distribution-progress.js';
 

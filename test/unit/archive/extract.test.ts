@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { extractTar } from '../../../src/engine/archive/extract.js';
-import { resolveInRoot } from '../../../src/engine/archive/resolve.js';
-import { tarDirectory } from '../../../src/engine/archive/tar-directory.js';
-import { overlayUpperToLayerTar, diffOverlayUpper } from '../../../src/engine/archive/overlay-diff.js';
-import { readTar } from '../../../src/engine/archive/tar-reader.js';
+import { extractTar } from '../../../src/archive/extract.js';
+import { resolveInRoot } from '../../../src/archive/resolve.js';
+import { tarDirectory } from '../../../src/archive/tar-directory.js';
+import { overlayUpperToLayerTar, diffOverlayUpper } from '../../../src/archive/overlay-diff.js';
+import { readTar } from '../../../src/archive/tar-reader.js';
 import { InvalidArgumentError } from '../../../src/engine/errors.js';
+import { needsRoot } from '../support/root.js';
 
 /** A raw ustar header with the name written verbatim (so hostile names survive). */
 function header(name: string, opts: { type?: string; size?: number; mode?: number; link?: string; uid?: number; gid?: number; mtime?: number } = {}): Buffer {
@@ -137,7 +138,7 @@ test('keeps owners, modes (setuid), mtimes, symlinks and hard links', async () =
   });
 });
 
-test('layer mode turns AUFS whiteouts into overlay whiteouts and records them', { skip: process.getuid?.() !== 0 }, async () => {
+test('layer mode turns AUFS whiteouts into overlay whiteouts and records them', { skip: needsRoot('make overlay whiteouts (character devices)') }, async () => {
   await withSandbox(async (root) => {
     const t = tar([
       { name: 'etc/', type: '5', mode: 0o755 },
@@ -214,7 +215,7 @@ test('tarDirectory round-trips a tree through extractTar', async () => {
   });
 });
 
-test('overlay upper → layer tar and docker diff', { skip: process.getuid?.() !== 0 }, async () => {
+test('overlay upper → layer tar and docker diff', { skip: needsRoot('make overlay whiteouts (character devices)') }, async () => {
   await withSandbox(async (root, outside) => {
     const lower = path.join(outside, 'lower');
     const upper = path.join(outside, 'upper');

@@ -7,6 +7,7 @@ import { build, type BuildOptions } from '../../../src/engine/build/builder.js';
 import type { BuildMessage } from '../../../src/engine/build/output.js';
 import { errorMessage } from '../../../src/engine/build/output.js';
 import { FakeBackend } from './fake-backend.js';
+import { needsRoot } from '../support/root.js';
 
 const BUSYBOX_CONFIG = { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['sh'] };
 
@@ -49,7 +50,7 @@ async function runFail(backend: FakeBackend, opts: Partial<BuildOptions> & { con
   throw new Error('build should have failed');
 }
 
-test('the recorded classic build: stream shape, config and history', async () => {
+test('the recorded classic build: stream shape, config and history', { skip: needsRoot('give copied files the owners the build names (chown)') }, async () => {
   const s = await setup({ Dockerfile: 'FROM busybox:latest\nRUN echo hi > /x\nCOPY a.txt /a.txt\nCMD ["cat","/x"]\n', 'a.txt': 'a\n' });
   try {
     s.backend.runHook = async (_o, rootfs) => {
@@ -200,7 +201,7 @@ test('build args: history prefix, proxies hidden, meta args in FROM, unconsumed 
   }
 });
 
-test('multi-stage: only needed stages, COPY --from by name and index, --target, scratch', async () => {
+test('multi-stage: only needed stages, COPY --from by name and index, --target, scratch', { skip: needsRoot('give copied files the owners the build names (chown)') }, async () => {
   const df = [
     'FROM busybox AS build',
     'RUN build-it',
@@ -238,7 +239,7 @@ test('multi-stage: only needed stages, COPY --from by name and index, --target, 
   }
 });
 
-test('COPY semantics: dirs copy contents, globs, trailing slash, WORKDIR-relative dest, --chown names, --chmod, multi-source rule', async () => {
+test('COPY semantics: dirs copy contents, globs, trailing slash, WORKDIR-relative dest, --chown names, --chmod, multi-source rule', { skip: needsRoot('give copied files the owners the build names (chown)') }, async () => {
   const s = await setup({
     Dockerfile: [
       'FROM busybox',
@@ -310,7 +311,7 @@ test('COPY semantics: dirs copy contents, globs, trailing slash, WORKDIR-relativ
   }
 });
 
-test('ADD extracts local tar archives; COPY heredoc with expansion', async () => {
+test('ADD extracts local tar archives; COPY heredoc with expansion', { skip: needsRoot('give copied files the owners the build names (chown)') }, async () => {
   const s = await setup({ Dockerfile: 'FROM busybox\nENV NAME=world\nADD arch.tar /opt/\nCOPY <<EOF /greeting\nhello $NAME\nEOF\nCOPY <<"EOF" /raw\nhello $NAME\nEOF\n' });
   try {
     const src = path.join(s.ctx, 'src');
@@ -358,7 +359,7 @@ test('RUN --mount is refused clearly; heredoc RUN runs its body', async () => {
   }
 });
 
-test('parse errors, missing Dockerfile, missing base image, ignored Dockerfile removed from context', async () => {
+test('parse errors, missing Dockerfile, missing base image, ignored Dockerfile removed from context', { skip: needsRoot('give copied files the owners the build names (chown)') }, async () => {
   const s = await setup({ Dockerfile: 'FROM busybox\nFOO bar\n' });
   try {
     assert.equal((await runFail(s.backend, { contextDir: s.ctx })).err.message, 'dockerfile parse error on line 2: unknown instruction: FOO (did you mean FROM?)');

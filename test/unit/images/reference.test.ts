@@ -96,13 +96,16 @@ test('property: uppercase in the repository path is always refused', () => {
 test('property: arbitrary strings either parse to a valid reference or throw InvalidArgumentError', () => {
   fc.assert(
     fc.property(fc.string({ maxLength: 40 }), (s) => {
+      let r: ReturnType<typeof parseNormalizedNamed>;
       try {
-        const r = parseNormalizedNamed(s);
-        assert.ok(r.domain.length > 0 && r.path.length > 0);
-        parseNormalizedNamed(referenceString(r));
+        r = parseNormalizedNamed(s);
       } catch (e) {
         assert.ok(e instanceof InvalidArgumentError, String(e));
+        return;
       }
+      // Outside the try: a parsed reference that fails these is a bug, not a refusal.
+      assert.ok(r.domain.length > 0 && r.path.length > 0);
+      assert.deepEqual(parseNormalizedNamed(referenceString(r)), r);
     }),
   );
 });

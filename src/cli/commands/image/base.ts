@@ -14,8 +14,8 @@ export const spec: CommandSpec = {
 };
 
 async function archiveFor(kind: string): Promise<Readable> {
-  if (kind === 'busybox') return (await import('../../../engine/images/base/busybox.js')).busyboxImageArchive();
-  if (kind === 'debian') return (await import('../../../engine/images/base/debian.js')).debianImageArchive();
+  if (kind === 'busybox') return (await import('../../../base-images/busybox.js')).busyboxImageArchive();
+  if (kind === 'debian') return (await import('../../../base-images/debian.js')).debianImageArchive();
   throw new UsageError(`unknown base image "${kind}": choose busybox or debian`);
 }
 

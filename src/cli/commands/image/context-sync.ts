@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { EngineClient } from '../../../client/client.js';
 import { ApiError } from '../../../client/errors.js';
-import { encodeHeader, endOfArchive, padding } from '../../../engine/archive/tar-header.js';
+import { encodeHeader, endOfArchive, padding } from '../../../archive/tar-header.js';
 
 type ManifestEntry = [string, 'f' | 'd' | 'l', number, number, number, string, string];
 

@@ -3,7 +3,7 @@
 // of container root filesystems and by the tar extractor for parent directories.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
 
 const MAX_SYMLINKS = 255;
 

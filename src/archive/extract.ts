@@ -7,12 +7,12 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
 import { pathComponents, resolveInRoot } from './resolve.js';
 import { readTar, type TarReadEntry } from './tar-reader.js';
 import { runTool } from './tools.js';
-import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
-import { writeAll } from '../../util/fs.js';
+import { MY_GID, MY_UID, UMASK } from '../util/process-identity.js';
+import { writeAll } from '../util/fs.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const WHITEOUT_META_PREFIX = '.wh..wh.';

@@ -3,7 +3,7 @@
 // for formats it does not know.
 import { Readable, PassThrough, pipeline, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
 
 /**
  * Output chunk size for gunzip: zlib's default 16 KiB makes consumers (the unpacker, hashes, blob

@@ -9,14 +9,16 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { tarDirectory } from '../../archive/tar-directory.js';
-import { goArch, type ImageConfigBlob } from '../store.js';
-import { writeImageArchive } from '../save.js';
+import { writeImageArchive } from '../archive/image-archive.js';
+import { tarDirectory } from '../archive/tar-directory.js';
+import { goArch } from '../util/platform.js';
+import { officialImageName } from './busybox.js';
 
 export interface DebianImageOptions {
   suite?: string;
   mirror?: string;
   variant?: string;
+  /** The image's tag (default: the suite). */
   tag?: string;
   /** Extra packages (`--include`). */
   include?: string[];
@@ -48,7 +50,7 @@ export function debianImageArchive(opts: DebianImageOptions = {}): Readable {
       const diffId = `sha256:${hash.digest('hex')}`;
       const size = (await fsp.stat(layerFile)).size;
       const created = new Date().toISOString();
-      const config: ImageConfigBlob = {
+      const config = {
         architecture: goArch(),
         config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['bash'] },
         created,
@@ -60,7 +62,7 @@ export function debianImageArchive(opts: DebianImageOptions = {}): Readable {
         rootfs: { type: 'layers', diff_ids: [diffId] },
       };
       yield* writeImageArchive([
-        { configBytes: Buffer.from(JSON.stringify(config)), layers: [{ diffId, size, open: () => createReadStream(layerFile) }], repoTags: [opts.tag ?? `debian:${suite}`] },
+        { configBytes: Buffer.from(JSON.stringify(config)), layers: [{ diffId, size, open: () => createReadStream(layerFile) }], names: [officialImageName('debian', opts.tag ?? suite)] },
       ]) as AsyncIterable<Buffer>;
     } finally {
       await fsp.rm(path.join(work), { recursive: true, force: true });

@@ -4,11 +4,11 @@
 import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { encodeHeader, endOfArchive, padding, type TarEntry } from '../../archive/tar-header.js';
-import { sha256Hex } from '../blobs.js';
-import { goArch, type ImageConfigBlob } from '../store.js';
-import { writeImageArchive } from '../save.js';
+import { writeImageArchive, type ArchiveImageName } from '../archive/image-archive.js';
+import { encodeHeader, endOfArchive, padding, type TarEntry } from '../archive/tar-header.js';
+import { goArch } from '../util/platform.js';
 
 const CREATED = '2024-01-01T00:00:00Z';
 const MTIME = Date.parse(CREATED) / 1000;
@@ -129,8 +129,8 @@ export async function busyboxImageParts(busybox = '/bin/busybox'): Promise<BaseI
   }
   chunks.push(endOfArchive());
   const layerTar = Buffer.concat(chunks);
-  const diffId = `sha256:${sha256Hex(layerTar)}`;
-  const config: ImageConfigBlob = {
+  const diffId = `sha256:${createHash('sha256').update(layerTar).digest('hex')}`;
+  const config = {
     architecture: goArch(),
     config: { Env: [BUSYBOX_PATH_ENV], Cmd: ['sh'] },
     created: CREATED,
@@ -144,18 +144,23 @@ export async function busyboxImageParts(busybox = '/bin/busybox'): Promise<BaseI
   return { configBytes: Buffer.from(JSON.stringify(config)), layerTar, diffId };
 }
 
-/** Wraps single-layer image parts as a docker-save archive tagged `repoTag`. */
-export function baseImageArchive(parts: () => Promise<BaseImageParts>, repoTag: string): Readable {
+/** The name of Docker Hub's official image `repository:tag` (docker.io/library/…). */
+export function officialImageName(repository: string, tag: string): ArchiveImageName {
+  return { repoTag: `${repository}:${tag}`, reference: `docker.io/library/${repository}:${tag}`, repository, tag };
+}
+
+/** Wraps single-layer image parts as a docker-save archive named `name`. */
+export function baseImageArchive(parts: () => Promise<BaseImageParts>, name: ArchiveImageName): Readable {
   async function* gen(): AsyncGenerator<Buffer> {
     const p = await parts();
     yield* writeImageArchive([
-      { configBytes: p.configBytes, layers: [{ diffId: p.diffId, size: p.layerTar.length, open: () => [p.layerTar] as unknown as AsyncIterable<Buffer> }], repoTags: [repoTag] },
+      { configBytes: p.configBytes, layers: [{ diffId: p.diffId, size: p.layerTar.length, open: () => [p.layerTar] as unknown as AsyncIterable<Buffer> }], names: [name] },
     ]) as AsyncIterable<Buffer>;
   }
   return Readable.from(gen(), { objectMode: false });
 }
 
-/** A `docker save` archive of busybox:latest made from the host's /bin/busybox. */
+/** A `docker save` archive of busybox:latest (or another tag) made from the host's /bin/busybox. */
 export function busyboxImageArchive(opts: { busyboxPath?: string; tag?: string } = {}): Readable {
-  return baseImageArchive(() => busyboxImageParts(opts.busyboxPath), opts.tag ?? 'busybox:latest');
+  return baseImageArchive(() => busyboxImageParts(opts.busyboxPath), officialImageName('busybox', opts.tag ?? 'latest'));
 }

@@ -1,7 +1,7 @@
 // Host tools the archive code needs where Node has no API: mknod (overlay whiteouts) and
 // setfattr (opaque directories, file capabilities; Debian package `attr`).
 import { spawn } from 'node:child_process';
-import { SystemError } from '../errors.js';
+import { SystemError } from '../util/errors.js';
 
 /** Runs a tool to completion; rejects with its stderr when it fails. */
 export function runTool(cmd: string, args: string[], stdin?: string | Buffer): Promise<string> {

@@ -2,7 +2,7 @@
 // before the next header is parsed, so callers can do async file-system work per entry with
 // natural back-pressure. Understands ustar, PAX (`x`, `g`) and GNU long names (`L`, `K`).
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../util/errors.js';
 import { BLOCK, type TarEntryType } from './tar-header.js';
 
 export interface TarReadEntry {

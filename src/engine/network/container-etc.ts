@@ -1,0 +1,41 @@
+// A container's /etc/resolv.conf and /etc/hosts contents (rendered by etcfiles.ts) from its
+// sandbox: the embedded DNS server on user-defined bridges, --dns/--add-host, links, own name.
+import type { NetworkContext } from './context.js';
+import { shortId } from '../../util/ids.js';
+import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides } from './etcfiles.js';
+import type { SandboxRecord } from './types.js';
+
+/** The address `host-gateway` stands for in --add-host: the default bridge's gateway. */
+export function hostGateway(ctx: NetworkContext): string {
+  const b = [...ctx.networks.values()].find((n) => n.defaultBridge);
+  return b?.IPAM.Config[0]?.Gateway ?? '';
+}
+
+/** The gateway DNS address for a container on a user-defined bridge, if it has one. */
+function embeddedDnsFor(ctx: NetworkContext, sb: SandboxRecord | undefined): string | undefined {
+  if (!sb) return undefined;
+  for (const ep of Object.values(sb.endpoints)) {
+    const net = ctx.networks.get(ep.networkId);
+    if (net && net.Driver === 'bridge' && !net.predefined && ep.gateway) return ep.gateway;
+  }
+  return undefined;
+}
+
+/** /etc/resolv.conf content; also remembers --dns servers as the container's upstreams. */
+export async function containerResolvConf(ctx: NetworkContext, containerId: string, o: DnsOverrides): Promise<string> {
+  ctx.hostResolv = await readHostResolvConf(ctx.opts.resolvConfPath);
+  const sb = ctx.sandboxes.get(containerId);
+  if (sb && (o.dns?.length || o.dnsSearch?.length || o.dnsOptions?.length)) sb.dns = { ...o };
+  return resolvConfFor(ctx.hostResolv, o, embeddedDnsFor(ctx, sb));
+}
+
+/** /etc/hosts content: standard entries, --add-host (host-gateway resolved), links, own name. */
+export function containerHosts(ctx: NetworkContext, containerId: string, o: { extraHosts?: string[]; hostname?: string; domainname?: string }): string {
+  const sb = ctx.sandboxes.get(containerId);
+  const extra = parseExtraHosts(o.extraHosts, hostGateway(ctx));
+  const hostname = o.hostname ?? sb?.hostname ?? shortId(containerId);
+  const fqdn = o.domainname ? `${hostname}.${o.domainname}` : undefined;
+  const ownIp = sb && Object.values(sb.endpoints).find((e) => e.ipv4)?.ipv4;
+  const self = ownIp ? { ip: ownIp, names: fqdn ? [fqdn, hostname] : [hostname] } : undefined;
+  return renderHosts(extra, sb?.linkHosts ?? [], self);
+}

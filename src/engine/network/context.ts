@@ -1,0 +1,88 @@
+// The state every part of the network subsystem shares: the records (networks, sandboxes) in
+// memory and on disk, the per-container lock, the port allocator, the firewall, the embedded DNS
+// server and the namespace pool. The NetworkManager (manager.ts) builds one; the modules that
+// implement its verbs (networks.ts, sandbox.ts, connect.ts, …) take it as their first argument.
+import path from 'node:path';
+import type { EventBus } from '../events.js';
+import { KeyedLock } from '../../util/keyed-lock.js';
+import { findCniPath } from './cni.js';
+import { EmbeddedDns } from './dns.js';
+import type { ResolvConf } from './etcfiles.js';
+import { Firewall } from './firewall.js';
+import { NetnsPool } from './netns-pool.js';
+import { PortAllocator } from './ports.js';
+import { embeddedDnsBackend } from './resolver.js';
+import { NetworkStore } from './store.js';
+import type { EndpointSettingsIn, NetworkRecord, SandboxRecord } from './types.js';
+
+/** The container engine's view of a container. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+  netnsPath?: string;
+  running: boolean;
+}
+
+export interface NetworkManagerOptions {
+  dataRoot: string;
+  execRoot: string;
+  events: EventBus;
+  /** The container engine's view of a container (connect/disconnect, --link, sweep). */
+  lookupContainer?: (idOrName: string) => ContainerRef | undefined;
+  /** Told when connect/disconnect changed a container's networks, so the engine can keep its config. */
+  onEndpointsChanged?: (containerId: string, networkName: string, settings: EndpointSettingsIn | null) => void;
+  /** Device name of the default bridge (Docker: docker0). */
+  defaultBridgeName?: string;
+  cniPath?: string;
+  firewall?: Firewall;
+  /** Network namespaces kept ready for the next starts (default 2; 0 makes each on demand). */
+  netnsPoolSize?: number;
+  /** DNS port on the gateways (53; tests may move it). */
+  dnsPort?: number;
+  resolvConfPath?: string;
+}
+
+export class NetworkContext {
+  readonly store: NetworkStore;
+  readonly firewall: Firewall;
+  readonly cniPath: string;
+  readonly dns: EmbeddedDns;
+  readonly ports = new PortAllocator();
+  readonly networks = new Map<string, NetworkRecord>();
+  readonly sandboxes = new Map<string, SandboxRecord>();
+  /** Per-container operation queue: attach, connect, detach of one container never interleave. */
+  readonly containerLock = new KeyedLock();
+  /** Names of networks being created, taken before the first await (create-network.ts). */
+  readonly namesBeingCreated = new Set<string>();
+  /** Network creates run one at a time from subnet choice to saved record: two must not pick one subnet. */
+  readonly createQueue = new KeyedLock();
+  readonly netnsDir: string;
+  readonly netnsPool: NetnsPool;
+  hostResolv: ResolvConf = { nameservers: [], search: [], options: [] };
+
+  constructor(readonly opts: NetworkManagerOptions) {
+    this.store = new NetworkStore(opts.dataRoot);
+    this.firewall = opts.firewall ?? new Firewall();
+    this.cniPath = opts.cniPath ?? findCniPath();
+    this.netnsDir = path.join(opts.execRoot, 'netns');
+    this.netnsPool = new NetnsPool(this.netnsDir, opts.netnsPoolSize ?? 2);
+    this.dns = new EmbeddedDns(embeddedDnsBackend(this), opts.dnsPort ?? 53);
+  }
+
+  /** Writes a network's record, then makes it visible. */
+  async addNetwork(n: NetworkRecord): Promise<void> {
+    await this.store.saveNetwork(n);
+    this.networks.set(n.Id, n);
+  }
+
+  /** Makes a sandbox visible and writes its record (the journal the startup sweep reads). */
+  async saveSandbox(sb: SandboxRecord): Promise<void> {
+    this.sandboxes.set(sb.containerId, sb);
+    await this.store.saveSandbox(sb);
+  }
+
+  async dropSandbox(containerId: string): Promise<void> {
+    this.sandboxes.delete(containerId);
+    await this.store.deleteSandbox(containerId);
+  }
+}

@@ -1,0 +1,112 @@
+// Docker networks as records: find one (ID, name, ID prefix), list, inspect, remove, prune.
+// Creating one is create-network.ts; the predefined ones are predefined.ts.
+import type { NetworkContext } from './context.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { newId, resolveByIdPrefix } from '../../util/ids.js';
+import { matchesFilters, matchesPruneFilters } from './filters.js';
+import { syncFirewall } from './firewall-sync.js';
+import { tearDownNetwork } from './network-devices.js';
+import type { DriverName, NetworkInspect, NetworkRecord } from './types.js';
+
+/** A network record with Docker's defaults; the caller fills in IPAM, options and devices. */
+export function newNetworkRecord(name: string, driver: DriverName, extra: Partial<NetworkRecord> = {}): NetworkRecord {
+  return {
+    Id: newId(),
+    Name: name,
+    Created: new Date().toISOString(),
+    Driver: driver,
+    EnableIPv6: false,
+    Internal: false,
+    Attachable: false,
+    Ingress: false,
+    ConfigOnly: false,
+    IPAM: { Driver: 'default', Options: null, Config: [] },
+    Options: {},
+    Labels: {},
+    ...extra,
+  };
+}
+
+/** Finds a network by full ID, name, or unique ID prefix, as Docker does (ID first, then name). */
+export function resolveNetwork(ctx: NetworkContext, idOrName: string): NetworkRecord {
+  const all = [...ctx.networks.values()];
+  const exact = all.find((n) => n.Id === idOrName) ?? all.find((n) => n.Name === idOrName);
+  if (exact) return exact;
+  const { match, ambiguous } = resolveByIdPrefix(all, idOrName, (n) => n.Id);
+  if (ambiguous) throw new NotFoundError(`network ${idOrName} is ambiguous (${all.filter((n) => n.Id.startsWith(idOrName)).length} matches found based on ID prefix)`);
+  if (!match) throw new NotFoundError(`network ${idOrName} not found`);
+  return match;
+}
+
+export function listNetworks(ctx: NetworkContext, filters: Map<string, string[]>): NetworkInspect[] {
+  const out: NetworkInspect[] = [];
+  for (const n of ctx.networks.values()) {
+    if (!matchesFilters(n, filters, endpointCount(ctx, n.Id) > 0)) continue;
+    // dockerd lists networks without their containers; inspect has them.
+    out.push({ ...networkView(ctx, n), Containers: {} });
+  }
+  return out.sort((a, b) => a.Created.localeCompare(b.Created));
+}
+
+/** GET /networks/{id}: Docker's inspect shape, with the attached containers. */
+export function networkView(ctx: NetworkContext, n: NetworkRecord): NetworkInspect {
+  const containers: NetworkInspect['Containers'] = {};
+  for (const s of ctx.sandboxes.values()) {
+    const ep = s.endpoints[n.Id];
+    if (!ep || ep.state !== 'attached') continue;
+    containers[s.containerId] = {
+      Name: s.name,
+      EndpointID: ep.endpointId,
+      MacAddress: ep.mac,
+      IPv4Address: ep.ipv4 ? `${ep.ipv4}/${ep.prefixLen}` : '',
+      IPv6Address: '',
+    };
+  }
+  return {
+    Name: n.Name,
+    Id: n.Id,
+    Created: n.Created,
+    Scope: 'local',
+    Driver: n.Driver,
+    EnableIPv4: true,
+    EnableIPv6: n.EnableIPv6,
+    IPAM: n.IPAM,
+    Internal: n.Internal,
+    Attachable: n.Attachable,
+    Ingress: n.Ingress,
+    ConfigFrom: { Network: '' },
+    ConfigOnly: n.ConfigOnly,
+    Containers: containers,
+    Options: n.Options,
+    Labels: n.Labels,
+  };
+}
+
+function endpointCount(ctx: NetworkContext, networkId: string): number {
+  let c = 0;
+  for (const s of ctx.sandboxes.values()) if (s.endpoints[networkId]) c++;
+  return c;
+}
+
+export async function removeNetwork(ctx: NetworkContext, idOrName: string): Promise<void> {
+  const n = resolveNetwork(ctx, idOrName);
+  if (n.predefined) throw new ForbiddenError(`${n.Name} is a pre-defined network and cannot be removed`);
+  if (endpointCount(ctx, n.Id) > 0) throw new ForbiddenError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+  ctx.networks.delete(n.Id);
+  await ctx.store.deleteNetwork(n.Id);
+  await syncFirewall(ctx);
+  await tearDownNetwork(ctx, n);
+  ctx.opts.events.publish('network', 'destroy', n.Id, { name: n.Name, type: n.Driver });
+}
+
+/** Removes user-defined networks without endpoints (label / until filters as Docker). */
+export async function pruneNetworks(ctx: NetworkContext, filters: Map<string, string[]>): Promise<{ NetworksDeleted: string[] }> {
+  const deleted: string[] = [];
+  for (const n of [...ctx.networks.values()]) {
+    if (n.predefined || endpointCount(ctx, n.Id) > 0) continue;
+    if (!matchesPruneFilters(n, filters)) continue;
+    await removeNetwork(ctx, n.Id);
+    deleted.push(n.Name);
+  }
+  return { NetworksDeleted: deleted };
+}
