@@ -4,8 +4,6 @@ import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryIn
 import { InvalidArgumentError } from '../engine/errors.js';
 import { containerSummary, inspectContainer, listContainers } from '../engine/containers/views.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
-import { runcPids } from '../engine/runtime/runc.js';
-import { execFile } from 'node:child_process';
 import type { Writable } from 'node:stream';
 
 /** Docker's stream framing: 8-byte header (stream, 0,0,0, big-endian length) unless TTY. */
@@ -171,27 +169,7 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.get('/containers/:id/top', async (ctx) => {
-    const svc = ctx.engine.containers;
-    const rec = svc.get(ctx.params.id);
-    if (!rec.state.Running) throw new InvalidArgumentError(`Container ${rec.id} is not running`);
-    const pids = await runcPids(svc.runtimeFor(rec), rec.id);
-    const psArgs = ctx.query.get('ps_args') || '-ef';
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile('ps', psArgs.split(/\s+/).filter(Boolean), { maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => (err ? reject(new InvalidArgumentError(`Error running ps: ${err.message}`)) : resolve(stdout))),
-    );
-    const lines = out.split('\n').filter(Boolean);
-    const header = lines[0].trim().split(/\s+/);
-    const pidCol = header.indexOf('PID');
-    if (pidCol < 0) throw new InvalidArgumentError(`Couldn't find PID field in ps output`);
-    const processes = [];
-    for (const line of lines.slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (!pids.includes(Number(f[pidCol]))) continue;
-      const row = f.slice(0, header.length - 1);
-      row.push(f.slice(header.length - 1).join(' '));
-      processes.push(row);
-    }
-    sendJson(ctx.res, 200, { Titles: header, Processes: processes });
+    sendJson(ctx.res, 200, await ctx.engine.containers.top(ctx.params.id, ctx.query.get('ps_args') || undefined));
   });
 
   r.get('/containers/:id/changes', async (ctx) => {

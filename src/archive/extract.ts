@@ -13,6 +13,7 @@ import { readTar, type TarReadEntry } from './tar-reader.js';
 import { runTool } from './tools.js';
 import { MY_GID, MY_UID, UMASK } from '../util/process-identity.js';
 import { writeAll } from '../util/fs.js';
+import { bestEffort } from '../util/best-effort.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const WHITEOUT_META_PREFIX = '.wh..wh.';
@@ -277,7 +278,8 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
   if (opaqueHostDirs.length) await runTool('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', '--', ...opaqueHostDirs]);
   if (xattrs.length) await restoreXattrs(xattrs);
   // Directory times last: creating entries inside a directory changes its mtime.
-  for (const d of dirTimes.reverse()) await fsp.lutimes(d.p, d.mtime, d.mtime).catch(() => {});
+  // A directory's time is cosmetic: one that cannot be set (removed by a later entry) is left.
+  for (const d of dirTimes.reverse()) await bestEffort(fsp.lutimes(d.p, d.mtime, d.mtime), `setting the time of ${d.p}`);
   return result;
 }
 

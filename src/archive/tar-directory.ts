@@ -4,6 +4,7 @@ import { promises as fsp, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { encodeHeader, endOfArchive, padding, type TarEntry } from './tar-header.js';
+import { lstatIfExists } from '../util/fs.js';
 
 export interface TarDirectoryOptions {
   /**
@@ -106,7 +107,7 @@ export async function* tarTreeChunks(src: string, opts: TarDirectoryOptions = {}
     const names = (await fsp.readdir(hostPath)).sort();
     // A directory's entries are stat'ed together: the tar stays in order, the disk sees many requests at once.
     const hosts = names.map((c) => path.join(hostPath, c));
-    const stats = await Promise.all(hosts.map((h) => fsp.lstat(h).catch(() => undefined)));
+    const stats = await Promise.all(hosts.map((h) => lstatIfExists(h)));
     for (let i = 0; i < names.length; i++) {
       const cst = stats[i];
       if (!cst) continue; // vanished while walking (live container)

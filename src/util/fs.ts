@@ -1,9 +1,11 @@
 // Durable file writes for metadata: write to a temp file, fsync, rename, so a crash at any point
 // leaves either the old or the new content, never a torn file. Temp files end in `.tmp-*` and are
 // swept at startup (sweepTempFiles).
-import { promises as fsp, constants as fsc } from 'node:fs';
+import { promises as fsp, constants as fsc, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { log } from './log.js';
+import { sweepTree } from './remove-tree.js';
 
 export const TEMP_MARK = '.tmp-';
 
@@ -47,6 +49,34 @@ export async function readJsonIfExists<T>(file: string): Promise<T | undefined> 
   }
 }
 
+/**
+ * A metadata file read at load time: undefined when it is absent, and also when it cannot be read
+ * or parsed (a torn or foreign file), which is logged: one bad record must not stop a store loading.
+ */
+export async function readJsonOrSkip<T>(file: string, what: string): Promise<T | undefined> {
+  try {
+    return await readJsonIfExists<T>(file);
+  } catch (e) {
+    log.warn(`skipping unreadable ${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+/** stat(2), or undefined when nothing is there (ENOENT, or a path component that is not a directory); other errors throw. */
+export async function statIfExists(p: string): Promise<Stats | undefined> {
+  return fsp.stat(p).catch(absentAsUndefined);
+}
+
+/** lstat(2), or undefined when nothing is there; other errors throw. */
+export async function lstatIfExists(p: string): Promise<Stats | undefined> {
+  return fsp.lstat(p).catch(absentAsUndefined);
+}
+
+function absentAsUndefined(e: any): undefined {
+  if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return undefined;
+  throw e;
+}
+
 export async function exists(p: string): Promise<boolean> {
   try {
     await fsp.lstat(p);
@@ -56,7 +86,7 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Removes leftovers of interrupted atomic writes below dir (one level deep per directory visited). */
+/** Removes leftovers of interrupted atomic writes below dir (one level deep per directory visited); what cannot be removed is logged and left. */
 export async function sweepTempFiles(dir: string, depth = 3): Promise<number> {
   let removed = 0;
   let entries;
@@ -68,8 +98,7 @@ export async function sweepTempFiles(dir: string, depth = 3): Promise<number> {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.name.includes(TEMP_MARK)) {
-      await fsp.rm(p, { recursive: true, force: true });
-      removed++;
+      if (await sweepTree(p, 'temp file')) removed++;
     } else if (e.isDirectory() && depth > 0) {
       removed += await sweepTempFiles(p, depth - 1);
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { newId, shortId } from '../../util/ids.js';
 import { tracer } from '../../util/log.js';
+import { removeTree } from '../../util/remove-tree.js';
 import type { BaseImage, BuildBackend, CommitOptions, RunConfig } from './backend.js';
 import { BuildArgs, unconsumedWarning } from './build-args.js';
 import { cacheKey } from './cache-key.js';
@@ -155,7 +156,7 @@ export class Builder {
     try {
       return await this.runInner();
     } finally {
-      for (const d of this.tempDirs) await fsp.rm(d, { recursive: true, force: true });
+      for (const d of this.tempDirs) await removeTree(d);
     }
   }
 

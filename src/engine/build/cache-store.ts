@@ -5,7 +5,7 @@
 // ignored by the builder (hasImage) and dropped here on load and on prune.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { atomicWriteJson, readJsonIfExists, sweepTempFiles } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip, sweepTempFiles } from '../../util/fs.js';
 import type { BuildCacheStore } from './backend.js';
 
 interface CacheEntryFile {
@@ -43,7 +43,7 @@ export class BuildCacheFileStore implements BuildCacheStore {
     for (const name of await fsp.readdir(this.dir)) {
       const key = name.replace(/\.json$/, '');
       if (!KEY_RE.test(key) || !name.endsWith('.json')) continue;
-      const e = await readJsonIfExists<CacheEntryFile>(path.join(this.dir, name)).catch(() => undefined);
+      const e = await readJsonOrSkip<CacheEntryFile>(path.join(this.dir, name), 'build cache entry');
       if (!e || e.key !== key || typeof e.imageId !== 'string') {
         await fsp.rm(path.join(this.dir, name), { force: true });
         continue;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { badHardlinkTarget, checkEntrySafety, encodeHeader, endOfArchive, extractTar, padding, readTar, safeEntryComponents } from '../../archive/index.js';
 import { writeAll } from '../../util/fs.js';
 import { DiskTree, type SourceTree, type TreeStat } from './source-tree.js';
+import { settled } from '../../util/best-effort.js';
 
 const SPOOL_BATCH = 256 << 10;
 const COPY_CHUNK = 1 << 20;
@@ -373,7 +374,7 @@ export class SpoolWriter {
       pendingBytes = 0;
       await writing; // in order, one write in flight
       writing = writeAll(this.fh, data);
-      writing.catch(() => undefined); // surfaced by the next await
+      void settled(writing); // its error is surfaced by the next await of `writing`
       return data;
     };
     for await (const c of input) {

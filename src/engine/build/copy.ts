@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { exists } from '../../util/fs.js';
+import { exists, lstatIfExists } from '../../util/fs.js';
 import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
 import { resolveInScope } from './scoped-path.js';
 import { DiskTree, resolveInTree, type SourceTree, type TreeStat } from './source-tree.js';
@@ -311,7 +311,7 @@ async function copyOne(tree: SourceTree, src: string, dst: string, st: TreeStat,
   // Paths below the destination are taken as they are, never through a symlink the image has
   // there (an absolute one would point at the host): a symlink or file in the way is replaced,
   // as Docker's untar replaces it.
-  const existing = await fsp.lstat(dst).catch(() => undefined);
+  const existing = await lstatIfExists(dst);
   if (st.isDirectory()) {
     if (!existing?.isDirectory()) {
       if (existing) await fsp.rm(dst, { force: true });

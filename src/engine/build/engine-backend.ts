@@ -18,12 +18,15 @@ import type { JsonMessage } from '../images/distribution-progress.js';
 import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { LogFollower } from '../runtime/logfile.js';
-import type { CreateRequest } from '../containers/service.js';
+import type { CreateRequest } from '../containers/create.js';
 import { runTool } from '../../archive/tools.js';
 import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { lstatIfExists } from '../../util/fs.js';
+import { bestEffort } from '../../util/best-effort.js';
+import { removeTree, sweepTree } from '../../util/remove-tree.js';
 
 /**
  * Files and directories a container's runtime creates in its root only to mount over them
@@ -40,7 +43,7 @@ const MOUNTPOINT_ARTIFACTS: Array<{ rel: string; kind: 'file' | 'dir' }> = [
 ];
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
-  return fsp.lstat(p).catch(() => undefined);
+  return lstatIfExists(p);
 }
 
 /**
@@ -158,7 +161,7 @@ export class EngineBuildBackend implements BuildBackend {
     await follower.start();
     // Registered before start so an instant exit is not missed.
     const exited = this.containers.nextExit(id);
-    const onAbort = (): void => void this.containers.kill(id, 'SIGKILL').catch(() => undefined);
+    const onAbort = (): void => void bestEffort(this.containers.kill(id, 'SIGKILL'), `kill of aborted build step ${id}`);
     o.signal?.addEventListener('abort', onAbort);
     try {
       if (o.signal?.aborted) throw new Error('Build cancelled');
@@ -278,9 +281,9 @@ export class EngineBuildBackend implements BuildBackend {
   async finish(o: { keepContainers: boolean }): Promise<void> {
     for (const id of [...this.liveContainers]) {
       if (o.keepContainers) await fsp.rm(stepMarker(this.o.tmpRoot, id), { force: true });
-      else await this.removeContainer(id).catch(() => undefined);
+      else await bestEffort(this.removeContainer(id), `removal of build step container ${id}`);
     }
-    for (const p of [...this.openLayers]) await this.releaseOverlay(p).catch(() => undefined);
+    for (const p of [...this.openLayers]) await bestEffort(this.releaseOverlay(p), `unmount of build overlay ${p}`);
   }
 }
 
@@ -343,14 +346,14 @@ export class BuildService {
         .map((l) => l.split(' ')[4])
         .filter((m): m is string => !!m && m.startsWith(this.tmpRoot + '/'))
         .sort((a, b) => b.length - a.length);
-      for (const m of mounts) await runTool('umount', ['-l', m]).catch(() => undefined);
+      for (const m of mounts) await bestEffort(runTool('umount', ['-l', m]), `unmount of leftover build mount ${m}`);
       for (const name of await fsp.readdir(this.tmpRoot)) {
         // Step containers of a build the daemon did not live to finish.
         if (name.startsWith(STEP_MARKER_PREFIX)) {
           const id = name.slice(STEP_MARKER_PREFIX.length);
-          if (this.engine.containers.store.find(id)) await this.engine.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+          if (this.engine.containers.store.find(id)) await bestEffort(this.engine.containers.remove(id, { force: true, volumes: true }), `removal of leftover build step container ${id}`);
         }
-        await fsp.rm(path.join(this.tmpRoot, name), { recursive: true, force: true });
+        await sweepTree(path.join(this.tmpRoot, name), 'build scratch');
       }
       const cache = new BuildCacheFileStore(this.engine.dataRoot, (id) => this.engine.images.find(id) !== undefined);
       await cache.init();
@@ -372,7 +375,7 @@ export class BuildService {
 
   async removeScratch(dir: string): Promise<void> {
     if (!dir.startsWith(this.tmpRoot + '/')) return;
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 
   /** Runs one build; step containers and overlays are cleaned up however it ends. */

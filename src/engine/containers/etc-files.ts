@@ -1,6 +1,10 @@
-// /etc/hostname, /etc/hosts and /etc/resolv.conf for containers not on a CNI network (none, host,
-// container:). Containers on networks get theirs from the network manager.
+// A container's /etc/hostname, /etc/hosts and /etc/resolv.conf, written at every start. Containers
+// on a CNI network get their content from the network manager; the others (none, host,
+// container:) from the host's files, built here.
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { ContainerRecord } from './types.js';
+import type { ContainerService } from './service.js';
 
 export const LOCALHOST_HOSTS = `127.0.0.1\tlocalhost
 ::1\tlocalhost ip6-localhost ip6-loopback
@@ -43,4 +47,36 @@ export async function resolvConfFromHost(o: { dns?: string[] | null; dnsSearch?:
   if (search.length) out += `search ${search.join(' ')}\n`;
   if (options.length) out += `options ${options.join(' ')}\n`;
   return out;
+}
+
+/** The /etc files the spec bind-mounts must exist when the runtime creates the container; their content comes before start. */
+export async function ensureEtcFiles(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  const dir = svc.containerDir(rec.id);
+  await Promise.all(['hostname', 'hosts', 'resolv.conf'].map((f) => fsp.writeFile(path.join(dir, f), '', { flag: 'a' })));
+}
+
+export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  const dir = svc.containerDir(rec.id);
+  const hc = rec.hostConfig;
+  const mode = hc.NetworkMode ?? 'bridge';
+  const hostname = rec.config.Hostname + (rec.config.Domainname ? `.${rec.config.Domainname}` : '');
+  let hosts: string;
+  let resolv: string;
+  if (mode === 'host') {
+    hosts = await fsp.readFile('/etc/hosts', 'utf8').catch(() => hostsFile({ hostname }));
+    resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions, keepLoopback: true });
+    for (const h of hc.ExtraHosts ?? []) hosts += hostsFile({ hostname, extraHosts: [h] }).slice(hostsFile({ hostname }).length);
+  } else if (mode === 'none' || mode.startsWith('container:')) {
+    hosts = hostsFile({ hostname, extraHosts: hc.ExtraHosts ?? [] });
+    resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions });
+  } else {
+    hosts = svc.o.networks.hostsFor(rec.id, { extraHosts: hc.ExtraHosts ?? [], hostname: rec.config.Hostname, domainname: rec.config.Domainname });
+    resolv = await svc.o.networks.resolvConfFor(rec.id, { dns: hc.Dns ?? undefined, dnsSearch: hc.DnsSearch ?? undefined, dnsOptions: hc.DnsOptions ?? undefined });
+  }
+  // Regenerated at every start: written in place (the container bind-mounts these inodes).
+  await Promise.all([
+    fsp.writeFile(path.join(dir, 'hostname'), rec.config.Hostname + '\n'),
+    fsp.writeFile(path.join(dir, 'hosts'), hosts),
+    fsp.writeFile(path.join(dir, 'resolv.conf'), resolv),
+  ]);
 }

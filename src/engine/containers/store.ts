@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
+import { removeTree, sweepTree } from '../../util/remove-tree.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 
@@ -23,14 +24,14 @@ export class ContainerStore {
     const loaded: ContainerRecord[] = [];
     for (const id of await fsp.readdir(this.root)) {
       if (id.startsWith('.removing-')) {
-        await fsp.rm(path.join(this.root, id), { recursive: true, force: true });
+        await sweepTree(path.join(this.root, id), 'interrupted container removal');
         continue;
       }
       if (!/^[0-9a-f]{64}$/.test(id)) continue;
       const rec = await readJsonIfExists<ContainerRecord>(path.join(this.root, id, 'config.v2.json')).catch(() => undefined);
       if (!rec) {
         // A container counts once its record exists; a directory without one is a failed create.
-        await fsp.rm(path.join(this.root, id), { recursive: true, force: true });
+        await sweepTree(path.join(this.root, id), 'container directory without a record');
         continue;
       }
       this.byId.set(rec.id, rec);
@@ -99,7 +100,7 @@ export class ContainerStore {
     // Rename first so a crash mid-delete leaves no half-record that loads.
     const gone = path.join(this.root, `.removing-${rec.id}`);
     await fsp.rename(this.dir(rec.id), gone).catch(() => undefined);
-    await fsp.rm(gone, { recursive: true, force: true });
-    await fsp.rm(this.dir(rec.id), { recursive: true, force: true });
+    await removeTree(gone);
+    await removeTree(this.dir(rec.id));
   }
 }

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
-import { emptyNetworkSettings, endpointStub, type ContainerService } from './service.js';
+import type { ContainerService } from './service.js';
+import { emptyNetworkSettings, endpointStub } from './network-plan.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
 import { familiarString, parseNormalizedNamed } from '../images/reference.js';
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../errors.js';
 import { tempPathFor, sweepTempFiles, writeAll } from '../../util/fs.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -60,7 +61,7 @@ export class BlobWriter {
     return `sha256:${hex}`;
   }
   async abort(): Promise<void> {
-    await this.fh.close().catch(() => {});
+    await bestEffort(this.fh.close(), 'closing an aborted blob write');
     await fsp.rm(this.tmp, { force: true });
   }
 }

@@ -4,8 +4,9 @@
 // to mount blobs across repositories of the same registry.
 // On disk: <dataRoot>/distribution/v2metadata.json, written atomically after each change.
 import path from 'node:path';
-import { atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip } from '../../util/fs.js';
 import { promises as fsp } from 'node:fs';
+import { settled } from '../../util/best-effort.js';
 
 export interface BlobLocation {
   /** `sha256:…` of the compressed blob as the registry has it. */
@@ -31,7 +32,7 @@ export class DistributionMetadata {
 
   private load(): Promise<void> {
     this.loaded ??= (async () => {
-      const data = await readJsonIfExists<Record<string, BlobLocation[]>>(this.file).catch(() => undefined);
+      const data = await readJsonOrSkip<Record<string, BlobLocation[]>>(this.file, 'distribution metadata');
       for (const [k, v] of Object.entries(data ?? {})) if (Array.isArray(v)) this.byDiffId.set(k, v);
     })();
     return this.loaded;
@@ -76,7 +77,7 @@ export class DistributionMetadata {
       await fsp.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
       await atomicWriteJson(this.file, Object.fromEntries(this.byDiffId));
     });
-    this.writing = run.catch(() => {});
+    this.writing = settled(run); // run's error goes to its caller
     return run;
   }
 }

@@ -2,6 +2,7 @@
 // once is fetched once, and both see its progress. A transfer is cancelled only when every pull
 // watching it has gone. A semaphore bounds how many run at once (3 downloads, 5 uploads).
 import type { JsonMessage, ProgressSink } from './distribution-progress.js';
+import { settled } from '../../util/best-effort.js';
 
 export class Semaphore {
   private active = 0;
@@ -141,7 +142,7 @@ export class TransferManager {
           if (this.inflight.get(key) === created) this.inflight.delete(key);
         });
       // Nobody may be left watching when it fails: never an unhandled rejection.
-      created.promise.catch(() => {});
+      void settled(created.promise);
       this.inflight.set(key, created as Transfer<unknown>);
       t = created;
     }

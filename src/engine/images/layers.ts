@@ -7,8 +7,10 @@ import type { Readable } from 'node:stream';
 import { extractTar, safeEntryComponents, WHITEOUT_META_PREFIX, WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from '../../archive/extract.js';
 import { readTar } from '../../archive/tar-reader.js';
 import { InvalidArgumentError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, TEMP_MARK, tempPathFor } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip, TEMP_MARK, tempPathFor } from '../../util/fs.js';
+import { removeTree, sweepTree } from '../../util/remove-tree.js';
 import { hexOf, sha256Hex, type BlobStore, type BlobWriter } from './blobs.js';
+import { settled } from '../../util/best-effort.js';
 
 export interface LayerMeta {
   /** `sha256:…` of the layer and all below it (the directory name). */
@@ -96,12 +98,12 @@ export class LayerStore {
     for (const name of await fsp.readdir(this.dir)) {
       const p = path.join(this.dir, name);
       if (name.includes(TEMP_MARK) || !/^[a-f0-9]{64}$/.test(name)) {
-        await fsp.rm(p, { recursive: true, force: true });
+        await sweepTree(p, 'interrupted layer extraction');
         continue;
       }
-      const meta = await readJsonIfExists<LayerMeta>(path.join(p, 'meta.json')).catch(() => undefined);
+      const meta = await readJsonOrSkip<LayerMeta>(path.join(p, 'meta.json'), 'layer metadata');
       if (!meta) {
-        await fsp.rm(p, { recursive: true, force: true });
+        await sweepTree(p, 'layer without metadata');
         continue;
       }
       this.metas.set(meta.chainId, meta);
@@ -154,13 +156,13 @@ export class LayerStore {
     try {
       await fsp.rename(dir, path.join(tmp, 'diff'));
     } catch (e: any) {
-      await fsp.rm(tmp, { recursive: true, force: true });
+      await removeTree(tmp);
       if (e?.code !== 'EXDEV') throw e;
       // Another filesystem: extract a copy after all.
       try {
         return await this.prepare(tarOf(dir));
       } finally {
-        await fsp.rm(dir, { recursive: true, force: true });
+        await removeTree(dir);
       }
     }
     return this.storeLayerTar(() => tarOf(path.join(tmp, 'diff')), tmp, scanLayerTar, {});
@@ -204,10 +206,10 @@ export class LayerStore {
       await blob.commit(diffId);
       return { diffId, dir: tmp, size: res.size, whiteouts: res.whiteouts, opaqueDirs: res.opaqueDirs };
     } catch (e) {
-      await blobWrites.drain().catch(() => {});
+      await settled(blobWrites.drain()); // the extraction's own error is the one to report
       if (committedDiffId) this.release(committedDiffId);
       else await blob.abort();
-      await fsp.rm(tmp, { recursive: true, force: true });
+      await removeTree(tmp);
       throw e;
     }
   }
@@ -219,7 +221,7 @@ export class LayerStore {
       const chainId = chainIdOf(parentChainId, prepared.diffId);
       const existing = this.metas.get(chainId);
       if (existing) {
-        await fsp.rm(prepared.dir, { recursive: true, force: true });
+        await removeTree(prepared.dir);
         return existing;
       }
       const meta: LayerMeta = {
@@ -232,13 +234,13 @@ export class LayerStore {
         created: new Date().toISOString(),
       };
       const final = path.join(this.dir, hexOf(chainId));
-      await fsp.rm(final, { recursive: true, force: true }); // a leftover without meta
+      await removeTree(final); // a leftover without meta
       await fsp.rename(prepared.dir, final);
       await atomicWriteJson(path.join(final, 'meta.json'), meta);
       this.metas.set(chainId, meta);
       return meta;
     } catch (e) {
-      await fsp.rm(prepared.dir, { recursive: true, force: true });
+      await removeTree(prepared.dir);
       throw e;
     } finally {
       this.release(prepared.diffId);
@@ -247,7 +249,7 @@ export class LayerStore {
 
   /** Drops a prepared layer that will not be registered (its tar blob too, unless a layer uses it). */
   async discard(prepared: PreparedLayer): Promise<void> {
-    await fsp.rm(prepared.dir, { recursive: true, force: true });
+    await removeTree(prepared.dir);
     const orphan = (this.pending.get(prepared.diffId) ?? 0) <= 1 && ![...this.metas.values()].some((m) => m.diffId === prepared.diffId);
     this.release(prepared.diffId);
     if (orphan) await this.blobs.delete(prepared.diffId);
@@ -267,7 +269,7 @@ export class LayerStore {
     this.metas.delete(chainId);
     const dir = path.join(this.dir, hexOf(chainId));
     await fsp.rm(path.join(dir, 'meta.json'), { force: true });
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     // The tar blob may be shared by another chain with the same diff.
     if (![...this.metas.values()].some((m) => m.diffId === meta.diffId)) await this.blobs.delete(meta.diffId);
   }

@@ -11,6 +11,7 @@ import { extractTar } from '../../archive/extract.js';
 import { resolveInRoot } from '../../archive/resolve.js';
 import { InvalidArgumentError } from '../errors.js';
 import { tempPathFor } from '../../util/fs.js';
+import { removeTree } from '../../util/remove-tree.js';
 import { shortId } from '../../util/ids.js';
 import { chainIdOf } from './layers.js';
 import { familiarString, parseNormalizedNamed, withDefaultTag } from './reference.js';
@@ -148,6 +149,6 @@ export async function loadImages(store: ImageStore, input: Readable | AsyncItera
     }
     return loaded;
   } finally {
-    await fsp.rm(tmp, { recursive: true, force: true });
+    await removeTree(tmp);
   }
 }

@@ -14,7 +14,7 @@ import { goArch } from '../../util/platform.js';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, sweepTempFiles } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip, sweepTempFiles } from '../../util/fs.js';
 import { resolveByIdPrefix, shortId } from '../../util/ids.js';
 import { BlobStore, hexOf, sha256Hex } from './blobs.js';
 import { chainIds, LayerStore, type LayerMeta } from './layers.js';
@@ -27,6 +27,7 @@ import {
   withDefaultTag,
   type NamedReference,
 } from './reference.js';
+import { settled } from '../../util/best-effort.js';
 
 /** The image config blob (application/vnd.docker.container.image.v1+json / OCI image config). */
 export interface ImageConfigBlob {
@@ -114,7 +115,7 @@ export class ImageStore {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lock.then(fn, fn);
-    this.lock = run.catch(() => {});
+    this.lock = settled(run); // run's error goes to its caller
     return run;
   }
 
@@ -127,7 +128,7 @@ export class ImageStore {
     this.refs.clear();
     for (const name of await fsp.readdir(this.imagesDir)) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const meta = await readJsonIfExists<ImageMeta>(path.join(this.imagesDir, name)).catch(() => undefined);
+      const meta = await readJsonOrSkip<ImageMeta>(path.join(this.imagesDir, name), 'image metadata');
       if (!meta) continue;
       // An image whose config or layers did not survive is not an image.
       if (!meta.layers.every((l) => this.layers.get(l))) continue;
@@ -139,9 +140,9 @@ export class ImageStore {
       }
       this.images.set(meta.id, this.recordFrom(meta, config));
     }
-    const refs = (await readJsonIfExists<Record<string, string>>(this.refsFile()).catch(() => undefined)) ?? {};
+    const refs = (await readJsonOrSkip<Record<string, string>>(this.refsFile(), 'image references')) ?? {};
     for (const [ref, id] of Object.entries(refs)) if (this.images.has(id)) this.refs.set(ref, id);
-    const holds = (await readJsonIfExists<Record<string, string[]>>(this.holdsFile()).catch(() => undefined)) ?? {};
+    const holds = (await readJsonOrSkip<Record<string, string[]>>(this.holdsFile(), 'layer holds')) ?? {};
     for (const [id, l] of Object.entries(holds)) this.holds.set(id, l);
     this.refreshRefLists();
   }

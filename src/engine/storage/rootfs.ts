@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LayerMeta } from '../images/layers.js';
 import { SystemError } from '../errors.js';
 import { sysMount, sysUmount } from '../../util/mount.js';
+import { removeTree } from '../../util/remove-tree.js';
 
 export type StorageDriverName = 'overlay' | 'vfs';
 
@@ -106,7 +107,7 @@ export async function unmountRootfs(driver: StorageDriverName, p: RootfsPaths): 
 export async function removeRootfs(driver: StorageDriverName, p: RootfsPaths): Promise<void> {
   // Usually unmounted already (the container exited): look before trying.
   if (driver !== 'vfs' && (await isMountPoint(p.merged))) await unmountRootfs(driver, p);
-  await fsp.rm(p.dir, { recursive: true, force: true });
+  await removeTree(p.dir);
 }
 
 function commonParent(dirs: string[]): string {

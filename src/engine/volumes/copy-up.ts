@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { promisify } from 'node:util';
 import { SystemError } from '../errors.js';
+import { bestEffort } from '../../util/best-effort.js';
+import { lstatIfExists } from '../../util/fs.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -13,7 +15,7 @@ export async function isEmptyDir(dir: string): Promise<boolean> {
   try {
     return (await d.read()) === null;
   } finally {
-    await d.close().catch(() => {});
+    await bestEffort(d.close(), 'closing a directory after copy-up');
   }
 }
 
@@ -22,7 +24,7 @@ export async function isEmptyDir(dir: string): Promise<boolean> {
  * symlink) into dst. Returns false when src is not a directory: nothing to copy.
  */
 export async function copyDirectoryContent(src: string, dst: string): Promise<boolean> {
-  const st = await fsp.lstat(src).catch(() => undefined);
+  const st = await lstatIfExists(src);
   if (!st?.isDirectory()) return false;
   if (!(await isEmptyDir(src))) {
     try {

@@ -1,6 +1,7 @@
 // Disk use of a volume, counted as Docker counts it: every non-directory's size, each inode once.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { lstatIfExists } from '../../util/fs.js';
 
 export async function directorySize(dir: string): Promise<number> {
   const seen = new Set<string>();
@@ -18,7 +19,7 @@ export async function directorySize(dir: string): Promise<number> {
         await walk(p);
         continue;
       }
-      const st = await fsp.lstat(p).catch(() => undefined);
+      const st = await lstatIfExists(p);
       if (!st) continue;
       const key = `${st.dev}:${st.ino}`;
       if (st.nlink > 1) {

@@ -10,14 +10,16 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
-import { atomicWriteJson, readJsonIfExists, TEMP_MARK } from '../../util/fs.js';
+import { atomicWriteJson, readJsonIfExists, statIfExists, TEMP_MARK } from '../../util/fs.js';
 import { log } from '../../util/log.js';
+import { removeTree } from '../../util/remove-tree.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
 import { hasOptions, listPredicate, prunePredicate, type Filters } from './filters.js';
 import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal } from './local-driver.js';
 import { ANONYMOUS_LABEL, anonymousVolumeName, checkVolumeName, isValidVolumeName } from './names.js';
 import { directorySize } from './size.js';
 import type { Volume, VolumeCreateOptions, VolumeListResult, VolumeMountInfo, VolumePruneResult, VolumeRecord } from './types.js';
+import { settled } from '../../util/best-effort.js';
 
 export interface VolumeStoreOptions {
   dataRoot: string;
@@ -63,7 +65,7 @@ export class VolumeStore {
       if (!entry.isDirectory()) continue;
       const dir = path.join(this.root, entry.name);
       if (entry.name.startsWith(STAGING_PREFIX) || entry.name.startsWith(TRASH_PREFIX)) {
-        await this.removeTree(dir);
+        await this.removeTree(dir).catch((e: Error) => log.warn(`volumes: could not remove ${dir}, left in place: ${e.message}`));
         continue;
       }
       if (!isValidVolumeName(entry.name)) continue;
@@ -91,7 +93,7 @@ export class VolumeStore {
     if (record && record.Name === name) return record;
     // A directory with data but no (valid) metadata: a volume put there by hand or by another
     // engine. Docker's local driver lists such directories; adopt it rather than hide its data.
-    const st = await fsp.stat(path.join(dir, DATA_DIR)).catch(() => undefined);
+    const st = await statIfExists(path.join(dir, DATA_DIR));
     if (!st?.isDirectory()) return undefined;
     record = { Name: name, Driver: 'local', CreatedAt: rfc3339(st.ctime), Labels: null, Options: null };
     await atomicWriteJson(path.join(dir, META_FILE), record);
@@ -392,14 +394,14 @@ export class VolumeStore {
       log.warn(`volumes: ${dir}/${DATA_DIR} is still mounted; left in place`);
       return;
     }
-    await fsp.rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
   }
 
   /** Runs fn after every earlier operation on the same name has finished. */
   private async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(name) ?? Promise.resolve();
     const run = prev.then(fn, fn);
-    const tail = run.catch(() => {});
+    const tail = settled(run); // run's error goes to its caller
     this.locks.set(name, tail);
     try {
       return await run;

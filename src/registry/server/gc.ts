@@ -4,7 +4,7 @@
 // with the repository links that name them, and so are stale upload sessions.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { TEMP_MARK } from '../../util/fs.js';
+import { statIfExists, TEMP_MARK } from '../../util/fs.js';
 import { parseManifest } from './manifest.js';
 import { RegistryStorage } from './storage.js';
 
@@ -57,7 +57,7 @@ export async function collectGarbage(root: string, opts: GcOptions = {}): Promis
       const file = path.join(blobsRoot, prefix, name);
       const digest = `sha256:${name}`;
       if (!name.includes(TEMP_MARK) && marked.has(digest)) continue;
-      const st = await fsp.stat(file).catch(() => undefined);
+      const st = await statIfExists(file);
       freedBytes += st?.size ?? 0;
       deleted.push(digest);
       log(`blob eligible for deletion: ${digest}`);
@@ -77,7 +77,7 @@ export async function collectGarbage(root: string, opts: GcOptions = {}): Promis
   const uploadsRoot = path.join(root, 'uploads');
   for (const name of await listDir(uploadsRoot)) {
     const p = path.join(uploadsRoot, name);
-    const st = (await fsp.stat(path.join(p, 'data')).catch(() => undefined)) ?? (await fsp.stat(p).catch(() => undefined));
+    const st = (await statIfExists(path.join(p, 'data'))) ?? (await statIfExists(p));
     if (!st || (Date.now() - st.mtimeMs < maxAge && !name.includes(TEMP_MARK))) continue;
     uploadsRemoved++;
     log(`stale upload: ${name}`);

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './proc.js';
+import { removeTree as removeAnyDepth } from '../../../src/util/remove-tree.js';
 
 /** Undoes the escaping mountinfo applies to spaces, tabs, newlines and backslashes. */
 function unescapeMountPath(p: string): string {
@@ -117,17 +118,17 @@ export async function killProcessesMentioning(needle: string): Promise<void> {
   }
 }
 
-/** Removes a directory tree even when some of it is still busy for a moment. */
+/** Removes a directory tree (any depth) even when some of it is still busy for a moment. */
 export async function removeTree(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      await fsp.rm(dir, { recursive: true, force: true });
+      await removeAnyDepth(dir);
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  await fsp.rm(dir, { recursive: true, force: true });
+  await removeAnyDepth(dir);
 }
 
 interface NetworkRecordOnDisk {

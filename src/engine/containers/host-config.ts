@@ -1,0 +1,34 @@
+// HostConfig rules shared by create and update: what is valid, and the defaults a record keeps.
+import { InvalidArgumentError } from '../errors.js';
+import type { HostConfig } from './types.js';
+
+export function validateHostConfig(hc: HostConfig): void {
+  const rp = hc.RestartPolicy?.Name;
+  if (rp && !['no', 'always', 'unless-stopped', 'on-failure', ''].includes(rp)) throw new InvalidArgumentError(`invalid restart policy '${rp}'`);
+  if (hc.AutoRemove && rp && rp !== 'no') throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
+  if (hc.RestartPolicy?.MaximumRetryCount && rp !== 'on-failure') throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  if ((hc.Memory ?? 0) !== 0 && (hc.Memory ?? 0) < 6 * 1024 * 1024) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB');
+  if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  for (const mode of [hc.PidMode, hc.IpcMode, hc.UTSMode]) {
+    if (mode && !['host', 'private', 'shareable', ''].includes(mode) && !mode.startsWith('container:')) throw new InvalidArgumentError(`invalid mode: ${mode}`);
+  }
+  for (const o of hc.SecurityOpt ?? []) {
+    if (!/^(no-new-privileges(:(true|false))?|no-new-privileges=(true|false)|seccomp[=:].+|apparmor[=:].+|label[=:].+|systempaths=unconfined)$/.test(o)) {
+      throw new InvalidArgumentError(`Invalid --security-opt: "${o}"`);
+    }
+  }
+}
+
+export function normaliseHostConfig(hc: HostConfig, networkMode: string, runtime: string): HostConfig {
+  return {
+    ...hc,
+    NetworkMode: networkMode,
+    Runtime: runtime,
+    LogConfig: { Type: hc.LogConfig?.Type || 'json-file', Config: hc.LogConfig?.Config ?? {} },
+    RestartPolicy: { Name: hc.RestartPolicy?.Name || 'no', MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
+    ShmSize: hc.ShmSize || 64 * 1024 * 1024,
+    IpcMode: hc.IpcMode || 'private',
+    CgroupnsMode: hc.CgroupnsMode || 'host',
+    PortBindings: hc.PortBindings ?? {},
+  };
+}

@@ -1,0 +1,55 @@
+// A container's exit, learnt from conmon's exit file: clean up what its run held (runtime state,
+// network, rootfs mount), record the exit, tell waiters, then --rm or the restart policy.
+import path from 'node:path';
+import { oomKills } from './cgroups.js';
+import { unmountRootfs } from '../storage/rootfs.js';
+import { teardownNetwork } from './network-plan.js';
+import { maybeRestart } from './restart-policy.js';
+import { log, tracer } from '../../util/log.js';
+import type { ContainerService } from './service.js';
+
+export async function onExit(svc: ContainerService, id: string, exitCode: number, o: { recovering?: boolean } = {}): Promise<void> {
+  const rec = svc.store.find(id);
+  if (!rec) return;
+  const t = tracer('exit', id);
+  svc.hooks.stopped?.(id);
+  await svc.locks.run(id, async () => {
+    if (!rec.state.Running && !o.recovering && rec.state.Status !== 'restarting') return;
+    const rt = svc.runtimeFor(rec);
+    // The cgroup goes with `runc delete`: its OOM kill count (State.OOMKilled) is read first.
+    const oomRead = oomKills(path.join(svc.cgroupParent, id));
+    svc.runtimeState.deleteAfter(rt, id, oomRead);
+    // Independent clean-ups, done side by side: network, rootfs mount.
+    await Promise.all([
+      oomRead,
+      svc.exits.removeExitFile(id),
+      teardownNetwork(svc, rec).catch((e) => log.warn(`network teardown ${id.slice(0, 12)}: ${e.message}`)),
+      unmountRootfs(svc.driver, svc.rootfs(id)).catch((e) => log.warn(`unmount ${id.slice(0, 12)}: ${e.message}`)),
+    ]);
+    t('cleaned up');
+    const oom = (await oomRead) > 0;
+    const st = rec.state;
+    st.Status = 'exited';
+    st.Running = false;
+    st.Paused = false;
+    st.Restarting = false;
+    st.Pid = 0;
+    st.ExitCode = exitCode;
+    st.OOMKilled = oom;
+    st.FinishedAt = new Date().toISOString();
+    // A container removed right after (--rm) is not worth an fsync'd write: should berthd die
+    // first, the record still says running, and start-up recovery finishes exit and removal.
+    if (!rec.hostConfig.AutoRemove) await svc.store.save(rec);
+    if (oom) svc.emit(rec, 'oom');
+    svc.emit(rec, 'die', { exitCode: String(exitCode) });
+  });
+  svc.waiters.exited(id, exitCode);
+  if (rec.hostConfig.AutoRemove) {
+    await svc.remove(id, { force: true, volumes: true }).catch(async (e) => {
+      log.warn(`auto-remove ${id.slice(0, 12)}: ${e.message}`);
+      if (svc.store.find(id)) await svc.store.save(rec).catch(() => undefined);
+    });
+    return;
+  }
+  maybeRestart(svc, rec);
+}

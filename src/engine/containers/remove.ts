@@ -1,0 +1,70 @@
+// DELETE /containers/{id} and POST /containers/prune: kill if forced, then release everything the
+// container holds (runtime state, network, rootfs, sockets, record, anonymous volumes).
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { ConflictError } from '../errors.js';
+import type { ContainerRecord } from './types.js';
+import { runcDelete, runcKill } from '../runtime/runc.js';
+import { removeRootfs } from '../storage/rootfs.js';
+import { teardownNetwork } from './network-plan.js';
+import { clearRestartTimer } from './restart-policy.js';
+import { dirSize } from './usage.js';
+import { sleep } from './waiters.js';
+import { tracer } from '../../util/log.js';
+import type { ContainerService } from './service.js';
+
+export async function removeContainer(svc: ContainerService, ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+  const rec = svc.get(ref);
+  if (rec.state.Running && !o.force) {
+    const what = rec.state.Paused ? 'paused' : 'running';
+    throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
+  }
+  if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
+  clearRestartTimer(svc, rec.id);
+  rec.manuallyStopped = true;
+  if (rec.state.Running) {
+    const exited = svc.waiters.nextExit(rec.id);
+    await runcKill(svc.runtimeFor(rec), rec.id, 'SIGKILL', true).catch(() => undefined);
+    await Promise.race([exited, sleep(10_000)]);
+  }
+  await svc.locks.run(rec.id, () => removeNow(svc, rec, { volumes: !!o.volumes }));
+}
+
+/** Removes a container that is not running; the caller holds its lock (or is start-up recovery). */
+export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: { volumes: boolean }): Promise<void> {
+  const t = tracer('remove', rec.id);
+  rec.state.Status = 'removing';
+  // A crash mid-removal leaves a record that another rm finishes; no need to persist 'removing'.
+  if (rec.state.Running || svc.runtimeState.leftovers.delete(rec.id)) await runcDelete(svc.runtimeFor(rec), rec.id, true).catch(() => undefined);
+  // Independent of each other; the rootfs must be gone before the record's directory (below).
+  await Promise.all([
+    teardownNetwork(svc, rec).catch(() => undefined),
+    removeRootfs(svc.driver, svc.rootfs(rec.id)),
+    fsp.rm(svc.bundleDir(rec.id), { recursive: true, force: true }),
+    fsp.rm(path.join(svc.socketDir, svc.socketId(rec.id)), { recursive: true, force: true }),
+    svc.exits.removeExitFile(rec.id),
+  ]);
+  t('cleanup');
+  await svc.store.delete(rec);
+  t('deleted');
+  if (o.volumes) {
+    for (const m of rec.mounts) {
+      if (m.Type === 'volume' && m.anonymous && m.Name) await svc.o.volumes.remove(m.Name, {}).catch(() => undefined);
+    }
+  }
+  await svc.o.images.releaseHolds().catch(() => undefined);
+  svc.emit(rec, 'destroy');
+  svc.waiters.wasRemoved(rec.id);
+}
+
+export async function pruneContainers(svc: ContainerService, filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+  const deleted: string[] = [];
+  let space = 0;
+  for (const c of svc.store.all()) {
+    if (c.state.Running || c.state.Restarting || !filter(c)) continue;
+    space += await dirSize(svc.rootfs(c.id).upper).catch(() => 0);
+    await removeContainer(svc, c.id, {});
+    deleted.push(c.id);
+  }
+  return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
+}

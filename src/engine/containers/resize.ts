@@ -1,0 +1,11 @@
+// POST /containers/{id}/resize: the TTY's size, through conmon's control FIFO.
+import { ConflictError } from '../errors.js';
+import { resizeViaConmon } from '../runtime/conmon.js';
+import type { ContainerService } from './service.js';
+
+export async function resizeContainer(svc: ContainerService, ref: string, h: number, w: number): Promise<void> {
+  const rec = svc.get(ref);
+  if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`);
+  if (!rec.config.Tty) return;
+  await resizeViaConmon(svc.ctlFifo(rec.id), h, w).catch(() => undefined);
+}

@@ -1,0 +1,17 @@
+// POST /containers/{id}/restart: stop (if running), then start.
+import { NotModifiedError } from '../errors.js';
+import { stopContainer } from './stop.js';
+import { startNow } from './start.js';
+import type { ContainerService } from './service.js';
+
+export async function restartContainer(svc: ContainerService, ref: string, timeout?: number, signal?: string): Promise<void> {
+  const rec = svc.get(ref);
+  if (rec.state.Running) await stopContainer(svc, rec.id, { timeout, signal }).catch((e) => {
+    if (!(e instanceof NotModifiedError)) throw e;
+  });
+  await svc.locks.run(rec.id, async () => {
+    rec.manuallyStopped = false;
+    if (!rec.state.Running) await startNow(svc, rec);
+  });
+  svc.emit(rec, 'restart');
+}

@@ -1,0 +1,62 @@
+// Start-up recovery: load the records and reconcile them with reality (containers keep running
+// while berthd is down; some exited meanwhile; a removal may have been cut short).
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { runcDelete, runcState } from '../runtime/runc.js';
+import { log } from '../../util/log.js';
+import type { ContainerRecord } from './types.js';
+import type { ContainerService } from './service.js';
+import { onExit } from './monitor.js';
+import { removeNow } from './remove.js';
+
+/** Loads records and reconciles them with reality: containers kept running while berthd was down. */
+export async function restoreContainers(svc: ContainerService): Promise<void> {
+  await fsp.mkdir(svc.socketDir, { recursive: true });
+  await fsp.mkdir(path.join(svc.o.execRoot, 'containers'), { recursive: true });
+  await svc.exits.start();
+  const recs = await svc.store.load();
+  await Promise.all(recs.map((rec) => recover(svc, rec).catch((e) => log.error(`recover ${rec.id.slice(0, 12)}: ${e?.message ?? e}`))));
+  await sweepRuntimeState(svc);
+}
+
+/**
+ * Deletes runtime state (runc's state dir, the container's cgroups) that belongs to no running
+ * container: a `runc delete` after an exit is not waited for, so berthd may have died before it.
+ */
+async function sweepRuntimeState(svc: ContainerService): Promise<void> {
+  const runtimes = path.join(svc.o.execRoot, 'runtime');
+  for (const name of await fsp.readdir(runtimes).catch(() => [] as string[])) {
+    for (const id of await fsp.readdir(path.join(runtimes, name)).catch(() => [] as string[])) {
+      const rec = svc.store.find(id);
+      if (rec && (rec.state.Running || rec.state.Status === 'restarting')) continue;
+      if (rec) {
+        // Its next start deletes it first (it may belong to another runtime than the record's).
+        svc.runtimeState.leftovers.add(id);
+        continue;
+      }
+      await runcDelete(svc.runtimeNamed(name), id, true).catch((e: Error) => log.warn(`runtime leftover ${id.slice(0, 12)}: ${e.message}`));
+    }
+  }
+}
+
+async function recover(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  if (rec.state.Status === 'removing') {
+    await removeNow(svc, rec, { volumes: false });
+    return;
+  }
+  if (!rec.state.Running && rec.state.Status !== 'restarting') return;
+  const rt = svc.runtimeFor(rec);
+  const st = await runcState(rt, rec.id);
+  const code = await svc.exits.readExit(rec.id);
+  if (st && (st.status === 'running' || st.status === 'paused') && code === undefined) {
+    rec.state.Paused = st.status === 'paused';
+    rec.state.Status = st.status === 'paused' ? 'paused' : 'running';
+    rec.state.Pid = st.pid;
+    await svc.store.save(rec);
+    svc.exits.watchFor(rec.id, (id, c) => void onExit(svc, id, c));
+    svc.hooks.started?.(rec);
+    return;
+  }
+  // It exited while we were away: its exit file has the real code.
+  await onExit(svc, rec.id, code ?? 255, { recovering: true });
+}
