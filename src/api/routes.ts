@@ -8,6 +8,8 @@ import { registerVolumeRoutes } from './volumes.js';
 import { registerNetworkRoutes } from './networks.js';
 import { registerBuildRoutes } from './build.js';
 import { registerDistributionRoutes } from './distribution.js';
+import { registerSwarmRoutes } from './swarm.js';
+import { registerPluginRoutes } from './plugins.js';
 import { registerDebugRoutes } from './debug.js';
 
 export const allRoutes: RouteRegistrar[] = [
@@ -19,5 +21,7 @@ export const allRoutes: RouteRegistrar[] = [
   registerNetworkRoutes,
   registerBuildRoutes,
   registerDistributionRoutes,
+  registerSwarmRoutes,
+  registerPluginRoutes,
   registerDebugRoutes,
 ];

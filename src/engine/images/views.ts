@@ -3,12 +3,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import { createdSeconds, matchLabels, parseTimestamp, type ContainerConfigDefaults, type ImageRecord, type ImageStore } from './store.js';
 import { familiarName, parseNormalizedNamed } from './reference.js';
+import { apiVersionAtLeast as versionAtLeast } from '../../util/api-version.js';
 
-function versionAtLeast(v: string, min: string): boolean {
-  const [a, b] = v.split('.').map(Number);
-  const [c, d] = min.split('.').map(Number);
-  return a > c || (a === c && b >= d);
-}
 
 /** The container-config shape Docker fills in for images (every key present). */
 export function fullContainerConfig(c: ContainerConfigDefaults | undefined): Record<string, unknown> {
