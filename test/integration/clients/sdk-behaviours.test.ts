@@ -107,4 +107,10 @@ describe('SDK behaviours as dockerd has them', { skip: integrationSkipReason() }
     const cur: any = await sdk.getImage('busybox').inspect();
     assert.ok(!('ContainerConfig' in cur) && !('Container' in cur));
   });
+
+  it('an unknown logging driver is refused at create in dockerd\'s words', async () => {
+    const e = await sdkError(sdk.createContainer({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'nosuchdriver', Config: {} } } }));
+    assert.deepEqual(e, { status: 400, message: 'error looking up logging plugin nosuchdriver: plugin "nosuchdriver" not found' });
+    assert.equal(ok(await d.docker(['ps', '-aq'])), '');
+  });
 });
