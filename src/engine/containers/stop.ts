@@ -1,7 +1,7 @@
 // POST /containers/{id}/stop: the stop signal, then SIGKILL after the timeout; returns once the
 // container has exited. As dockerd's: a stop signal that cannot be sent shortens the grace period
 // to 2 s, and a container that will not die is a 500 "cannot stop container: …", never a hang.
-import { NotModifiedError, SystemError } from '../errors.js';
+import { EngineError, NotModifiedError, SystemError } from '../errors.js';
 import { parseSignal } from './config.js';
 import { runcResume } from '../runtime/runc.js';
 import { clearRestartTimer } from './restart-policy.js';
@@ -42,6 +42,8 @@ export async function stopContainer(svc: ContainerService, ref: string, o: { tim
       try {
         await forceKill(svc, rec, exit);
       } catch (e: any) {
+        // A container removed meanwhile is its 404, not a failed stop.
+        if (e instanceof EngineError && e.status < 500) throw e;
         throw new SystemError(`cannot stop container: ${ref}: ${e?.message ?? e}`);
       }
     }
