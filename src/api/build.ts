@@ -13,7 +13,6 @@ import { decompressStream, peekStream } from '../archive/index.js';
 import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
 import type { ContextManifest } from '../engine/build/context-cache.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';
-import { parseTimestamp } from '../engine/images/store.js';
 import { errorMessage, type BuildMessage } from '../engine/build/output.js';
 import type { EngineBuildOptions } from '../engine/build/engine-backend.js';
 
@@ -194,13 +193,7 @@ async function postBuild(ctx: Ctx): Promise<void> {
 }
 
 async function postBuildPrune(ctx: Ctx): Promise<void> {
-  const filters = queryFilters(ctx.query);
-  for (const k of filters.keys()) {
-    if (!['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  }
-  const until = filters.get('until')?.[0] ?? filters.get('unused-for')?.[0];
-  const untilMs = until !== undefined ? parseTimestamp(until) * 1000 : undefined;
-  sendJson(ctx.res, 200, await ctx.engine.builds.prune({ until: untilMs }));
+  sendJson(ctx.res, 200, await ctx.engine.builds.prune(queryFilters(ctx.query)));
 }
 
 /** berth's context sync (not in Docker's API): a manifest in, the files berthd lacks out. */

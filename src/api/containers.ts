@@ -2,7 +2,8 @@
 import type { Router, Ctx } from './router.js';
 import { openRawStream, queryBool, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
-import { containerSummary, inspectContainer, listContainers } from '../engine/containers/views.js';
+import { containerSummary, inspectContainer } from '../engine/containers/views.js';
+import { containerPruneFilter, listContainers } from '../engine/containers/filters.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 
@@ -205,14 +206,7 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.post('/containers/prune', async (ctx) => {
-    const filters = queryFilters(ctx.query);
-    for (const k of filters.keys()) if (!['until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    const until = filters.get('until')?.[0];
-    const untilMs = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until) || Date.now() - parseDuration(until)) : undefined;
-    const labelsOk = (labels: Record<string, string>) =>
-      (filters.get('label') ?? []).every((l) => matchLabel(labels, l)) && (filters.get('label!') ?? []).every((l) => !matchLabel(labels, l));
-    const result = await ctx.engine.containers.prune((c) => (untilMs === undefined || Date.parse(c.created) < untilMs) && labelsOk(c.config.Labels ?? {}));
-    sendJson(ctx.res, 200, result);
+    sendJson(ctx.res, 200, await ctx.engine.containers.prune(containerPruneFilter(queryFilters(ctx.query))));
   });
 
   r.get('/containers/:id/stats', async (ctx) => {
@@ -257,24 +251,4 @@ function requirePath(ctx: Ctx): string {
   const p = ctx.query.get('path');
   if (!p) throw new InvalidArgumentError('path is required');
   return p;
-}
-
-function matchLabel(labels: Record<string, string>, f: string): boolean {
-  const i = f.indexOf('=');
-  return i < 0 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
-}
-
-/** Go durations as prune's `until` takes them: 10m, 1h30m, 24h. */
-function parseDuration(s: string): number {
-  let ms = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let m;
-  let any = false;
-  while ((m = re.exec(s))) {
-    any = true;
-    const n = Number(m[1]);
-    ms += n * ({ ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]];
-  }
-  if (!any) throw new InvalidArgumentError(`invalid filter 'until=${s}'`);
-  return ms;
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable, Duplex } from 'node:stream';
 import { InvalidArgumentError } from '../engine/errors.js';
+import { parseFilters, type Filters } from '../engine/filters.js';
 import type { Ctx } from './router.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -76,33 +77,11 @@ export function queryInt(q: URLSearchParams, name: string): number | undefined {
   return Math.trunc(n);
 }
 
-/** `filters` query parameter: `{"name":["x"]}` or the legacy `{"name":{"x":true}}`; → name → values. */
-export type Filters = Map<string, string[]>;
+/** `filters` query parameter → key → values; the parsing and its errors live in engine/filters.ts. */
+export type { Filters };
 
 export function queryFilters(q: URLSearchParams): Filters {
-  const out: Filters = new Map();
-  const raw = q.get('filters');
-  if (!raw) return out;
-  let parsed: any;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new InvalidArgumentError(`invalid filter '${raw}'`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError(`invalid filter '${raw}'`);
-  for (const [k, v] of Object.entries(parsed)) {
-    if (Array.isArray(v)) out.set(k, v.map(String));
-    else if (v && typeof v === 'object') out.set(k, Object.keys(v).filter((x) => (v as any)[x]));
-    else throw new InvalidArgumentError(`invalid filter '${raw}'`);
-  }
-  return out;
-}
-
-/** Refuses filter names a list endpoint does not know, with Docker's message. */
-export function checkFilterNames(filters: Filters, allowed: string[]): void {
-  for (const k of filters.keys()) {
-    if (!allowed.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  }
+  return parseFilters(q.get('filters'));
 }
 
 export interface RawStream {

@@ -1,7 +1,8 @@
 // Engine API routes for images. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, sendJson, startJsonStream } from './http.js';
-import { NotFoundError } from '../engine/errors.js';
+import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
+import { searchImages } from '../engine/images/search.js';
 import { loadImages } from '../engine/images/load.js';
 import { saveImages } from '../engine/images/save.js';
 import { importImage } from '../engine/images/import.js';
@@ -31,6 +32,15 @@ export function registerImageRoutes(r: Router): void {
   });
 
   r.get('/images/get', (ctx) => sendTar(ctx, ctx.query.getAll('names')));
+
+  r.get('/images/search', async (ctx) => {
+    const rawLimit = ctx.query.get('limit') ?? '';
+    if (rawLimit !== '' && !/^\d+$/.test(rawLimit)) throw new InvalidArgumentError(`invalid limit specified: strconv.Atoi: parsing ${JSON.stringify(rawLimit)}: invalid syntax`);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ctx.req.headers)) if (/^x-meta-/i.test(k) && typeof v === 'string') headers[k] = v;
+    const results = await searchImages(ctx.engine.config, { term: ctx.query.get('term') ?? '', limit: rawLimit === '' ? 0 : Number(rawLimit), filters: queryFilters(ctx.query), headers });
+    sendJson(ctx.res, 200, results);
+  });
 
   r.post('/images/load', async (ctx) => {
     const quiet = queryBool(ctx.query, 'quiet');

@@ -3,6 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
+import { InvalidArgumentError } from '../engine/errors.js';
+import { compareApiVersions } from '../util/api-version.js';
 
 export const API_VERSION = '1.50';
 export const MIN_API_VERSION = '1.24';
@@ -119,9 +121,22 @@ function matchParts(parts: string[], segs: string[]): Record<string, string> | u
   return i === segs.length ? params : undefined;
 }
 
-/** Splits `/v1.44/containers/json` into version and the unversioned path. */
+/** Splits `/v1.44/containers/json` into version and the unversioned path (dockerd's `/v{version:[0-9.]+}`). */
 export function splitVersion(pathname: string): { version?: string; path: string } {
-  const m = /^\/v(\d+\.\d+)(\/.*)?$/.exec(pathname);
+  const m = /^\/v([0-9.]+)(\/.*)?$/.exec(pathname);
   if (!m) return { path: pathname };
   return { version: m[1], path: m[2] ?? '/' };
+}
+
+/**
+ * dockerd's version middleware: a request for an API version outside [MIN_API_VERSION,
+ * API_VERSION] is refused (400) before its handler runs, in dockerd's words.
+ */
+export function checkApiVersion(version: string): void {
+  if (compareApiVersions(version, MIN_API_VERSION) < 0) {
+    throw new InvalidArgumentError(`client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+  }
+  if (compareApiVersions(version, API_VERSION) > 0) {
+    throw new InvalidArgumentError(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+  }
 }

@@ -8,6 +8,8 @@ import { registerVolumeRoutes } from './volumes.js';
 import { registerNetworkRoutes } from './networks.js';
 import { registerBuildRoutes } from './build.js';
 import { registerDistributionRoutes } from './distribution.js';
+import { registerSwarmRoutes } from './swarm.js';
+import { registerPluginRoutes } from './plugins.js';
 
 export const allRoutes: RouteRegistrar[] = [
   registerSystemRoutes,
@@ -18,4 +20,6 @@ export const allRoutes: RouteRegistrar[] = [
   registerNetworkRoutes,
   registerBuildRoutes,
   registerDistributionRoutes,
+  registerSwarmRoutes,
+  registerPluginRoutes,
 ];

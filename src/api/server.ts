@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { isEngineError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { sendError } from './http.js';
-import { API_VERSION, Router, splitVersion, type Ctx } from './router.js';
+import { API_VERSION, Router, checkApiVersion, splitVersion, type Ctx } from './router.js';
 import { log } from '../util/log.js';
 
 async function takeUpgradeBody(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
@@ -60,6 +60,7 @@ export function createApiServer(engine: Engine, registrars: RouteRegistrar[]): h
       engine,
     };
     try {
+      checkApiVersion(ctx.apiVersion);
       await found.handler(ctx);
     } catch (e: any) {
       if (isEngineError(e)) {

@@ -3,7 +3,9 @@ import os from 'node:os';
 import type { Router } from './router.js';
 import { API_VERSION, MIN_API_VERSION } from './router.js';
 import { queryFilters, queryInt, sendJson, sendText } from './http.js';
-import type { DockerEvent } from '../engine/events.js';
+import { eventFilter, type DockerEvent } from '../engine/events.js';
+import { parseTimestamps } from '../engine/filters.js';
+import { InvalidArgumentError } from '../engine/errors.js';
 import { BERTH_VERSION } from '../version.js';
 import { goArch } from '../util/platform.js';
 
@@ -41,10 +43,12 @@ export function registerSystemRoutes(r: Router): void {
   r.get('/info', (ctx) => sendJson(ctx.res, 200, ctx.engine.info()));
 
   r.get('/events', async (ctx) => {
-    const since = parseEventTime(ctx.query.get('since'));
-    const until = parseEventTime(ctx.query.get('until'));
-    const filters = queryFilters(ctx.query);
-    const match = (e: DockerEvent) => eventMatches(e, filters);
+    const since = eventTime(ctx.query.get('since'));
+    const until = eventTime(ctx.query.get('until'));
+    if (until !== undefined && until < (since ?? 0)) {
+      throw new InvalidArgumentError(`\`since\` time (${ctx.query.get('since') ?? ''}) cannot be after \`until\` time (${ctx.query.get('until')})`);
+    }
+    const match = eventFilter(queryFilters(ctx.query));
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     ctx.res.flushHeaders();
     const write = (e: DockerEvent) => ctx.res.write(JSON.stringify(e) + '\n');
@@ -73,40 +77,9 @@ export function registerSystemRoutes(r: Router): void {
 }
 
 
-/** `since`/`until`: Unix seconds with optional fraction, or an RFC 3339 time; → nanoseconds. */
-function parseEventTime(v: string | null): number | undefined {
+/** `since`/`until`: Unix seconds with optional fraction (timetypes.ParseTimestamps); → nanoseconds. */
+function eventTime(v: string | null): number | undefined {
   if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1e9);
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : t * 1e6;
-}
-
-function eventMatches(e: DockerEvent, f: Map<string, string[]>): boolean {
-  for (const [k, vals] of f) {
-    if (vals.length === 0) continue;
-    const ok = vals.some((v) => {
-      switch (k) {
-        case 'type':
-          return e.Type === v;
-        case 'event':
-          return e.Action === v || e.Action.startsWith(v + ':');
-        case 'container':
-          return e.Type === 'container' && (e.Actor.ID.startsWith(v) || e.Actor.Attributes.name === v);
-        case 'image':
-          return e.Actor.Attributes.image === v || (e.Type === 'image' && (e.Actor.ID === v || e.Actor.Attributes.name === v));
-        case 'volume':
-          return e.Type === 'volume' && e.Actor.ID === v;
-        case 'network':
-          return e.Type === 'network' && (e.Actor.ID.startsWith(v) || e.Actor.Attributes.name === v);
-        case 'label': {
-          const [lk, lv] = v.split('=', 2);
-          return lv === undefined ? lk in e.Actor.Attributes : e.Actor.Attributes[lk] === lv;
-        }
-        default:
-          return true;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
+  const { seconds, nanos } = parseTimestamps(v, 0);
+  return seconds * 1e9 + nanos;
 }

@@ -1,25 +1,13 @@
 // Engine API routes for volumes. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, readJson, sendJson, sendNoContent } from './http.js';
-import { EngineError, InvalidArgumentError, SystemError } from '../engine/errors.js';
+import { InvalidArgumentError, SystemError, UnavailableError } from '../engine/errors.js';
+import { apiVersionAtLeast as versionAtLeast } from '../util/api-version.js';
 import type { VolumeStore } from '../engine/volumes/store.js';
 import type { VolumeCreateOptions } from '../engine/volumes/types.js';
 
-/** 503, as dockerd answers swarm-only requests on a node outside a swarm. */
-class UnavailableError extends EngineError {
-  constructor(message: string) {
-    super(503, message);
-  }
-}
-
 /** API 1.42 brought cluster volumes and made prune spare named volumes. */
 const CLUSTER_VOLUMES_VERSION = '1.42';
-
-function versionAtLeast(v: string, min: string): boolean {
-  const [a1, a2] = v.split('.').map(Number);
-  const [b1, b2] = min.split('.').map(Number);
-  return a1 !== b1 ? a1 > b1 : a2 >= b2;
-}
 
 /** The engine's VolumeStore (Engine.volumes, wired by the engine). */
 function volumes(ctx: Ctx): VolumeStore {

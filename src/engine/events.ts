@@ -1,6 +1,8 @@
 // The engine's event bus: every object change is published here in Docker's event shape and
 // kept in a bounded ring so `GET /events?since=` can replay what happened before the client came.
 import { EventEmitter } from 'node:events';
+import { exactMatch, fuzzyMatch, matchKVList, type Filters } from './filters.js';
+import { familiarName, parseNormalizedNamed } from './images/reference.js';
 
 export interface DockerEvent {
   Type: 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'builder';
@@ -45,4 +47,36 @@ export class EventBus extends EventEmitter {
   history(sinceNs: number): DockerEvent[] {
     return this.ring.filter((e) => e.timeNano >= sinceNs);
   }
+}
+
+/** An image reference without its tag or digest (`busybox:1` → `busybox`), as the `image` filter compares. */
+function stripTag(image: string): string {
+  try {
+    return familiarName(parseNormalizedNamed(image));
+  } catch {
+    return image;
+  }
+}
+
+/**
+ * `GET /events` filters as dockerd's daemon/events/filter.go applies them: every key given must
+ * match (values of one key are alternatives); objects by ID prefix or name; `event` exactly (or
+ * by prefix for the `exec_*:` and `health_status:` families); labels all present. dockerd does
+ * not refuse keys it does not know here, so neither do we.
+ */
+export function eventFilter(f: Filters): (e: DockerEvent) => boolean {
+  const byName = (e: DockerEvent, type: string) => fuzzyMatch(f, type, e.Actor.ID) || fuzzyMatch(f, type, e.Actor.Attributes.name ?? '');
+  const events = f.get('event') ?? [];
+  const fuzzyEvent = events.some((v) => v === 'health_status' || v === 'exec_create' || v === 'exec_start');
+  return (e) => {
+    if (!(fuzzyEvent ? fuzzyMatch(f, 'event', e.Action) : exactMatch(f, 'event', e.Action))) return false;
+    if (!exactMatch(f, 'type', e.Type) || !exactMatch(f, 'scope', e.scope)) return false;
+    for (const type of ['daemon', 'container', 'plugin', 'volume', 'network', 'node', 'service', 'secret', 'config']) if (!byName(e, type)) return false;
+    if (f.get('image')?.length) {
+      const imageName = e.Actor.Attributes[e.Type === 'image' ? 'name' : 'image'] ?? '';
+      const id = e.Actor.ID;
+      if (![id, imageName, stripTag(id), stripTag(imageName)].some((s) => exactMatch(f, 'image', s))) return false;
+    }
+    return matchKVList(f, 'label', e.Actor.Attributes);
+  };
 }

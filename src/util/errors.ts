@@ -46,6 +46,13 @@ export class ForbiddenError extends EngineError {
   }
 }
 
+/** 503: the service is not available here (swarm-only requests on a node outside a swarm). */
+export class UnavailableError extends EngineError {
+  constructor(message: string) {
+    super(503, message);
+  }
+}
+
 /** 500 with a message the client shows as is. */
 export class SystemError extends EngineError {
   constructor(message: string) {

@@ -12,6 +12,8 @@ import { BuildContextCache } from './context-cache.js';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
+import { InvalidArgumentError } from '../errors.js';
+import { parseGoDuration, validateFilters, type Filters } from '../filters.js';
 import type { ImageRecord } from '../images/store.js';
 import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
@@ -411,7 +413,8 @@ export class BuildService {
    * `builder prune`: drops cache entries and deletes the images they pointed at when nothing else
    * needs them (untagged, no children, no container), with their now-dangling parents.
    */
-  async prune(o: { until?: number } = {}): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Filters = new Map()): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
+    const o = { until: buildPruneUntil(filters) };
     const cache = await this.cache();
     const { CachesDeleted, images } = await cache.prune(o);
     // Synced contexts are cache too (BuildKit's prune drops its local source snapshots likewise).
@@ -426,4 +429,24 @@ export class BuildService {
     }
     return { CachesDeleted: CachesDeleted.length ? CachesDeleted : null, SpaceReclaimed: space };
   }
+}
+
+const BUILD_PRUNE_FILTERS = ['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'];
+
+/**
+ * `builder prune` filters as dockerd's BuildKit bridge reads them: `until` (or its older name
+ * `unused-for`) is a Go duration, the age an entry must reach to go; → a cut-off in ms.
+ */
+export function buildPruneUntil(filters: Filters, now: number = Date.now()): number | undefined {
+  validateFilters(filters, BUILD_PRUNE_FILTERS);
+  const until = filters.get('until') ?? [];
+  const unusedFor = filters.get('unused-for') ?? [];
+  if (until.length && unusedFor.length) throw new InvalidArgumentError('conflicting filters: "until" and "unused-for"');
+  const values = [...until, ...unusedFor];
+  if (values.length === 0) return undefined;
+  if (values.length > 1) throw new InvalidArgumentError('filters expect only one value');
+  const key = until.length ? 'until' : 'unused-for';
+  const ms = parseGoDuration(values[0]);
+  if (ms === undefined) throw new InvalidArgumentError(`"${key}" filter expects a duration (e.g., '24h'): time: invalid duration ${JSON.stringify(values[0])}`);
+  return now - ms;
 }

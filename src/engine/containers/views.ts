@@ -1,12 +1,10 @@
 // Docker's JSON views of a container: inspect (GET /containers/{id}/json) and the list summary
-// (GET /containers/json), with ps's filters.
+// (GET /containers/json); ps's filters are in filters.ts.
 import path from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { emptyNetworkSettings, endpointStub } from './network-plan.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
-import { familiarString, parseNormalizedNamed } from '../images/reference.js';
 
 function mountView(m: ContainerRecord['mounts'][number]) {
   const v: Record<string, unknown> = { Type: m.Type };
@@ -149,95 +147,4 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
   return `${Math.floor(hours / 24 / 365)} years`;
-}
-
-const PS_FILTERS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
-const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
-
-/** GET /containers/json: all, limit, filters — newest first, as Docker lists them. */
-export function listContainers(svc: ContainerService, o: { all: boolean; limit?: number; filters: Map<string, string[]> }): ContainerRecord[] {
-  for (const k of o.filters.keys()) if (!PS_FILTERS.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  for (const s of o.filters.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
-  let list = svc.list().sort((a, b) => (b.created < a.created ? -1 : b.created > a.created ? 1 : 0));
-  const f = o.filters;
-  const all = o.all || (o.limit !== undefined && o.limit > 0) || f.has('status') || f.has('exited');
-  const created = (ref: string) => svc.get(ref).created;
-  if (f.has('before')) {
-    const t = Math.min(...f.get('before')!.map(created).map((x) => Date.parse(x)));
-    list = list.filter((c) => Date.parse(c.created) < t);
-  }
-  if (f.has('since')) {
-    const t = Math.max(...f.get('since')!.map(created).map((x) => Date.parse(x)));
-    list = list.filter((c) => Date.parse(c.created) > t);
-  }
-  list = list.filter((c) => {
-    if (!all && !c.state.Running) return false;
-    for (const [k, vals] of f) {
-      if (!vals.length) continue;
-      const ok = vals.some((v) => matchFilter(svc, c, k, v));
-      if (!ok) return false;
-    }
-    return true;
-  });
-  if (o.limit !== undefined && o.limit > 0) list = list.slice(0, o.limit);
-  return list;
-}
-
-function matchFilter(svc: ContainerService, c: ContainerRecord, k: string, v: string): boolean {
-  switch (k) {
-    case 'status':
-      return c.state.Status === v;
-    case 'exited':
-      return !c.state.Running && c.state.StartedAt !== '0001-01-01T00:00:00Z' && c.state.ExitCode === Number(v);
-    case 'id':
-      return c.id.startsWith(v);
-    case 'name':
-      try {
-        return new RegExp(v).test('/' + c.name);
-      } catch {
-        return ('/' + c.name).includes(v);
-      }
-    case 'label': {
-      const i = v.indexOf('=');
-      const labels = c.config.Labels ?? {};
-      return i < 0 ? v in labels : labels[v.slice(0, i)] === v.slice(i + 1);
-    }
-    case 'ancestor':
-      return matchesAncestor(svc, c, v);
-    case 'volume':
-      return c.mounts.some((m) => m.Name === v || m.Destination === v || m.Source === v);
-    case 'network':
-      return Object.keys(c.networkSettings.Networks ?? {}).includes(v) || c.hostConfig.NetworkMode === v;
-    case 'expose':
-      return Object.keys(c.config.ExposedPorts ?? {}).some((p) => p === v || p === `${v}/tcp`);
-    case 'publish':
-      return Object.entries<any>(c.networkSettings.Ports ?? {}).some(([p, b]) => p === v || p === `${v}/tcp` || (b ?? []).some((x: any) => x.HostPort === v.split('/')[0]));
-    case 'health':
-      return ((c.state as any).Health?.Status ?? 'none') === v;
-    case 'isolation':
-      return v === 'default';
-    case 'is-task':
-      return v === 'false';
-    default:
-      return true;
-  }
-}
-
-function matchesAncestor(svc: ContainerService, c: ContainerRecord, v: string): boolean {
-  if (c.config.Image === v) return true;
-  try {
-    const want = svc.o.images.find(v);
-    if (!want) {
-      const n = parseNormalizedNamed(v);
-      return familiarString(n) === c.config.Image;
-    }
-    if (want.id === c.image) return true;
-    // Descendants of the image count too.
-    let cur = svc.o.images.find(c.image);
-    for (let i = 0; cur && i < 100; i++) {
-      if (cur.id === want.id) return true;
-      cur = cur.parent ? svc.o.images.find(cur.parent) : undefined;
-    }
-  } catch {}
-  return false;
 }

@@ -75,7 +75,7 @@ export function insecureListFor(settings: RegistrySettings, host: string): strin
 }
 
 /** A registry client for one operation on `ref`'s registry; credentials go to that registry only. */
-export function clientFor(settings: RegistrySettings, ref: NamedReference, auth?: RegistryAuth): RegistryClient {
+export function clientFor(settings: RegistrySettings, ref: NamedReference, auth?: RegistryAuth, retries = 3): RegistryClient {
   const creds = credentialsOf(auth);
   const mirrors = settings.registryMirrors.map((m) => (/^[a-z]+:\/\//.test(m) ? m : `https://${m}`)).map((m) => m.replace(/\/+$/, ''));
   return new RegistryClient({
@@ -83,7 +83,7 @@ export function clientFor(settings: RegistrySettings, ref: NamedReference, auth?
     insecureRegistries: insecureListFor(settings, ref.domain),
     // dockerd uses mirrors for Docker Hub only.
     mirrors: mirrors.length ? { [DEFAULT_DOMAIN]: mirrors } : undefined,
-    retries: 3,
+    retries,
     retryBaseMs: 250,
     userAgent: 'docker/28.2.2 berth',
   });

@@ -14,6 +14,7 @@ import { goArch } from '../../util/platform.js';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { getBoolOrDefault, prunePredicate } from '../filters.js';
 import { atomicWriteJson, readJsonOrSkip, sweepTempFiles } from '../../util/fs.js';
 import { resolveByIdPrefix, shortId } from '../../util/ids.js';
 import { BlobStore, hexOf, sha256Hex } from './blobs.js';
@@ -526,21 +527,15 @@ export class ImageStore {
   /** POST /images/prune: dangling images by default, every unused image with `dangling=false`. */
   async prune(o: { filters?: Map<string, string[]> } = {}): Promise<{ ImagesDeleted: DeleteResponseItem[] | null; SpaceReclaimed: number }> {
     const filters = o.filters ?? new Map<string, string[]>();
-    for (const k of filters.keys()) if (!['dangling', 'until', 'label', 'label!'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    const danglingVals = filters.get('dangling') ?? [];
-    for (const v of danglingVals) if (!['true', 'false', '1', '0'].includes(v)) throw new InvalidArgumentError(`invalid filter 'dangling=${v}'`);
-    const danglingOnly = danglingVals.length === 0 || danglingVals.some((v) => v === 'true' || v === '1');
-    const until = filters.get('until')?.[0];
-    const untilTs = until !== undefined ? parseTimestamp(until) : undefined;
+    const keep = prunePredicate(filters, ['dangling', 'until', 'label', 'label!']);
+    const danglingOnly = getBoolOrDefault(filters, 'dangling', true);
     const deleted: DeleteResponseItem[] = [];
     let space = 0;
     const candidates = this.list().filter((img) => {
       if (this.children(img.id).length > 0) return false; // parents go with their children (prune=true)
       if (danglingOnly && this.refsOf(img.id).length > 0) return false;
       if (this.opts.containersUsingImage(img.id).length > 0) return false;
-      if (untilTs !== undefined && createdSeconds(img) >= untilTs) return false;
-      if (!matchLabels(img, filters.get('label') ?? [], true)) return false;
-      if (!matchLabels(img, filters.get('label!') ?? [], false)) return false;
+      if (!keep(createdSeconds(img) * 1000, img.config.config?.Labels)) return false;
       return true;
     });
     for (const img of candidates) {
@@ -611,29 +606,4 @@ function isSingleReference(refs: string[]): boolean {
 export function createdSeconds(img: ImageRecord): number {
   const t = img.config.created ? Date.parse(img.config.created) : NaN;
   return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
-}
-
-/** `label=key`, `label=key=value` filters (all must match when `want`, none when not). */
-export function matchLabels(img: ImageRecord, filters: string[], want: boolean): boolean {
-  const labels = img.config.config?.Labels ?? {};
-  for (const f of filters) {
-    const i = f.indexOf('=');
-    const hit = i === -1 ? f in labels : labels[f.slice(0, i)] === f.slice(i + 1);
-    if (want && !hit) return false;
-    if (!want && hit) return false;
-  }
-  return true;
-}
-
-/** Docker's filter timestamps: unix seconds (with fraction), RFC 3339 dates, or durations (`10m`). */
-export function parseTimestamp(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
-  const dur = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(v);
-  if (dur) {
-    const mult: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-    return Date.now() / 1000 - Number(dur[1]) * mult[dur[2]];
-  }
-  const t = Date.parse(v);
-  if (Number.isFinite(t)) return t / 1000;
-  throw new InvalidArgumentError(`failed to parse value as time or duration: "${v}"`);
 }

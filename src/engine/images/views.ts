@@ -1,14 +1,10 @@
 // Images as the Engine API shows them: inspect, list summaries, history. Older API versions get
 // the fields they had (VirtualSize, Container, ContainerConfig, `<none>` placeholders).
-import { InvalidArgumentError } from '../errors.js';
-import { createdSeconds, matchLabels, parseTimestamp, type ContainerConfigDefaults, type ImageRecord, type ImageStore } from './store.js';
+import { getBoolOrDefault, matchLabelFilters, timestampMs, validateFilters, type Filters } from '../filters.js';
+import { createdSeconds, type ContainerConfigDefaults, type ImageRecord, type ImageStore } from './store.js';
 import { familiarName, parseNormalizedNamed } from './reference.js';
+import { apiVersionAtLeast as versionAtLeast } from '../../util/api-version.js';
 
-function versionAtLeast(v: string, min: string): boolean {
-  const [a, b] = v.split('.').map(Number);
-  const [c, d] = min.split('.').map(Number);
-  return a > c || (a === c && b >= d);
-}
 
 /** The container-config shape Docker fills in for images (every key present). */
 export function fullContainerConfig(c: ContainerConfigDefaults | undefined): Record<string, unknown> {
@@ -109,18 +105,13 @@ export function imageSummary(store: ImageStore, img: ImageRecord, apiVersion = '
 const LIST_FILTERS = ['dangling', 'label', 'label!', 'before', 'since', 'reference', 'until'];
 
 /** GET /images/json: `all` shows intermediate images; filters as dockerd knows them. */
-export function listImages(store: ImageStore, o: { all?: boolean; filters?: Map<string, string[]>; apiVersion?: string; containerCount?: (id: string) => number }): Record<string, unknown>[] {
+export function listImages(store: ImageStore, o: { all?: boolean; filters?: Filters; apiVersion?: string; containerCount?: (id: string) => number }): Record<string, unknown>[] {
   const filters = o.filters ?? new Map<string, string[]>();
-  for (const k of filters.keys()) if (!LIST_FILTERS.includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  const dangling = filters.get('dangling');
-  let danglingWanted: boolean | undefined;
-  if (dangling && dangling.length) {
-    if (dangling.some((v) => !['true', 'false', '1', '0'].includes(v))) throw new InvalidArgumentError(`invalid filter 'dangling=${dangling[0]}'`);
-    danglingWanted = dangling.some((v) => v === 'true' || v === '1');
-  }
+  validateFilters(filters, LIST_FILTERS);
+  const danglingWanted = getBoolOrDefault(filters, 'dangling');
   const beforeTs = filters.get('before')?.map((r) => createdSeconds(store.get(r)));
   const sinceTs = filters.get('since')?.map((r) => createdSeconds(store.get(r)));
-  const untilTs = filters.get('until')?.map(parseTimestamp);
+  const untilMs = filters.get('until')?.map((v) => timestampMs(v));
   const refPatterns = filters.get('reference') ?? [];
   const out: Record<string, unknown>[] = [];
   const images = store.list().sort((a, b) => createdSeconds(b) - createdSeconds(a) || (a.id < b.id ? -1 : 1));
@@ -132,9 +123,8 @@ export function listImages(store: ImageStore, o: { all?: boolean; filters?: Map<
     const created = createdSeconds(img);
     if (beforeTs && beforeTs.some((t) => created >= t)) continue;
     if (sinceTs && sinceTs.some((t) => created <= t)) continue;
-    if (untilTs && untilTs.some((t) => created >= t)) continue;
-    if (!matchLabels(img, filters.get('label') ?? [], true)) continue;
-    if (!matchLabels(img, filters.get('label!') ?? [], false)) continue;
+    if (untilMs && untilMs.some((t) => created * 1000 >= t)) continue;
+    if (!matchLabelFilters(filters, img.config.config?.Labels)) continue;
     let view = img;
     if (refPatterns.length) {
       const tags = img.repoTags.filter((t) => refPatterns.some((p) => referenceMatches(p, t)));

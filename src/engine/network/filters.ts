@@ -1,65 +1,34 @@
-// Docker's network filters for GET /networks (list) and POST /networks/prune.
+// Docker's network filters for GET /networks (list) and POST /networks/prune, as dockerd's
+// daemon/network/filter.go and daemon/prune.go apply them, on engine/filters.ts's matchers.
 import { InvalidArgumentError } from '../errors.js';
+import { exactMatch, match, matchKVList, prunePredicate, validateFilters, type Filters } from '../filters.js';
 import type { NetworkRecord } from './types.js';
 
-function labelMatches(labels: Record<string, string>, want: string): boolean {
-  const i = want.indexOf('=');
-  if (i < 0) return want in labels;
-  return labels[want.slice(0, i)] === want.slice(i + 1);
-}
+const NETWORK_LIST_FILTERS = ['driver', 'type', 'name', 'id', 'label', 'scope', 'dangling'];
 
-export function matchesFilters(n: NetworkRecord, f: Map<string, string[]>, inUse: boolean): boolean {
-  for (const [k, vals] of f) {
-    if (!vals.length) continue;
-    switch (k) {
-      case 'name':
-        if (!vals.some((v) => n.Name.includes(v))) return false;
-        break;
-      case 'id':
-        if (!vals.some((v) => n.Id.startsWith(v))) return false;
-        break;
-      case 'driver':
-        if (!vals.includes(n.Driver)) return false;
-        break;
-      case 'label':
-        if (!vals.every((v) => labelMatches(n.Labels, v))) return false;
-        break;
-      case 'scope':
-        if (!vals.includes('local')) return false;
-        break;
-      case 'type':
-        if (!vals.some((v) => (v === 'builtin' ? !!n.predefined : v === 'custom' ? !n.predefined : false))) return false;
-        break;
-      case 'dangling': {
-        const want = vals.some((v) => v === 'true' || v === '1');
-        if (want !== (!inUse && !n.predefined)) return false;
-        break;
-      }
-      default:
-        throw new InvalidArgumentError(`invalid filter '${k}'`);
-    }
+/** GET /networks filters → a predicate over (network, in use); bad filters are 400s up front. */
+export function networkListFilter(f: Filters): (n: NetworkRecord, inUse: boolean) => boolean {
+  validateFilters(f, NETWORK_LIST_FILTERS);
+  const types = f.get('type') ?? [];
+  for (const t of types) if (t !== 'builtin' && t !== 'custom') throw new InvalidArgumentError(`invalid filter: 'type'='${t}'`);
+  const dangling = f.get('dangling') ?? [];
+  if (dangling.length > 1) throw new InvalidArgumentError('got more than one value for filter key "dangling"');
+  if (dangling.length && !['0', 'false', '1', 'true'].includes(dangling[0])) {
+    throw new InvalidArgumentError('invalid value for filter \'dangling\', must be "true" (or "1"), or "false" (or "0")');
   }
-  return true;
+  const danglingOnly = dangling.length ? dangling[0] === '1' || dangling[0] === 'true' : undefined;
+  return (n, inUse) =>
+    exactMatch(f, 'driver', n.Driver) &&
+    match(f, 'name', n.Name) &&
+    match(f, 'id', n.Id) &&
+    matchKVList(f, 'label', n.Labels) &&
+    exactMatch(f, 'scope', 'local') &&
+    (danglingOnly === undefined || danglingOnly === (!inUse && !n.predefined)) &&
+    (types.length === 0 || types.includes(n.predefined ? 'builtin' : 'custom'));
 }
 
-export function matchesPruneFilters(n: NetworkRecord, f: Map<string, string[]>): boolean {
-  for (const [k, vals] of f) {
-    if (k === 'label' && !vals.every((v) => labelMatches(n.Labels, v))) return false;
-    if (k === 'label!' && vals.some((v) => labelMatches(n.Labels, v))) return false;
-    if (k === 'until') {
-      const limit = parseUntil(vals[0]);
-      if (limit !== undefined && Date.parse(n.Created) >= limit) return false;
-    }
-    if (!['label', 'label!', 'until'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  }
-  return true;
-}
-
-function parseUntil(v: string | undefined): number | undefined {
-  if (!v) return undefined;
-  const dur = /^(\d+)(s|m|h)$/.exec(v);
-  if (dur) return Date.now() - Number(dur[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[dur[2] as 's' | 'm' | 'h'];
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : t;
+/** POST /networks/prune filters: until, label, label! → which unused networks go. */
+export function networkPruneFilter(f: Filters): (n: NetworkRecord) => boolean {
+  const keep = prunePredicate(f, ['until', 'label', 'label!']);
+  return (n) => keep(Date.parse(n.Created), n.Labels);
 }

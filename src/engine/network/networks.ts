@@ -3,7 +3,7 @@
 import type { NetworkContext } from './context.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { newId, resolveByIdPrefix } from '../../util/ids.js';
-import { matchesFilters, matchesPruneFilters } from './filters.js';
+import { networkListFilter, networkPruneFilter } from './filters.js';
 import { syncFirewall } from './firewall-sync.js';
 import { tearDownNetwork } from './network-devices.js';
 import type { DriverName, NetworkInspect, NetworkRecord } from './types.js';
@@ -40,8 +40,9 @@ export function resolveNetwork(ctx: NetworkContext, idOrName: string): NetworkRe
 
 export function listNetworks(ctx: NetworkContext, filters: Map<string, string[]>): NetworkInspect[] {
   const out: NetworkInspect[] = [];
+  const wanted = networkListFilter(filters);
   for (const n of ctx.networks.values()) {
-    if (!matchesFilters(n, filters, endpointCount(ctx, n.Id) > 0)) continue;
+    if (!wanted(n, endpointCount(ctx, n.Id) > 0)) continue;
     // dockerd lists networks without their containers; inspect has them.
     out.push({ ...networkView(ctx, n), Containers: {} });
   }
@@ -102,9 +103,10 @@ export async function removeNetwork(ctx: NetworkContext, idOrName: string): Prom
 /** Removes user-defined networks without endpoints (label / until filters as Docker). */
 export async function pruneNetworks(ctx: NetworkContext, filters: Map<string, string[]>): Promise<{ NetworksDeleted: string[] }> {
   const deleted: string[] = [];
+  const wanted = networkPruneFilter(filters);
   for (const n of [...ctx.networks.values()]) {
     if (n.predefined || endpointCount(ctx, n.Id) > 0) continue;
-    if (!matchesPruneFilters(n, filters)) continue;
+    if (!wanted(n)) continue;
     await removeNetwork(ctx, n.Id);
     deleted.push(n.Name);
   }
