@@ -1,14 +1,15 @@
 // Plugin endpoints: berth has no managed plugins (src/engine/plugins.ts), so the list is empty and
 // every named plugin is one that is not installed, as dockerd answers (api/server/router/plugin).
 import type { Ctx, Router } from './router.js';
-import { checkFilterNames, queryFilters, readBody, readJson, sendJson } from './http.js';
+import { queryFilters, readBody, readJson, sendJson } from './http.js';
 import { EngineError, SystemError } from '../engine/errors.js';
 import { decodeRegistryAuth } from '../engine/images/distribution-registry.js';
 import { pluginNotFound, resolvePluginForPull } from '../engine/plugins.js';
+import { validateFilters } from '../engine/filters.js';
 
 export function registerPluginRoutes(r: Router): void {
   r.get('/plugins', (ctx) => {
-    checkFilterNames(queryFilters(ctx.query), ['capability', 'enabled']);
+    validateFilters(queryFilters(ctx.query), ['capability', 'enabled']);
     sendJson(ctx.res, 200, []);
   });
 
