@@ -1,7 +1,7 @@
 // Engine API routes for distribution: pull (the fromImage branch of POST /images/create lands
 // here), push and login. Thin handlers: validate input, call the engine, stream its progress.
 import type { Router, Ctx } from './router.js';
-import { queryBool, readJson, sendJson } from './http.js';
+import { queryBool, readJsonObject, sendJson } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { pullImage } from '../engine/images/pull.js';
 import { pushImage } from '../engine/images/push.js';
@@ -92,8 +92,7 @@ export function registerDistributionRoutes(r: Router): void {
   });
 
   r.post('/auth', async (ctx) => {
-    const body = await readJson<RegistryAuth>(ctx.req, {});
-    if (!body || typeof body !== 'object') throw new InvalidArgumentError('invalid JSON: expected an object');
+    const body = await readJsonObject<RegistryAuth>(ctx.req, {});
     const result = await loginToRegistry(ctx.engine.config, body);
     sendJson(ctx.res, 200, { Status: result.status, IdentityToken: result.identityToken ?? '' });
   });

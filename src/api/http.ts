@@ -62,6 +62,13 @@ export async function readJson<T = any>(req: IncomingMessage, fallback?: T): Pro
   }
 }
 
+/** A JSON body that must be an object (every create/connect request); anything else is a 400. */
+export async function readJsonObject<T extends object>(req: IncomingMessage, fallback?: T): Promise<T> {
+  const body = await readJson<unknown>(req, fallback);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: expected an object');
+  return body as T;
+}
+
 /** Docker's query booleans: `1`, `true`, `True` are true; absent or `0`/`false` false. */
 export function queryBool(q: URLSearchParams, name: string, dflt = false): boolean {
   const v = q.get(name);

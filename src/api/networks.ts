@@ -1,6 +1,6 @@
 // Engine API routes for networks. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
-import { readJson, sendJson, sendNoContent, queryFilters } from './http.js';
+import { readJsonObject, sendJson, sendNoContent, queryFilters } from './http.js';
 import { InvalidArgumentError, NotFoundError, SystemError } from '../engine/errors.js';
 import type { NetworkManager } from '../engine/network/manager.js';
 import type { EndpointSettingsIn, NetworkCreateRequest } from '../engine/network/types.js';
@@ -18,8 +18,9 @@ export function registerNetworkRoutes(r: Router): void {
   });
 
   r.post('/networks/create', async (ctx) => {
-    const body = await readJson<NetworkCreateRequest>(ctx.req);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: expected an object');
+    const body = await readJsonObject<NetworkCreateRequest>(ctx.req);
+    // As dockerd's JSON decoding refuses it: a Name of another type is the client's error, not a 500.
+    if (body.Name !== undefined && typeof body.Name !== 'string') throw new InvalidArgumentError(`json: cannot unmarshal ${typeof body.Name} into Go struct field NetworkCreateRequest.Name of type string`);
     sendJson(ctx.res, 201, await networks(ctx).create(body));
   });
 
@@ -40,16 +41,18 @@ export function registerNetworkRoutes(r: Router): void {
   });
 
   r.post('/networks/:id/connect', async (ctx) => {
-    const body = await readJson<{ Container?: string; EndpointConfig?: EndpointSettingsIn | null }>(ctx.req, {});
+    const body = await readJsonObject<{ Container?: unknown; EndpointConfig?: EndpointSettingsIn | null }>(ctx.req, {});
     if (!body.Container) throw new InvalidArgumentError('no container specified');
+    if (typeof body.Container !== 'string') throw new InvalidArgumentError('invalid JSON: Container must be a string');
     await networks(ctx).connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
     ctx.res.writeHead(200, { 'Content-Length': 0 });
     ctx.res.end();
   });
 
   r.post('/networks/:id/disconnect', async (ctx) => {
-    const body = await readJson<{ Container?: string; Force?: boolean }>(ctx.req, {});
+    const body = await readJsonObject<{ Container?: unknown; Force?: boolean }>(ctx.req, {});
     if (!body.Container) throw new InvalidArgumentError('no container specified');
+    if (typeof body.Container !== 'string') throw new InvalidArgumentError('invalid JSON: Container must be a string');
     await networks(ctx).disconnect(ctx.params.id, body.Container, !!body.Force);
     ctx.res.writeHead(200, { 'Content-Length': 0 });
     ctx.res.end();

@@ -1,7 +1,7 @@
 // Engine API routes for volumes. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
-import { queryBool, queryFilters, readJson, sendJson, sendNoContent } from './http.js';
-import { InvalidArgumentError, SystemError, UnavailableError } from '../engine/errors.js';
+import { queryBool, queryFilters, readJsonObject, sendJson, sendNoContent } from './http.js';
+import { SystemError, UnavailableError } from '../engine/errors.js';
 import { apiVersionAtLeast as versionAtLeast } from '../util/api-version.js';
 import type { VolumeStore } from '../engine/volumes/store.js';
 import type { VolumeCreateOptions } from '../engine/volumes/types.js';
@@ -22,8 +22,7 @@ export function registerVolumeRoutes(r: Router): void {
   });
 
   r.post('/volumes/create', async (ctx) => {
-    const body = await readJson<VolumeCreateOptions & { ClusterVolumeSpec?: unknown }>(ctx.req, {});
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidArgumentError('invalid JSON: expected an object');
+    const body = await readJsonObject<VolumeCreateOptions & { ClusterVolumeSpec?: unknown }>(ctx.req, {});
     if (body.ClusterVolumeSpec != null && versionAtLeast(ctx.apiVersion, CLUSTER_VOLUMES_VERSION)) {
       throw new UnavailableError('This node is not part of a swarm');
     }
