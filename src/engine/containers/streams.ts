@@ -157,13 +157,10 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     if (o.stdin && rec.config.OpenStdin) wireStdin();
-    const already = !rec.state.Running && rec.state.Status !== 'created' && !rec.state.Restarting;
-    if (already) {
-      await follower.drain();
-      finish('exited');
-      return;
-    }
-    await exited;
+    // As dockerd: a container that is not running (created, or exited) is attached to its next
+    // run, so attach-then-start (`docker start -a`, docker-py's and compose's `run`) sees that
+    // run's output and ends at its exit. A removal ends the wait too.
+    await Promise.race([exited, svc.waiters.removed(rec.id)]);
     await follower.drain();
     finish('exited');
   })().catch(() => finish('closed'));

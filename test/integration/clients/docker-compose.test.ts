@@ -31,7 +31,7 @@ describe('docker-compose 1.29 against berthd', { skip: skipReason() }, () => {
 
   /** docker-compose in a copy of the project (its own .env-free directory), with the test daemon's DOCKER_HOST. */
   const compose = (args: string[], timeoutMs = 120_000): Promise<CmdResult> =>
-    runCommand('docker-compose', ['-p', PROJECT, '--ansi', 'never', ...args], { cwd: dir, env: { ...d.env, WEB_PORT: String(port), COMPOSE_INTERACTIVE_NO_CLI: '1' }, timeoutMs });
+    runCommand('docker-compose', ['-p', PROJECT, '--ansi', 'never', ...args], { cwd: dir, env: { ...d.env, WEB_PORT: String(port) }, timeoutMs });
   const psIds = async (service?: string, all = false): Promise<string[]> =>
     ok(await compose(['ps', '-q', ...(all ? ['-a'] : []), ...(service ? [service] : [])]), `ps ${service ?? ''}`)
       .split('\n')
