@@ -81,6 +81,7 @@ const system: Record<string, string> = {
 };
 
 const registry: Record<string, string> = {
+  gc: 'system/registry-gc',
   serve: 'system/registry-serve',
 };
 
@@ -127,7 +128,6 @@ export const TOP_LEVEL: Record<string, string> = {
   version: 'system/version',
   login: 'system/login',
   logout: 'system/logout',
-  compose: 'system/compose',
 };
 
 export interface Route {

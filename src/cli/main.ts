@@ -34,8 +34,7 @@ Management Commands:
   network     Manage networks
   volume      Manage volumes
   system      Manage berth
-  registry    Run a registry server
-  compose     Define and run multi-container applications
+  registry    Run and maintain an image registry
 
 Global Options:
   -H, --host string      Daemon socket to connect to

@@ -18,7 +18,7 @@ const HELP = `Usage: berthd [OPTIONS]
 A Docker-compatible container daemon.
 
 Options:
-  -H, --host list              Daemon socket(s) to listen on (unix:///path, tcp://host:port) (default unix:///run/berth/berth.sock)
+  -H, --host list              Daemon socket(s) to listen on (unix:///path, tcp://host:port, fd:// for systemd socket activation) (default unix:///run/berth/berth.sock)
       --data-root string       Root directory of persistent state (default "/var/lib/berth")
       --exec-root string       Root directory for execution state files (default "/run/berth")
       --runtime string         Default OCI runtime (name from --add-runtime or a path) (default "runc")

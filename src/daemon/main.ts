@@ -6,6 +6,8 @@ import https from 'node:https';
 import type http from 'node:http';
 import { parseDaemonArgs } from './config.js';
 import { log } from '../util/log.js';
+import { exitOnUncaughtErrors } from './crash.js';
+import { fdsForHost, takeListenFds } from './listen-fds.js';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
 import { allRoutes } from '../api/routes.js';
@@ -41,6 +43,20 @@ async function main(): Promise<void> {
     await listenUnix(s, p);
     servers.push(s);
     log.info(`API listen on ${p}`);
+  }
+  const fdHosts = cfg.hosts.filter((h) => h.startsWith('fd://'));
+  const passedFds = takeListenFds(process.env, process.pid);
+  for (const fd of [...new Set(fdHosts.flatMap((h) => fdsForHost(h, passedFds)))]) {
+    const s = createApiServer(engine, allRoutes);
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen({ fd }, () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(s);
+    log.info(`API listen on fd://${fd} (socket activation)`);
   }
   for (const h of cfg.hosts.filter((x) => x.startsWith('tcp://'))) {
     const u = new URL(h);
@@ -86,10 +102,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('uncaughtException', (e) => log.error(`uncaught: ${e?.stack ?? e}`));
-  process.on('unhandledRejection', (e: any) => log.error(`unhandled rejection: ${e?.stack ?? e}`));
 }
 
+exitOnUncaughtErrors(process, log.error, (code) => process.exit(code));
 void main().catch((e) => {
   log.error(`berthd failed to start: ${e?.stack ?? e}`);
   process.exit(1);

@@ -62,7 +62,9 @@ export class Engine {
       events: this.events,
       lookupContainer: (ref) => {
         const c = this.containers.store.find(ref);
-        return c ? { id: c.id, name: c.name, netnsPath: c.networkSettings?.SandboxKey || undefined, running: c.state.Running } : undefined;
+        if (!c) return undefined;
+        const networks = [...new Set([...Object.keys(c.networkSettings?.Networks ?? {}), ...Object.keys(c.networkingConfig.EndpointsConfig ?? {})])];
+        return { id: c.id, name: c.name, netnsPath: c.networkSettings?.SandboxKey || undefined, running: c.state.Running, networks };
       },
       onEndpointsChanged: (id, net, settings) => this.containers.endpointsChanged(id, net, settings),
       defaultBridgeName: config.defaultBridge,

@@ -54,12 +54,27 @@ export function mergeConfig(user: Partial<ContainerConfig>, image: ContainerConf
   const stopSignal = user.StopSignal || (img.StopSignal as string | undefined);
   if (stopSignal) cfg.StopSignal = stopSignal;
   if (user.StopTimeout !== undefined && user.StopTimeout !== null) cfg.StopTimeout = user.StopTimeout;
-  const hc = user.Healthcheck ?? img.Healthcheck;
+  const hc = healthcheckAsDocker(user.Healthcheck ?? img.Healthcheck);
   if (hc) cfg.Healthcheck = hc;
   if (user.MacAddress) cfg.MacAddress = user.MacAddress;
   if (user.Shell) cfg.Shell = user.Shell;
   if (!cfg.Env.some((e) => e.startsWith('PATH='))) cfg.Env.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   return cfg;
+}
+
+/**
+ * A Healthcheck as dockerd keeps it: Go's HealthConfig has every field `omitempty`, so unset
+ * (null, 0, empty) fields vanish rather than being echoed as null (the Python SDK sends nulls).
+ */
+export function healthcheckAsDocker(hc: unknown): Record<string, unknown> | undefined {
+  if (!hc || typeof hc !== 'object') return undefined;
+  const src = hc as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(src.Test) && src.Test.length) out.Test = src.Test;
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries']) {
+    if (typeof src[k] === 'number' && src[k] !== 0) out[k] = src[k];
+  }
+  return out;
 }
 
 /** Path and Args as inspect shows them: entrypoint + cmd, first word is the path. */

@@ -64,14 +64,17 @@ export async function createContainer(svc: ContainerService, name: string | unde
     execIds: [],
     runtime,
   };
-  // Nothing is visible until the record is saved: a failure before leaves only a directory that
-  // the next start-up sweeps.
+  // The name is taken now, before the first await: a concurrent create or rename of the same
+  // name gets the 409. Nothing else is visible until the record is saved: a failure before
+  // releases the name and leaves only a directory that the next start-up sweeps.
+  svc.store.reserveName(finalName, id);
   try {
     const layers = await svc.o.images.layerDirs(image.id);
     await createRootfs(svc.driver, svc.rootfs(id), layers, svc.o.images.layerInfo(image.id));
     await prepareVolumes(svc, rec);
     await svc.store.save(rec);
   } catch (e) {
+    svc.store.releaseName(finalName, id);
     await removeRootfs(svc.driver, svc.rootfs(id)).catch(() => undefined);
     await fsp.rm(svc.store.dir(id), { recursive: true, force: true });
     throw e;

@@ -14,6 +14,6 @@ function randomName(): string {
 export function generateName(store: ContainerStore): string {
   for (;;) {
     const n = randomName();
-    if (!store.find(n)) return n;
+    if (!store.nameInUse(n)) return n;
   }
 }

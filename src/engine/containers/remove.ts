@@ -2,32 +2,56 @@
 // container holds (runtime state, network, rootfs, sockets, record, anonymous volumes).
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { ConflictError } from '../errors.js';
+import { ConflictError, EngineError, SystemError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
-import { runcDelete, runcKill } from '../runtime/runc.js';
+import { runcDelete } from '../runtime/runc.js';
+import { ExitWait, forceKill } from './kill.js';
 import { removeRootfs } from '../storage/rootfs.js';
 import { teardownNetwork } from './network-plan.js';
 import { clearRestartTimer } from './restart-policy.js';
 import { dirSize } from './usage.js';
-import { sleep } from './waiters.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
 export async function removeContainer(svc: ContainerService, ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
   const rec = svc.get(ref);
-  if (rec.state.Running && !o.force) {
-    const what = rec.state.Paused ? 'paused' : 'running';
-    throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
+  // A start may win the lock between the kill and the removal: then it is killed again.
+  for (let attempt = 0; ; attempt++) {
+    if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
+    if (rec.state.Running && (!o.force || attempt >= 3)) {
+      const what = rec.state.Paused ? 'paused' : 'running';
+      throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
+    }
+    if (rec.state.Running) await killForRemoval(svc, rec);
+    // Gone while we waited (an --rm container removes itself at its exit): what was asked is done.
+    if (svc.store.find(rec.id) !== rec) return;
+    const removed = await svc.locked(rec, async () => {
+      if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
+      if (rec.state.Running) return false;
+      clearRestartTimer(svc, rec.id);
+      rec.manuallyStopped = true;
+      await removeNow(svc, rec, { volumes: !!o.volumes });
+      return true;
+    });
+    if (removed) return;
   }
-  if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
-  clearRestartTimer(svc, rec.id);
-  rec.manuallyStopped = true;
-  if (rec.state.Running) {
-    const exited = svc.waiters.nextExit(rec.id);
-    await runcKill(svc.runtimeFor(rec), rec.id, 'SIGKILL', true).catch(() => undefined);
-    await Promise.race([exited, sleep(10_000)]);
+}
+
+async function killForRemoval(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  const exit = new ExitWait(svc, rec);
+  try {
+    await svc.locked(rec, async () => {
+      clearRestartTimer(svc, rec.id);
+      rec.manuallyStopped = true;
+      if (rec.state.Running) exit.begin();
+    });
+    await forceKill(svc, rec, exit);
+  } catch (e: any) {
+    if (e instanceof EngineError && e.status < 500) throw e;
+    throw new SystemError(`cannot remove container "/${rec.name}": could not kill container: ${e?.message ?? e}`);
+  } finally {
+    exit.cancel();
   }
-  await svc.locks.run(rec.id, () => removeNow(svc, rec, { volumes: !!o.volumes }));
 }
 
 /** Removes a container that is not running; the caller holds its lock (or is start-up recovery). */
@@ -53,8 +77,11 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
     }
   }
   await svc.o.images.releaseHolds().catch(() => undefined);
+  svc.lastStats.delete(rec.id);
   svc.emit(rec, 'destroy');
   svc.waiters.wasRemoved(rec.id);
+  // Waits for an exit that can no longer come end with the last exit code, as in dockerd.
+  svc.waiters.exited(rec.id, rec.state.ExitCode);
 }
 
 export async function pruneContainers(svc: ContainerService, filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {

@@ -7,8 +7,11 @@ export async function renameContainer(svc: ContainerService, ref: string, newNam
   const n = newName.replace(/^\//, '');
   if (!n) throw new InvalidArgumentError('Neither old nor new names may be empty');
   if (n === rec.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
-  svc.store.checkName(n, rec.id);
-  const old = rec.name;
-  await svc.store.rename(rec, n);
-  svc.emit(rec, 'rename', { oldName: '/' + old });
+  await svc.locked(rec, async () => {
+    // store.rename takes the new name before its first await: a concurrent create or rename of it gets the 409.
+    svc.store.checkName(n, rec.id);
+    const old = rec.name;
+    await svc.store.rename(rec, n);
+    svc.emit(rec, 'rename', { oldName: '/' + old });
+  });
 }

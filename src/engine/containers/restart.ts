@@ -9,7 +9,7 @@ export async function restartContainer(svc: ContainerService, ref: string, timeo
   if (rec.state.Running) await stopContainer(svc, rec.id, { timeout, signal }).catch((e) => {
     if (!(e instanceof NotModifiedError)) throw e;
   });
-  await svc.locks.run(rec.id, async () => {
+  await svc.locked(rec, async () => {
     rec.manuallyStopped = false;
     if (!rec.state.Running) await startNow(svc, rec);
   });

@@ -4,6 +4,7 @@
 // pause.ts, rename.ts, resize.ts, remove.ts, wait.ts, stats.ts, top.ts, update.ts; exits are
 // handled in monitor.ts (and restart-policy.ts), start-up recovery in restore.ts.
 import path from 'node:path';
+import { NotFoundError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { ImageStore } from '../images/store.js';
 import type { NetworkManager } from '../network/manager.js';
@@ -114,6 +115,16 @@ export class ContainerService {
   list(): ContainerRecord[] {
     return this.store.all();
   }
+  /**
+   * Runs fn with the container's lock held (see locks.ts). The record is checked again under the
+   * lock: a container removed while the caller waited for it is a 404, not a verb on a ghost.
+   */
+  locked<T>(rec: ContainerRecord, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(rec.id, async () => {
+      if (this.store.find(rec.id) !== rec) throw new NotFoundError(`No such container: ${rec.id}`);
+      return fn();
+    });
+  }
   emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
     this.o.events.publish('container', action, rec.id, { ...rec.config.Labels, image: rec.config.Image, name: rec.name, ...extra });
   }
@@ -141,13 +152,13 @@ export class ContainerService {
   wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
     return waitContainer(this, ref, condition, signal);
   }
-  /** Resolves when the container next starts (attach before start wires stdin then). */
-  nextStart(id: string): Promise<void> {
-    return this.waiters.nextStart(id);
+  /** Resolves when the container next starts (attach before start wires stdin then); `signal` withdraws it. */
+  nextStart(id: string, signal?: AbortSignal): Promise<void> {
+    return this.waiters.nextStart(id, signal);
   }
-  /** Resolves with the exit code at the container's next exit. */
-  nextExit(id: string): Promise<number> {
-    return this.waiters.nextExit(id);
+  /** Resolves with the exit code at the container's next exit; `signal` withdraws it. */
+  nextExit(id: string, signal?: AbortSignal): Promise<number> {
+    return this.waiters.nextExit(id, signal);
   }
   pause(ref: string): Promise<void> {
     return pauseContainer(this, ref);

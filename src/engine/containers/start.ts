@@ -18,7 +18,7 @@ import type { ContainerService } from './service.js';
 
 export async function startContainer(svc: ContainerService, ref: string): Promise<void> {
   const rec = svc.get(ref);
-  await svc.locks.run(rec.id, async () => {
+  await svc.locked(rec, async () => {
     if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead');
     if (rec.state.Running) throw new NotModifiedError();
     if (rec.state.Status === 'removing' || rec.state.Dead) throw new ConflictError(`container is marked for removal and cannot be started`);

@@ -69,13 +69,32 @@ export class ContainerStore {
     return c;
   }
 
-  /** Reserves a name for a new container (the record is added by save). */
+  /** Throws Docker's 400 for an invalid name and 409 for one in use (or reserved) by another container. */
   checkName(name: string, forId?: string): void {
     if (!NAME_RE.test(name)) throw new InvalidArgumentError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const owner = this.byName.get(name.replace(/^\//, ''));
     if (owner && owner !== forId) {
       throw new ConflictError(`Conflict. The container name "/${name.replace(/^\//, '')}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
+  }
+
+  /**
+   * Checks and reserves a name for container `id` in one synchronous step, so two creates (or a
+   * create and a rename) cannot both take it across an await. The reservation becomes the
+   * record's name at save; releaseName drops it when the create fails.
+   */
+  reserveName(name: string, id: string): void {
+    this.checkName(name, id);
+    this.byName.set(name.replace(/^\//, ''), id);
+  }
+
+  /** Whether a container has (or a create in progress has reserved) the name. */
+  nameInUse(name: string): boolean {
+    return this.byName.has(name.replace(/^\//, ''));
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.byName.get(name) === id) this.byName.delete(name);
   }
 
   async save(rec: ContainerRecord): Promise<void> {

@@ -7,21 +7,23 @@ import type { ContainerService } from './service.js';
 
 export async function updateContainer(svc: ContainerService, ref: string, body: HostConfig): Promise<string[]> {
   const rec = svc.get(ref);
-  const hc = rec.hostConfig;
-  if (body.RestartPolicy) {
-    if (hc.AutoRemove && body.RestartPolicy.Name && body.RestartPolicy.Name !== 'no') throw new InvalidArgumentError('Restart policy cannot be updated because AutoRemove is enabled for the container');
-    hc.RestartPolicy = { Name: body.RestartPolicy.Name || 'no', MaximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 };
-  }
-  const keys = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight'] as const;
-  const changed: Record<string, unknown> = {};
-  for (const k of keys) if (body[k] !== undefined && body[k] !== null && body[k] !== 0 && body[k] !== '') changed[k] = body[k];
-  Object.assign(hc, changed);
-  validateHostConfig(hc);
-  if (rec.state.Running && Object.keys(changed).length) {
-    await runcUpdate(svc.runtimeFor(rec), rec.id, JSON.stringify(runtimeResources(hc)));
-  }
-  await svc.store.save(rec);
-  svc.emit(rec, 'update');
+  await svc.locked(rec, async () => {
+    const hc = rec.hostConfig;
+    if (body.RestartPolicy) {
+      if (hc.AutoRemove && body.RestartPolicy.Name && body.RestartPolicy.Name !== 'no') throw new InvalidArgumentError('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      hc.RestartPolicy = { Name: body.RestartPolicy.Name || 'no', MaximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 };
+    }
+    const keys = ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight'] as const;
+    const changed: Record<string, unknown> = {};
+    for (const k of keys) if (body[k] !== undefined && body[k] !== null && body[k] !== 0 && body[k] !== '') changed[k] = body[k];
+    Object.assign(hc, changed);
+    validateHostConfig(hc);
+    if (rec.state.Running && Object.keys(changed).length) {
+      await runcUpdate(svc.runtimeFor(rec), rec.id, JSON.stringify(runtimeResources(hc)));
+    }
+    await svc.store.save(rec);
+    svc.emit(rec, 'update');
+  });
   return [];
 }
 

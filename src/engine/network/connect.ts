@@ -1,7 +1,7 @@
 // POST /networks/{id}/connect and /disconnect: one endpoint more or less on a running
 // container (under its lock); for a container that is not running only its configuration changes.
 import type { NetworkContext } from './context.js';
-import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { ForbiddenError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { addEndpoint, delEndpoint } from './endpoints.js';
 import { syncFirewall } from './firewall-sync.js';
 import { resolveNetwork } from './networks.js';
@@ -50,13 +50,16 @@ export async function disconnectContainer(ctx: NetworkContext, networkIdOrName: 
     if (force) return;
     throw new NotFoundError(`No such container: ${containerIdOrName}`);
   }
+  // dockerd (DisconnectFromNetwork): not being on the network is an error, also with force; a
+  // running container forced off a network it has no endpoint on fails finding the endpoint.
   const notConnected = (running: boolean): void => {
     if (!running) {
+      if (ref && !ref.networks?.includes(net.Name)) throw new SystemError(`container ${containerId} is not connected to the network ${net.Name}`);
       ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
       return;
     }
-    if (force) return;
-    throw new ForbiddenError(`container ${containerId} is not connected to network ${net.Name}`);
+    if (force) throw new NotFoundError(`endpoint ${(ref?.name ?? containerIdOrName).replace(/^\//, '')} not found`);
+    throw new SystemError(`container ${containerId} is not connected to network ${net.Name}`);
   };
   const sb = ctx.sandboxes.get(containerId);
   const ep = sb?.endpoints[net.Id];

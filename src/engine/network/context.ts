@@ -21,6 +21,8 @@ export interface ContainerRef {
   name: string;
   netnsPath?: string;
   running: boolean;
+  /** Names of the networks a stopped container will join (its configuration). */
+  networks?: string[];
 }
 
 export interface NetworkManagerOptions {

@@ -95,13 +95,12 @@ export async function delEndpoint(ctx: NetworkContext, sb: SandboxRecord, ep: En
  * False when it does not apply (not a bridge endpoint, or the name is no longer ours).
  */
 async function unplugBridgeVeth(net: NetworkRecord, ep: EndpointRecord): Promise<boolean> {
-  if (net.Driver !== 'bridge' || !ep.hostIfname) return false;
-  const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
-  if (master === undefined) return !linkExists(ep.hostIfname);
-  if (path.basename(master) !== net.device) return false;
-  // The link's flags through sysfs (what `ip link set down` changes, without a process). The
-  // namespace is being unmounted at the same time: a link that is gone by now is as good.
-  return setLinkDown(ep.hostIfname).then(
+  const veth = await bridgeVeth(net, ep);
+  if (veth !== 'ours') return veth === 'gone';
+  // The link's flags through sysfs (what `ip link set down` changes, without a process; `ip` where
+  // /sys is read-only). The namespace is being unmounted at the same time: a link that is gone
+  // by now is as good.
+  return setLinkDown(ep.hostIfname!).then(
     () => true,
     () => !linkExists(ep.hostIfname!),
   );
@@ -114,13 +113,22 @@ async function unplugBridgeVeth(net: NetworkRecord, ep: EndpointRecord): Promise
  * plugin-side masquerade, so DEL has nothing else to undo. False when it does not apply.
  */
 async function fastBridgeDel(net: NetworkRecord, ep: EndpointRecord): Promise<boolean> {
-  if (net.Driver !== 'bridge' || !ep.hostIfname) return false;
-  // The name must still be this endpoint's veth: enslaved to this network's bridge.
-  const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
-  if (master === undefined) return !linkExists(ep.hostIfname);
-  if (path.basename(master) !== net.device) return false;
-  return deleteLink(ep.hostIfname).then(
+  const veth = await bridgeVeth(net, ep);
+  if (veth !== 'ours') return veth === 'gone';
+  return deleteLink(ep.hostIfname!).then(
     () => true,
     () => false,
   );
+}
+
+/**
+ * Whether a bridge endpoint's host-side veth is still this endpoint's (its name enslaved to this
+ * network's bridge), already gone, or not one berth can take a short cut with (not a bridge
+ * endpoint, no recorded name, or the name now belongs to something else).
+ */
+async function bridgeVeth(net: NetworkRecord, ep: EndpointRecord): Promise<'ours' | 'gone' | 'other'> {
+  if (net.Driver !== 'bridge' || !ep.hostIfname) return 'other';
+  const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
+  if (master === undefined) return linkExists(ep.hostIfname) ? 'other' : 'gone';
+  return path.basename(master) === net.device ? 'ours' : 'other';
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { atomicWriteJson, readJsonIfExists, statIfExists, TEMP_MARK } from '../../util/fs.js';
+import { KeyedLock } from '../../util/keyed-lock.js';
 import { log } from '../../util/log.js';
 import { removeTree } from '../../util/remove-tree.js';
 import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
@@ -19,7 +20,6 @@ import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal }
 import { ANONYMOUS_LABEL, anonymousVolumeName, checkVolumeName, isValidVolumeName } from './names.js';
 import { directorySize } from './size.js';
 import type { Volume, VolumeCreateOptions, VolumeListResult, VolumeMountInfo, VolumePruneResult, VolumeRecord } from './types.js';
-import { settled } from '../../util/best-effort.js';
 
 export interface VolumeStoreOptions {
   dataRoot: string;
@@ -48,7 +48,8 @@ export class VolumeStore {
   private readonly volumeUsers: (name: string) => string[];
   private readonly records = new Map<string, VolumeRecord>();
   private readonly active = new Map<string, ActiveMount>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Operations on one volume name run one after another. */
+  private readonly locks = new KeyedLock();
   private pruneRunning = false;
 
   constructor(opts: VolumeStoreOptions) {
@@ -121,7 +122,7 @@ export class VolumeStore {
     labels: Record<string, string> | null,
     options: Record<string, string> | null,
   ): Promise<VolumeRecord> {
-    return this.withLock(name, async () => {
+    return this.locks.run(name, async () => {
       const existing = this.records.get(name);
       if (existing) return existing;
       // Options are the driver's to check, and the driver is not asked when the name exists.
@@ -201,7 +202,7 @@ export class VolumeStore {
       if (opts.force) return;
       this.mustGet(name);
     }
-    await this.withLock(name, async () => {
+    await this.locks.run(name, async () => {
       if (!this.records.has(name)) {
         if (opts.force) return;
         this.mustGet(name);
@@ -244,7 +245,7 @@ export class VolumeStore {
       const candidates = [...this.records.values()].filter((record) => match({ record, inUse: this.isInUse(record.Name) }));
       for (const { Name } of candidates) {
         try {
-          await this.withLock(Name, async () => {
+          await this.locks.run(Name, async () => {
             if (!this.records.has(Name) || this.isInUse(Name)) return;
             const size = await directorySize(this.mountpoint(Name));
             await this.removeUnlocked(Name);
@@ -269,7 +270,7 @@ export class VolumeStore {
    * type/device/o), publishes Docker's mount event, and returns the path to bind-mount.
    */
   async mount(name: string, info: VolumeMountInfo): Promise<string> {
-    const data = await this.withLock(name, async () => {
+    const data = await this.locks.run(name, async () => {
       this.mustGet(name);
       await this.acquire(name, info.containerId);
       return this.mountpoint(name);
@@ -286,7 +287,7 @@ export class VolumeStore {
 
   /** The container stopped using the volume: the device is unmounted when no one else uses it. */
   async unmount(name: string, containerId: string): Promise<void> {
-    await this.withLock(name, async () => {
+    await this.locks.run(name, async () => {
       if (!this.records.has(name)) return;
       await this.release(name, containerId);
     });
@@ -295,7 +296,7 @@ export class VolumeStore {
 
   /** After a daemon restart: a container still running holds its mount again (no event, no mount if still mounted). */
   async restoreMount(name: string, containerId: string): Promise<void> {
-    await this.withLock(name, async () => {
+    await this.locks.run(name, async () => {
       if (this.records.has(name)) await this.acquire(name, containerId);
     });
   }
@@ -308,7 +309,7 @@ export class VolumeStore {
    * Returns whether anything was copied.
    */
   async copyUpIfEmpty(name: string, srcDir: string): Promise<boolean> {
-    return this.withLock(name, async () => {
+    return this.locks.run(name, async () => {
       const record = this.mustGet(name);
       if (record.Populated) return false;
       const data = this.mountpoint(name);
@@ -395,19 +396,6 @@ export class VolumeStore {
       return;
     }
     await removeTree(dir);
-  }
-
-  /** Runs fn after every earlier operation on the same name has finished. */
-  private async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(name) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = settled(run); // run's error goes to its caller
-    this.locks.set(name, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    }
   }
 }
 

@@ -72,6 +72,15 @@ export async function runRegistryServer(argv: string[]): Promise<void> {
   });
 }
 
+const GC_USAGE = `Usage: berth registry gc [OPTIONS]
+
+Delete the blobs no manifest refers to (run while the server is stopped or --read-only).
+
+Options:
+      --root DIR             Storage directory (default /var/lib/berth-registry)
+      --dry-run              List what would be deleted, delete nothing
+  -q, --quiet                Print only the summary`;
+
 export async function runRegistryGc(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -79,8 +88,13 @@ export async function runRegistryGc(argv: string[]): Promise<void> {
       root: { type: 'string', default: '/var/lib/berth-registry' },
       'dry-run': { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(GC_USAGE + '\n');
+    return;
+  }
   const result = await collectGarbage(values.root!, {
     dryRun: values['dry-run'],
     log: values.quiet ? undefined : (l) => process.stdout.write(l + '\n'),

@@ -7,7 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import http from 'node:http';
 import * as dnsPacket from 'dns-packet';
+import { registerNetworkRoutes } from '../../../src/api/networks.js';
+import { createApiServer } from '../../../src/api/server.js';
+import type { Engine } from '../../../src/engine/engine.js';
 import { EventBus } from '../../../src/engine/events.js';
 import { Firewall } from '../../../src/engine/network/firewall.js';
 import { NetworkManager, type ContainerRef } from '../../../src/engine/network/manager.js';
@@ -175,4 +179,31 @@ export async function countVeths(h: Harness): Promise<number> {
 export async function iptablesLines(h: Harness): Promise<number> {
   const r = await run('iptables-save', []);
   return r.stdout.split('\n').filter((l) => l.startsWith('-A') && l.includes(`${h.prefix}-`)).length;
+}
+
+/** A harness with the /networks routes served on a unix socket in its exec root; both go after the test. */
+export async function makeApiHarness(t: { after(fn: () => Promise<void>): void }): Promise<{ h: Harness; sock: string }> {
+  const h = await makeHarness();
+  const server = createApiServer({ networks: h.mgr } as unknown as Engine, [registerNetworkRoutes]);
+  const sock = path.join(h.execRoot, 'api.sock');
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  t.after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await h.cleanup();
+  });
+  return { h, sock };
+}
+
+/** One HTTP request over the socket; the answer's status and parsed JSON body. */
+export function apiCall(socketPath: string, method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ socketPath, method, path: p, headers: data ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }
