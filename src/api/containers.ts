@@ -1,6 +1,6 @@
 // Engine API routes for containers. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
-import { openRawStream, queryBool, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
+import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { containerSummary, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter, listContainers } from '../engine/containers/filters.js';
@@ -123,8 +123,11 @@ export function registerContainerRoutes(r: Router): void {
     const rec = svc.get(ctx.params.id);
     const q = ctx.query;
     const raw = openRawStream(ctx, rec.config.Tty);
+    const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
+    // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
+    if (!forwardsStdin) raw.input.resume();
     const att = attachContainer(svc, rec, {
-      stdin: queryBool(q, 'stdin') ? raw.input : undefined,
+      stdin: forwardsStdin ? raw.input : undefined,
       stdout: queryBool(q, 'stdout'),
       stderr: queryBool(q, 'stderr'),
       logs: queryBool(q, 'logs'),
@@ -132,8 +135,8 @@ export function registerContainerRoutes(r: Router): void {
       detachKeys: q.get('detachKeys') ?? undefined,
       sink: frameSink(raw.output, rec.config.Tty),
     });
-    raw.output.on('close', () => att.abort());
-    raw.input.on('error', () => att.abort());
+    raw.gone.addEventListener('abort', att.abort, { once: true });
+    raw.input.on('error', att.abort);
     const why = await att.done;
     if (why === 'detached') svc.emit(rec, 'detach');
     raw.end();
@@ -161,7 +164,7 @@ export function registerContainerRoutes(r: Router): void {
       timestamps: queryBool(q, 'timestamps'),
       sink: frameSink(ctx.res, rec.config.Tty),
     });
-    ctx.res.on('close', () => s.abort());
+    clientGone(ctx).addEventListener('abort', s.abort, { once: true });
     await s.done;
     ctx.res.end();
   });
@@ -178,8 +181,7 @@ export function registerContainerRoutes(r: Router): void {
   r.get('/containers/:id/export', async (ctx) => {
     const stream = await ctx.engine.files.export(ctx.params.id);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    stream.pipe(ctx.res);
-    await new Promise((r2) => ctx.res.on('close', r2));
+    await sendStream(stream, ctx.res);
   });
 
   r.head('/containers/:id/archive', async (ctx) => {
@@ -191,9 +193,7 @@ export function registerContainerRoutes(r: Router): void {
   r.get('/containers/:id/archive', async (ctx) => {
     const { stat, stream } = await ctx.engine.files.getArchive(ctx.params.id, requirePath(ctx));
     ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(stat)).toString('base64'), 'Content-Type': 'application/x-tar' });
-    stream.on('error', () => ctx.res.destroy());
-    stream.pipe(ctx.res);
-    await new Promise((r2) => ctx.res.on('close', r2));
+    await sendStream(stream, ctx.res);
   });
 
   r.put('/containers/:id/archive', async (ctx) => {

@@ -21,6 +21,8 @@ export function registerExecRoutes(r: Router): void {
     }
     // Errors before the stream opens are plain HTTP errors (the CLI shows them).
     const raw = openRawStream(ctx, tty);
+    // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
+    if (!session.config.AttachStdin) raw.input.resume();
     try {
       const run = await execs.start(ctx.params.id, {
         detach: false,
@@ -28,8 +30,9 @@ export function registerExecRoutes(r: Router): void {
         stdin: session.config.AttachStdin ? raw.input : undefined,
         sink: frameSink(raw.output, tty),
         consoleSize: body.ConsoleSize,
+        // The client may go while the process is being started: the engine lets go of it then.
+        signal: raw.gone,
       });
-      raw.output.on('close', () => run.abort());
       await run.done;
     } catch (e: any) {
       frameSink(raw.output, tty).write('stderr', Buffer.from(`${e?.message ?? e}\n`));

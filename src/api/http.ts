@@ -2,6 +2,7 @@
 // query parsing (booleans, filters), and raw streams for attach/exec (hijacked or plain).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable, Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { parseFilters, type Filters } from '../engine/filters.js';
 import type { Ctx } from './router.js';
@@ -98,6 +99,40 @@ export interface RawStream {
   end(): void;
   /** True when the client asked for an upgrade (docker CLI does): stdin half-close arrives as input 'end'. */
   hijacked: boolean;
+  /** Aborted when the client has gone (not merely closed its stdin). */
+  gone: AbortSignal;
+}
+
+/** How often a half-closed hijacked connection is checked for the client having gone entirely. */
+const HALF_CLOSED_PROBE_MS = 1000;
+
+/**
+ * The client's going, on a hijacked connection. berthd's sockets are half-open capable, so a
+ * client that closes its stdin (the docker CLI does, at once when it sends none) and one that
+ * went away both read as EOF. On a unix socket a zero-length write tells them apart: it fails
+ * (EPIPE) once the peer has closed entirely, and sends nothing otherwise. Probed at EOF, then
+ * every HALF_CLOSED_PROBE_MS while the connection stays half-closed. (Over TCP the write succeeds
+ * either way: there the client's going is seen at the next output.)
+ */
+function hijackedGone(sock: Duplex): AbortSignal {
+  const ac = new AbortController();
+  if (sock.destroyed) {
+    ac.abort();
+    return ac.signal;
+  }
+  let probe: NodeJS.Timeout | undefined;
+  const check = () => {
+    if (!sock.destroyed && sock.writable) sock.write(Buffer.alloc(0));
+  };
+  sock.once('end', () => {
+    check();
+    probe = setInterval(check, HALF_CLOSED_PROBE_MS).unref();
+  });
+  sock.once('close', () => {
+    clearInterval(probe);
+    ac.abort();
+  });
+  return ac.signal;
 }
 
 /**
@@ -114,6 +149,7 @@ export function openRawStream(ctx: Ctx, tty: boolean): RawStream {
       input: sock,
       output: sock,
       hijacked: true,
+      gone: hijackedGone(sock),
       end() {
         (sock as Duplex).end();
       },
@@ -125,10 +161,31 @@ export function openRawStream(ctx: Ctx, tty: boolean): RawStream {
     input: ctx.req,
     output: ctx.res,
     hijacked: false,
+    gone: clientGone(ctx),
     end() {
       ctx.res.end();
     },
   };
+}
+
+/**
+ * Aborted when the client of a plain (not upgraded) request goes away: its response closes.
+ * Already aborted when it went before the handler got here, since that 'close' has been and gone.
+ */
+export function clientGone(ctx: Ctx): AbortSignal {
+  const ac = new AbortController();
+  if (ctx.res.destroyed) ac.abort();
+  else ctx.res.once('close', () => ac.abort());
+  return ac.signal;
+}
+
+/**
+ * Streams a body (tar of export, archive) to the client with pipeline semantics: a client that
+ * goes destroys the source (its files close, its clean-up runs), an error of the source destroys
+ * the response (the client sees a cut stream, not a well-formed short one). Never rejects.
+ */
+export async function sendStream(source: Readable, res: ServerResponse): Promise<void> {
+  await pipeline(source, res).catch(() => undefined);
 }
 
 /** Starts a newline-delimited JSON stream (pull, load, build, events). */

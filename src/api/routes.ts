@@ -10,6 +10,7 @@ import { registerBuildRoutes } from './build.js';
 import { registerDistributionRoutes } from './distribution.js';
 import { registerSwarmRoutes } from './swarm.js';
 import { registerPluginRoutes } from './plugins.js';
+import { registerDebugRoutes } from './debug.js';
 
 export const allRoutes: RouteRegistrar[] = [
   registerSystemRoutes,
@@ -22,4 +23,5 @@ export const allRoutes: RouteRegistrar[] = [
   registerDistributionRoutes,
   registerSwarmRoutes,
   registerPluginRoutes,
+  registerDebugRoutes,
 ];

@@ -18,6 +18,8 @@ import { Firewall } from './network/firewall.js';
 import { listImages } from './images/views.js';
 import { containerSummary } from './containers/views.js';
 import { BuildService } from './build/engine-backend.js';
+import { LogFollower } from './runtime/logfile.js';
+import { pendingWaiters } from './containers/waiters.js';
 
 export interface EngineConfig {
   dataRoot: string;
@@ -85,7 +87,13 @@ export class Engine {
     this.execs = new ExecManager(this.containers);
     this.files = new ContainerFiles(this.containers);
     this.health = new HealthMonitor(this.containers, this.execs);
-    this.containers.hooks = { started: (rec) => this.health.started(rec), stopped: (id) => this.health.stopped(id) };
+    this.containers.hooks = {
+      started: (rec) => this.health.started(rec),
+      stopped: (id) => {
+        this.health.stopped(id);
+        this.execs.containerStopped(id);
+      },
+    };
   }
 
   static async open(config: EngineConfig): Promise<Engine> {
@@ -103,6 +111,18 @@ export class Engine {
     // Sweeps build scratch and step containers a crash left behind.
     await engine.builds.init();
     return engine;
+  }
+
+  /** Sizes of what the engine holds for clients and sessions (berthd's debug report; leak tests). */
+  resources(): Record<string, number> {
+    return {
+      execSessions: this.execs.size,
+      execsRunning: this.execs.running,
+      logFollowers: LogFollower.open,
+      containerWaiters: pendingWaiters(),
+      copyMounts: this.files.mountedForCopies,
+      eventListeners: this.events.listenerCount('event'),
+    };
   }
 
   async close(): Promise<void> {

@@ -36,21 +36,81 @@ export function goFileMode(st: Stats): number {
 }
 
 export class ContainerFiles {
+  /**
+   * Copies under way per container whose rootfs berthd mounted for them (a stopped container's):
+   * the last one to finish unmounts it, so one copy never pulls the rootfs from under another.
+   */
+  private copyMounts = new Map<string, { users: number; ready: Promise<void> }>();
+
   constructor(private svc: ContainerService) {}
+
+  /** Rootfs mounts held for copies right now (berthd's resource report). */
+  get mountedForCopies(): number {
+    return this.copyMounts.size;
+  }
+
+  /**
+   * Makes the container's rootfs available for a copy: mounted for it if it is not (a stopped
+   * container); `release` (idempotent) unmounts it when the last such copy is done.
+   */
+  private async acquireRootfs(rec: ContainerRecord): Promise<{ merged: string; release: () => Promise<void> }> {
+    const fs = this.svc.rootfs(rec.id);
+    let held = this.copyMounts.get(rec.id);
+    if (held) held.users++;
+    else if (rec.driver === 'vfs' || (await isMountPoint(fs.merged))) return { merged: fs.merged, release: async () => undefined };
+    else if ((held = this.copyMounts.get(rec.id))) held.users++;
+    else {
+      const ready = (async () => {
+        const layers = this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : [];
+        await mountRootfs(rec.driver, fs, layers);
+      })();
+      held = { users: 1, ready };
+      this.copyMounts.set(rec.id, held);
+    }
+    const entry = held;
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      if (--entry.users > 0) return;
+      if (this.copyMounts.get(rec.id) === entry) this.copyMounts.delete(rec.id);
+      // A container started meanwhile uses the mount itself.
+      if (!rec.state.Running) await unmountRootfs(rec.driver, fs).catch(() => undefined);
+    };
+    try {
+      await entry.ready;
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    return { merged: fs.merged, release };
+  }
 
   /** Runs fn with the container's rootfs mounted (a stopped container's is mounted for the call). */
   async withRootfs<T>(rec: ContainerRecord, fn: (merged: string) => Promise<T>): Promise<T> {
-    const fs = this.svc.rootfs(rec.id);
-    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
-    if (!wasMounted) {
-      const layers = this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : [];
-      await mountRootfs(rec.driver, fs, layers);
-    }
+    const { merged, release } = await this.acquireRootfs(rec);
     try {
-      return await fn(fs.merged);
+      return await fn(merged);
     } finally {
-      if (!wasMounted && !rec.state.Running) await unmountRootfs(rec.driver, fs).catch(() => undefined);
+      await release();
     }
+  }
+
+  /**
+   * A stream read from the container's rootfs, which stays mounted until the stream closes: at
+   * its end, on an error, or when the consumer destroys it (a client gone mid-copy).
+   */
+  private async streamFromRootfs(rec: ContainerRecord, open: (merged: string) => Promise<Readable>): Promise<Readable> {
+    const { merged, release } = await this.acquireRootfs(rec);
+    let stream: Readable;
+    try {
+      stream = await open(merged);
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    stream.once('close', () => void release());
+    return stream;
   }
 
   /** Host path of a container path: through the deepest mount covering it, else the rootfs. */
@@ -86,24 +146,13 @@ export class ContainerFiles {
 
   /**
    * GET /containers/{id}/archive: the stat and a tar of the path (a directory as itself, named by
-   * its basename, as docker cp expects). `done` unmounts a stopped container's rootfs afterwards.
+   * its basename, as docker cp expects). A stopped container's rootfs is mounted until the stream closes.
    */
   async getArchive(ref: string, p: string): Promise<{ stat: PathStat; stream: Readable }> {
     const rec = this.svc.get(ref);
     const stat = await this.stat(ref, p);
-    // Keep the rootfs mounted while streaming: mount, stream, unmount when the stream ends.
-    const fs = this.svc.rootfs(rec.id);
-    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
-    if (!wasMounted) await mountRootfs(rec.driver, fs, this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : []);
-    const host = await this.hostPath(rec, fs.merged, p, /\/\.?$/.test(p));
     const base = path.posix.basename(path.posix.normalize('/' + p)) || '.';
-    const stream = tarDirectory(host, { name: base });
-    const release = () => {
-      if (!wasMounted && !rec.state.Running) void unmountRootfs(rec.driver, fs).catch(() => undefined);
-    };
-    stream.once('end', release);
-    stream.once('error', release);
-    stream.once('close', release);
+    const stream = await this.streamFromRootfs(rec, async (merged) => tarDirectory(await this.hostPath(rec, merged, p, /\/\.?$/.test(p)), { name: base }));
     return { stat, stream };
   }
 
@@ -124,18 +173,10 @@ export class ContainerFiles {
     });
   }
 
+  /** The container's whole filesystem as a tar; a stopped container's rootfs is mounted until the stream closes. */
   async export(ref: string): Promise<Readable> {
     const rec = this.svc.get(ref);
-    const fs = this.svc.rootfs(rec.id);
-    const wasMounted = rec.driver === 'vfs' || (await isMountPoint(fs.merged));
-    if (!wasMounted) await mountRootfs(rec.driver, fs, this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : []);
-    const stream = tarDirectory(fs.merged);
-    const release = () => {
-      if (!wasMounted && !rec.state.Running) void unmountRootfs(rec.driver, fs).catch(() => undefined);
-    };
-    stream.once('end', release);
-    stream.once('close', release);
-    return stream;
+    return this.streamFromRootfs(rec, async (merged) => tarDirectory(merged));
   }
 
   async changes(ref: string): Promise<ChangeItem[]> {

@@ -37,12 +37,52 @@ export interface ExecSession {
   pid: number;
   started: boolean;
   internal: boolean;
+  /** When the sweeper may drop it (ms since the epoch): set at create and at exit, unset while it runs. */
+  expiresAt?: number;
+  /** Settles when the process has ended (conmon reported its exit or failed to start it). */
+  ended?: Promise<number>;
+  /** Its container stopped: the session goes as soon as its own exit is in. */
+  orphaned?: boolean;
 }
+
+/** How long sessions are kept for the sweeper (ms); tests shorten them. */
+export interface ExecRetention {
+  /** A session created and never started (Docker keeps these until its container stops). */
+  unstarted: number;
+  /** A finished session, for inspect (the CLI reads ExitCode after start). */
+  finished: number;
+  /** A finished health probe (nobody inspects those). */
+  internal: number;
+}
+
+const DEFAULT_RETENTION: ExecRetention = { unstarted: 10 * 60_000, finished: 5 * 60_000, internal: 0 };
+
+/** How long a killed session's process may take to report its exit before conmon is killed too. */
+const KILL_GRACE_MS = 5000;
 
 export class ExecManager {
   private sessions = new Map<string, ExecSession>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private retention: ExecRetention;
 
-  constructor(private svc: ContainerService) {}
+  constructor(
+    private svc: ContainerService,
+    retention: Partial<ExecRetention> = {},
+  ) {
+    this.retention = { ...DEFAULT_RETENTION, ...retention };
+  }
+
+  /** Sessions held right now (berthd's resource report). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Sessions started and not yet reported ended (berthd's resource report). */
+  get running(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.started && s.exitCode === null) n++;
+    return n;
+  }
 
   private dir(id: string): string {
     return path.join(this.svc.o.execRoot, 'exec', id);
@@ -55,7 +95,8 @@ export class ExecManager {
     if (c.state.Paused) throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (!Array.isArray(cfg.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
     const id = newId();
-    this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false, internal: !!o.internal });
+    this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false, internal: !!o.internal, expiresAt: Date.now() + this.retention.unstarted });
+    this.scheduleSweep();
     if (!o.internal) {
       c.execIds.push(id);
       this.svc.emit(c, `exec_create: ${cfg.Cmd.join(' ')}`, { execID: id });
@@ -96,12 +137,16 @@ export class ExecManager {
    * Starts the session. With `detach` it resolves once the process runs; otherwise output goes to
    * the sink until the process ends (or the client detaches/leaves), then it resolves.
    */
-  async start(id: string, o: { detach: boolean; tty?: boolean; stdin?: Readable; sink?: OutputSink; consoleSize?: [number, number] }): Promise<{ done: Promise<void>; abort: () => void }> {
+  async start(
+    id: string,
+    o: { detach: boolean; tty?: boolean; stdin?: Readable; sink?: OutputSink; consoleSize?: [number, number]; signal?: AbortSignal },
+  ): Promise<{ done: Promise<void>; abort: () => void; exit?: Promise<number> }> {
     const s = this.get(id);
     if (s.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
     const c = this.svc.get(s.containerId);
     if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
     s.started = true;
+    s.expiresAt = undefined;
     const tty = o.tty ?? !!s.config.Tty;
     const dir = this.dir(id);
     await fsp.mkdir(path.join(dir, 'exits'), { recursive: true, mode: 0o700 });
@@ -148,20 +193,22 @@ export class ExecManager {
       const msg = String(e?.message ?? e);
       s.exitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : 126;
       c.execIds = c.execIds.filter((x) => x !== id);
+      this.expire(s);
       throw new SystemError(`OCI runtime exec failed: ${msg}: unknown`);
     }
     s.running = true;
     s.pid = started.pid;
     if (!s.internal) this.svc.emit(c, `exec_start: ${s.config.Cmd.join(' ')}`, { execID: id });
-    const exit = started.exitCode!.then(async (code) => {
+    const exit = started.exitCode!.then((code) => {
       s.running = false;
       s.exitCode = code;
       c.execIds = c.execIds.filter((x) => x !== id);
       if (!s.internal) this.svc.emit(c, 'exec_die', { execID: id, exitCode: String(code) });
+      // Kept a while for inspect (the CLI reads ExitCode after start), then the sweeper drops it.
+      this.expire(s);
       return code;
     });
-    // Sessions are kept a while for inspect (the CLI reads ExitCode after start), then dropped.
-    void exit.then(() => setTimeout(() => void this.forget(id), s.internal ? 1000 : 5 * 60_000).unref());
+    s.ended = exit;
 
     const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
     const follower = new LogFollower(logPath, 0, (r) => {
@@ -178,10 +225,13 @@ export class ExecManager {
       input?.close();
       resolveDone();
     };
-    if (o.detach || !o.sink) {
+    // A client that went while the process was being started gets nothing more: the process
+    // runs on, as dockerd's does when the exec's client disconnects.
+    if (o.detach || !o.sink || o.signal?.aborted) {
       finish();
-      return { done, abort: finish };
+      return { done, abort: finish, exit };
     }
+    o.signal?.addEventListener('abort', finish, { once: true });
     await follower.start();
     if (wantStdin) {
       input = new StdinForwarder(path.join(this.svc.socketDir, id.slice(0, 32), 'attach'), o.stdin!, s.config.DetachKeys, finish);
@@ -191,17 +241,87 @@ export class ExecManager {
       await follower.drain();
       finish();
     });
-    return { done, abort: finish };
+    return { done, abort: finish, exit };
+  }
+
+  /**
+   * Ends a running session now (a health probe past its timeout, as dockerd's SIGKILL of it): the
+   * process is killed, and its conmon too should it not report the exit in time; then the session
+   * and its files go. Resolves when nothing of it is left.
+   */
+  async kill(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    if (s.running && s.pid > 0) {
+      try {
+        process.kill(s.pid, 'SIGKILL');
+      } catch {}
+    }
+    if (s.ended) {
+      let timer: NodeJS.Timeout | undefined;
+      const reported = await Promise.race([s.ended.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), KILL_GRACE_MS)))]);
+      clearTimeout(timer);
+      if (!reported) await this.killConmon(id);
+    }
+    await this.forget(id);
+  }
+
+  private async killConmon(id: string): Promise<void> {
+    const pid = Number((await fsp.readFile(path.join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => '')).trim());
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+
+  /** Docker drops a container's exec sessions when it stops (or is removed, which needs a stop first). */
+  containerStopped(containerId: string): void {
+    const c = this.svc.store.find(containerId);
+    if (c) c.execIds = [];
+    for (const s of this.sessions.values()) {
+      if (s.containerId !== containerId) continue;
+      // A process still running is dropped when its exit is reported.
+      if (s.running) s.orphaned = true;
+      else void this.forget(s.id);
+    }
+  }
+
+  private expire(s: ExecSession): void {
+    const c = this.svc.store.find(s.containerId);
+    const keep = s.orphaned || !c || !c.state.Running ? 0 : s.internal ? this.retention.internal : this.retention.finished;
+    if (keep <= 0) {
+      void this.forget(s.id);
+      return;
+    }
+    s.expiresAt = Date.now() + keep;
+    this.scheduleSweep();
+  }
+
+  /** One timer for all sessions, armed while any waits to expire. */
+  private scheduleSweep(): void {
+    if (this.sweeper) return;
+    let next = Infinity;
+    for (const s of this.sessions.values()) if (s.expiresAt !== undefined && s.expiresAt < next) next = s.expiresAt;
+    if (next === Infinity) return;
+    this.sweeper = setTimeout(() => {
+      this.sweeper = undefined;
+      const now = Date.now();
+      for (const s of this.sessions.values()) if (s.expiresAt !== undefined && s.expiresAt <= now) void this.forget(s.id);
+      this.scheduleSweep();
+    }, Math.max(0, next - Date.now()) + 10);
+    this.sweeper.unref();
   }
 
   private async forget(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
     this.sessions.delete(id);
+    if (!s.started) {
+      const c = this.svc.store.find(s.containerId);
+      if (c) c.execIds = c.execIds.filter((x) => x !== id);
+    }
     await fsp.rm(this.dir(id), { recursive: true, force: true });
     await fsp.rm(path.join(this.svc.socketDir, id.slice(0, 32)), { recursive: true, force: true });
-  }
-
-  /** Drops a removed container's sessions. */
-  async dropContainer(containerId: string): Promise<void> {
-    for (const s of [...this.sessions.values()]) if (s.containerId === containerId) await this.forget(s.id);
   }
 }

@@ -85,17 +85,24 @@ export class HealthMonitor {
       },
     };
     let exitCode: number;
+    let timer: NodeJS.Timeout | undefined;
     try {
       const run = await this.execs.start(Id, { detach: false, sink });
-      const timedOut = await Promise.race([run.done.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeout).unref())]);
+      const timedOut = await Promise.race([run.done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeout).unref()))]);
       if (timedOut) {
+        // As dockerd: the probe is killed and waited for, so dying probes never pile up.
         run.abort();
+        await this.execs.kill(Id);
         exitCode = -1;
         chunks.push(Buffer.from(`Health check exceeded timeout (${timeout / 1000}s)`));
-      } else exitCode = this.execs.get(Id).exitCode ?? -1;
+      } else exitCode = (await run.exit) ?? -1;
     } catch (e: any) {
       exitCode = -1;
       chunks.push(Buffer.from(String(e?.message ?? e)));
+      // A probe that failed to start leaves a session (and maybe files) behind.
+      await this.execs.kill(Id).catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
     }
     const h: HealthState = (rec.state as any).Health ?? { Status: 'starting', FailingStreak: 0, Log: [] };
     h.Log.push({ Start: start, End: new Date().toISOString(), ExitCode: exitCode, Output: Buffer.concat(chunks).toString('utf8').slice(0, MAX_OUTPUT) });

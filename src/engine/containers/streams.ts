@@ -126,21 +126,22 @@ export type AttachEnd = 'exited' | 'detached' | 'closed';
  * its output was sent), the client detached, or the client went away (call `abort`).
  */
 export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
+  // Aborted when the attach ends for any reason: withdraws the start/exit waiters at once.
+  const ended = new AbortController();
   let follower: LogFollower | undefined;
   let input: StdinForwarder | undefined;
-  let finished = false;
   let resolveDone!: (e: AttachEnd) => void;
   const done = new Promise<AttachEnd>((r) => (resolveDone = r));
   const finish = (why: AttachEnd) => {
-    if (finished) return;
-    finished = true;
+    if (ended.signal.aborted) return;
+    ended.abort();
     follower?.close();
     input?.close();
     resolveDone(why);
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
   const emit = (r: LogRecord) => {
-    if (!finished && wanted(r.stream)) o.sink.write(r.stream, r.data);
+    if (!ended.signal.aborted && wanted(r.stream)) o.sink.write(r.stream, r.data);
   };
 
   void (async () => {
@@ -152,15 +153,19 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
       finish('closed');
       return;
     }
+    // The client may have gone during the reads: nothing more is opened for it.
+    if (ended.signal.aborted) return;
     // Learn about the exit before we start following, so none is missed.
-    const exited = svc.nextExit(rec.id);
+    const exited = svc.nextExit(rec.id, ended.signal);
+    exited.catch(() => undefined);
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
+    if (ended.signal.aborted) return;
     if (o.stdin && rec.config.OpenStdin) wireStdin();
     // As dockerd: a container that is not running (created, or exited) is attached to its next
     // run, so attach-then-start (`docker start -a`, docker-py's and compose's `run`) sees that
     // run's output and ends at its exit. A removal ends the wait too.
-    await Promise.race([exited, svc.waiters.removed(rec.id)]);
+    await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
     finish('exited');
   })().catch(() => finish('closed'));
@@ -168,7 +173,11 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   function wireStdin() {
     input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, o.detachKeys, () => finish('detached'));
     if (rec.state.Running) input.connect();
-    else void svc.nextStart(rec.id).then(() => input?.connect());
+    else
+      svc.nextStart(rec.id, ended.signal).then(
+        () => input?.connect(),
+        () => undefined,
+      );
   }
 
   return { done, abort: () => finish('closed') };
@@ -194,19 +203,20 @@ export function dockerTimestamp(r: LogRecord): string {
 }
 
 export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsOptions): { done: Promise<void>; abort: () => void } {
+  // Aborted when the stream ends for any reason: withdraws the exit waiter at once.
+  const ended = new AbortController();
   let follower: LogFollower | undefined;
-  let finished = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const finish = () => {
-    if (finished) return;
-    finished = true;
+    if (ended.signal.aborted) return;
+    ended.abort();
     follower?.close();
     resolveDone();
   };
   let atLineStart = true;
   const emit = (r: LogRecord) => {
-    if (finished) return;
+    if (ended.signal.aborted) return;
     if (r.stream === 'stdout' ? !o.stdout : !o.stderr) return;
     if (o.until !== undefined && r.timeNs > o.until) return;
     if (o.since !== undefined && r.timeNs < o.since) return;
@@ -224,7 +234,10 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
       finish();
       return;
     }
-    const exited = svc.nextExit(rec.id);
+    // The client may have gone during the read: nothing more is opened for it.
+    if (ended.signal.aborted) return;
+    const exited = svc.nextExit(rec.id, ended.signal);
+    exited.catch(() => undefined);
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     await exited;

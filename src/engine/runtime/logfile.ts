@@ -93,6 +93,8 @@ function tailRecords(records: LogRecord[], n: number): LogRecord[] {
  * whatever is left (call it when the container has exited), then the follower closes.
  */
 export class LogFollower {
+  /** Followers holding a descriptor or a watch right now (berthd's resource report). */
+  static open = 0;
   private watcher?: FSWatcher;
   private fd?: number;
   private offset: number;
@@ -117,7 +119,14 @@ export class LogFollower {
           resolve();
           return;
         }
+        // Closed while the open was under way (the client went): nothing may outlive close().
+        if (this.closed) {
+          close(fd, () => {});
+          resolve();
+          return;
+        }
         this.fd = fd;
+        LogFollower.open++;
         try {
           this.watcher = watch(this.file, () => this.kick());
         } catch {}
@@ -139,11 +148,18 @@ export class LogFollower {
     if (this.closed) return;
     this.closed = true;
     this.watcher?.close();
-    if (this.fd !== undefined) {
-      close(this.fd, () => {});
-      this.fd = undefined;
-    }
+    this.watcher = undefined;
+    // A read in flight still uses the descriptor: its callback releases it (closing it now could
+    // let the number be reused by another file under the read).
+    if (!this.reading) this.releaseFd();
     for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  private releaseFd(): void {
+    if (this.fd === undefined) return;
+    close(this.fd, () => {});
+    this.fd = undefined;
+    LogFollower.open--;
   }
 
   private kick(): void {
@@ -165,6 +181,7 @@ export class LogFollower {
     read(this.fd, buf, 0, buf.length, this.offset, (err, n) => {
         if (err || this.closed) {
           this.reading = false;
+          if (this.closed) this.releaseFd();
           return;
         }
         if (n > 0) {

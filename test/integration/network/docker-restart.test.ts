@@ -3,7 +3,8 @@
 // the same as before; containers that exit later are still torn down completely.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
+import { existsSync } from 'node:fs';
+import { integrationSkipReason, startDaemon, waitFor, type Daemon } from '../harness.js';
 import { ok } from '../support/assert.js';
 import { cleanupWithNetworks, daemonFlag, freeHostPort, httpGetEventually, iptablesRulesOf, netState, sh, startWeb, unclaimedPoolNetns } from './docker-support.js';
 
@@ -58,7 +59,8 @@ describe('berthd restart keeps container networking', { skip: integrationSkipRea
     await d.stop();
     // The web server dies behind berthd's back; its conmon records the exit for the next start.
     process.kill(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
+    // berthd is down, so no event tells of the exit: poll the process, bounded.
+    await waitFor('the killed web server to go', () => !existsSync(`/proc/${pid}`));
     await d.restart();
     assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Running}}', 'web'])), 'false');
     assert.ok(!(await iptablesRulesOf(prefix)).some((l) => l.includes(`--dport ${port} `)));
