@@ -11,10 +11,10 @@ import { queryBool, queryFilters, readJson, sendJson } from './http.js';
 import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
 import { decompressStream, peekStream } from '../archive/index.js';
 import { receiveContextTar, type BuildContextSource } from '../engine/build/context-spool.js';
-import type { ContextManifest } from '../engine/build/context-cache.js';
 import { parseNormalizedNamed } from '../engine/images/reference.js';
 import { errorMessage, type BuildMessage } from '../engine/build/output.js';
 import type { EngineBuildOptions } from '../engine/build/engine-backend.js';
+import type { BuildContextSyncBody, BuildContextSyncResponse, BuildPruneResponse } from '../api-types/images.js';
 
 /** Go's json.Marshal escapes <, > and & (dockerd's stream shows ` ---\u003e`). */
 function goJson(v: unknown): string {
@@ -193,13 +193,13 @@ async function postBuild(ctx: Ctx): Promise<void> {
 }
 
 async function postBuildPrune(ctx: Ctx): Promise<void> {
-  sendJson(ctx.res, 200, await ctx.engine.builds.prune(queryFilters(ctx.query)));
+  sendJson<BuildPruneResponse>(ctx.res, 200, await ctx.engine.builds.prune(queryFilters(ctx.query)));
 }
 
 /** berth's context sync (not in Docker's API): a manifest in, the files berthd lacks out. */
 async function postBuildContext(ctx: Ctx): Promise<void> {
-  const manifest = await readJson<ContextManifest>(ctx.req);
-  sendJson(ctx.res, 200, await ctx.engine.builds.contexts.sync(manifest));
+  const manifest = await readJson<BuildContextSyncBody>(ctx.req);
+  sendJson<BuildContextSyncResponse>(ctx.res, 200, await ctx.engine.builds.contexts.sync(manifest));
 }
 
 /** The files the sync asked for, as a tar (plain or gzip). */

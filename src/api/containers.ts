@@ -6,6 +6,16 @@ import { containerSummary, inspectContainer } from '../engine/containers/views.j
 import { containerPruneFilter, listContainers } from '../engine/containers/filters.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
+import type { IdResponse } from '../api-types/common.js';
+import type {
+  ContainerCreateResponse,
+  ContainerPruneResponse,
+  ContainerStats,
+  ContainerTopResponse,
+  ContainerUpdateBody,
+  ContainerUpdateResponse,
+  FilesystemChange,
+} from '../api-types/containers.js';
 
 /** Docker's stream framing: 8-byte header (stream, 0,0,0, big-endian length) unless TTY. */
 export function frameSink(out: Writable, tty: boolean): OutputSink {
@@ -38,7 +48,7 @@ export function registerContainerRoutes(r: Router): void {
     const body = await readJson(ctx.req);
     const name = ctx.query.get('name') ?? undefined;
     const result = await ctx.engine.containers.create(name || undefined, body);
-    sendJson(ctx.res, 201, result);
+    sendJson<ContainerCreateResponse>(ctx.res, 201, result);
   });
 
   r.get('/containers/:id/json', async (ctx) => {
@@ -89,9 +99,9 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.post('/containers/:id/update', async (ctx) => {
-    const body = await readJson(ctx.req, {});
+    const body = await readJson<ContainerUpdateBody>(ctx.req, {});
     const warnings = await ctx.engine.containers.update(ctx.params.id, body);
-    sendJson(ctx.res, 200, { Warnings: warnings });
+    sendJson<ContainerUpdateResponse>(ctx.res, 200, { Warnings: warnings });
   });
 
   r.delete('/containers/:id', async (ctx) => {
@@ -170,12 +180,12 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.get('/containers/:id/top', async (ctx) => {
-    sendJson(ctx.res, 200, await ctx.engine.containers.top(ctx.params.id, ctx.query.get('ps_args') || undefined));
+    sendJson<ContainerTopResponse>(ctx.res, 200, await ctx.engine.containers.top(ctx.params.id, ctx.query.get('ps_args') || undefined));
   });
 
   r.get('/containers/:id/changes', async (ctx) => {
     const changes = await ctx.engine.files.changes(ctx.params.id);
-    sendJson(ctx.res, 200, changes.length ? changes : null);
+    sendJson<FilesystemChange[] | null>(ctx.res, 200, changes.length ? changes : null);
   });
 
   r.get('/containers/:id/export', async (ctx) => {
@@ -206,14 +216,14 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.post('/containers/prune', async (ctx) => {
-    sendJson(ctx.res, 200, await ctx.engine.containers.prune(containerPruneFilter(queryFilters(ctx.query))));
+    sendJson<ContainerPruneResponse>(ctx.res, 200, await ctx.engine.containers.prune(containerPruneFilter(queryFilters(ctx.query))));
   });
 
   r.get('/containers/:id/stats', async (ctx) => {
     const stats = await ctx.engine.containers.stats(ctx.params.id);
     const stream = queryBool(ctx.query, 'stream', true) && !queryBool(ctx.query, 'one-shot');
     if (!stream) {
-      sendJson(ctx.res, 200, stats);
+      sendJson<ContainerStats>(ctx.res, 200, stats);
       return;
     }
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -243,7 +253,7 @@ export function registerContainerRoutes(r: Router): void {
       pause: queryBool(q, 'pause', true),
       config: body,
     });
-    sendJson(ctx.res, 201, { Id: img.id });
+    sendJson<IdResponse>(ctx.res, 201, { Id: img.id });
   });
 }
 

@@ -9,6 +9,7 @@ import { loginToRegistry } from '../engine/images/distribution-login.js';
 import { errorMessage, goJson, type JsonMessage } from '../engine/images/distribution-progress.js';
 import type { RegistryAuth } from '../engine/images/distribution-registry.js';
 import { isValidDigest, isValidTag, parseNormalizedNamed, parseRepoAndTag, type NamedReference } from '../engine/images/reference.js';
+import type { AuthResponse } from '../api-types/system.js';
 
 /**
  * A JSON message stream that starts with its first message: until then a failure is still a
@@ -94,6 +95,6 @@ export function registerDistributionRoutes(r: Router): void {
   r.post('/auth', async (ctx) => {
     const body = await readJsonObject<RegistryAuth>(ctx.req, {});
     const result = await loginToRegistry(ctx.engine.config, body);
-    sendJson(ctx.res, 200, { Status: result.status, IdentityToken: result.identityToken ?? '' });
+    sendJson<AuthResponse>(ctx.res, 200, { Status: result.status, IdentityToken: result.identityToken ?? '' });
   });
 }

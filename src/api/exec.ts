@@ -2,11 +2,12 @@
 import type { Router } from './router.js';
 import { openRawStream, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { frameSink } from './containers.js';
+import type { IdResponse } from '../api-types/common.js';
 
 export function registerExecRoutes(r: Router): void {
   r.post('/containers/:id/exec', async (ctx) => {
     const body = await readJson(ctx.req);
-    sendJson(ctx.res, 201, ctx.engine.execs.create(ctx.params.id, body));
+    sendJson<IdResponse>(ctx.res, 201, ctx.engine.execs.create(ctx.params.id, body));
   });
 
   r.post('/exec/:id/start', async (ctx) => {

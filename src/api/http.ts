@@ -6,8 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { parseFilters, type Filters } from '../engine/filters.js';
 import type { Ctx } from './router.js';
+import type { ErrorResponse } from '../api-types/common.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/**
+ * Answers with a JSON body. Handlers name the wire type (`sendJson<ContainerSummary[]>(…)`, from
+ * src/api-types, the shapes the client reads), so the compiler checks what the engine hands over.
+ */
+export function sendJson<T = unknown>(res: ServerResponse, status: number, body: T): void {
   const data = JSON.stringify(body) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
   res.end(data);
@@ -23,7 +28,7 @@ export function sendError(res: ServerResponse, status: number, message: string):
     res.end();
     return;
   }
-  sendJson(res, status, { message });
+  sendJson<ErrorResponse>(res, status, { message });
 }
 
 export function sendNoContent(res: ServerResponse, status = 204): void {

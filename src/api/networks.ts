@@ -4,6 +4,7 @@ import { readJsonObject, sendJson, sendNoContent, queryFilters } from './http.js
 import { InvalidArgumentError, NotFoundError, SystemError } from '../engine/errors.js';
 import type { NetworkManager } from '../engine/network/manager.js';
 import type { EndpointSettingsIn, NetworkCreateRequest } from '../engine/network/types.js';
+import type { NetworkCreateResponse, NetworkInspect, NetworkPruneResponse } from '../api-types/networks.js';
 
 /** The engine's NetworkManager (Engine.networks, wired by the engine). */
 function networks(ctx: Ctx): NetworkManager {
@@ -14,25 +15,25 @@ function networks(ctx: Ctx): NetworkManager {
 
 export function registerNetworkRoutes(r: Router): void {
   r.get('/networks', (ctx) => {
-    sendJson(ctx.res, 200, networks(ctx).list(queryFilters(ctx.query)));
+    sendJson<NetworkInspect[]>(ctx.res, 200, networks(ctx).list(queryFilters(ctx.query)));
   });
 
   r.post('/networks/create', async (ctx) => {
     const body = await readJsonObject<NetworkCreateRequest>(ctx.req);
     // As dockerd's JSON decoding refuses it: a Name of another type is the client's error, not a 500.
     if (body.Name !== undefined && typeof body.Name !== 'string') throw new InvalidArgumentError(`json: cannot unmarshal ${typeof body.Name} into Go struct field NetworkCreateRequest.Name of type string`);
-    sendJson(ctx.res, 201, await networks(ctx).create(body));
+    sendJson<NetworkCreateResponse>(ctx.res, 201, await networks(ctx).create(body));
   });
 
   r.post('/networks/prune', async (ctx) => {
-    sendJson(ctx.res, 200, await networks(ctx).prune(queryFilters(ctx.query)));
+    sendJson<NetworkPruneResponse>(ctx.res, 200, await networks(ctx).prune(queryFilters(ctx.query)));
   });
 
   r.get('/networks/:id', (ctx) => {
     const scope = ctx.query.get('scope');
     const view = networks(ctx).inspect(ctx.params.id);
     if (scope && scope !== 'local') throw new NotFoundError(`network ${ctx.params.id} not found`);
-    sendJson(ctx.res, 200, view);
+    sendJson<NetworkInspect>(ctx.res, 200, view);
   });
 
   r.delete('/networks/:id', async (ctx) => {

@@ -8,6 +8,7 @@ import { parseTimestamps } from '../engine/filters.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { BERTH_VERSION } from '../version.js';
 import { goArch } from '../util/platform.js';
+import type { SystemDf, SystemInfo, SystemVersion } from '../api-types/system.js';
 
 export function registerSystemRoutes(r: Router): void {
   const ping = (ctx: any) => {
@@ -25,7 +26,7 @@ export function registerSystemRoutes(r: Router): void {
   r.head('/_ping', ping);
 
   r.get('/version', (ctx) => {
-    sendJson(ctx.res, 200, {
+    sendJson<SystemVersion>(ctx.res, 200, {
       Platform: { Name: 'berth' },
       Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: goArch(), KernelVersion: os.release() } }],
       Version: BERTH_VERSION,
@@ -40,7 +41,7 @@ export function registerSystemRoutes(r: Router): void {
     });
   });
 
-  r.get('/info', (ctx) => sendJson(ctx.res, 200, ctx.engine.info()));
+  r.get('/info', (ctx) => sendJson<SystemInfo>(ctx.res, 200, ctx.engine.info()));
 
   r.get('/events', async (ctx) => {
     const since = eventTime(ctx.query.get('since'));
@@ -72,7 +73,7 @@ export function registerSystemRoutes(r: Router): void {
     ctx.req.on('close', done);
   });
 
-  r.get('/system/df', async (ctx) => sendJson(ctx.res, 200, await ctx.engine.diskUsage()));
+  r.get('/system/df', async (ctx) => sendJson<SystemDf>(ctx.res, 200, await ctx.engine.diskUsage()));
   void queryInt;
 }
 

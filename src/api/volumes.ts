@@ -5,6 +5,7 @@ import { SystemError, UnavailableError } from '../engine/errors.js';
 import { apiVersionAtLeast as versionAtLeast } from '../util/api-version.js';
 import type { VolumeStore } from '../engine/volumes/store.js';
 import type { VolumeCreateOptions } from '../engine/volumes/types.js';
+import type { VolumeListResponse, VolumePruneResponse, VolumeView } from '../api-types/volumes.js';
 
 /** API 1.42 brought cluster volumes and made prune spare named volumes. */
 const CLUSTER_VOLUMES_VERSION = '1.42';
@@ -18,7 +19,7 @@ function volumes(ctx: Ctx): VolumeStore {
 
 export function registerVolumeRoutes(r: Router): void {
   r.get('/volumes', (ctx) => {
-    sendJson(ctx.res, 200, volumes(ctx).list(queryFilters(ctx.query)));
+    sendJson<VolumeListResponse>(ctx.res, 200, volumes(ctx).list(queryFilters(ctx.query)));
   });
 
   r.post('/volumes/create', async (ctx) => {
@@ -26,17 +27,17 @@ export function registerVolumeRoutes(r: Router): void {
     if (body.ClusterVolumeSpec != null && versionAtLeast(ctx.apiVersion, CLUSTER_VOLUMES_VERSION)) {
       throw new UnavailableError('This node is not part of a swarm');
     }
-    sendJson(ctx.res, 201, await volumes(ctx).create(body));
+    sendJson<VolumeView>(ctx.res, 201, await volumes(ctx).create(body));
   });
 
   r.post('/volumes/prune', async (ctx) => {
     // Before API 1.42 prune removed every unused volume, named ones too.
     const all = !versionAtLeast(ctx.apiVersion, CLUSTER_VOLUMES_VERSION);
-    sendJson(ctx.res, 200, await volumes(ctx).prune(queryFilters(ctx.query), { all }));
+    sendJson<VolumePruneResponse>(ctx.res, 200, await volumes(ctx).prune(queryFilters(ctx.query), { all }));
   });
 
   r.get('/volumes/:name', (ctx) => {
-    sendJson(ctx.res, 200, volumes(ctx).get(ctx.params.name));
+    sendJson<VolumeView>(ctx.res, 200, volumes(ctx).get(ctx.params.name));
   });
 
   r.put('/volumes/:name', () => {

@@ -65,15 +65,15 @@ export function terminalSize(cli: Cli): [number, number] | undefined {
   return [out.rows, out.columns];
 }
 
-/** Sends the terminal size now and on every SIGWINCH; returns the function that stops it. */
-export function monitorResize(cli: Cli, resizePath: string): () => void {
+/**
+ * Sends the terminal size now and on every SIGWINCH through `resize` (the container's or the
+ * exec's); returns the function that stops it.
+ */
+export function monitorResize(cli: Cli, resize: (size: { h: number; w: number }) => Promise<void>): () => void {
   const send = () => {
     const size = terminalSize(cli);
     if (!size) return;
-    cli
-      .client()
-      .call('POST', resizePath, { query: { h: size[0], w: size[1] } })
-      .catch(() => {});
+    resize({ h: size[0], w: size[1] }).catch(() => {});
   };
   send();
   process.on('SIGWINCH', send);
@@ -86,7 +86,7 @@ export function proxySignals(cli: Cli, containerId: string): () => void {
   const handler = (sig: NodeJS.Signals) => {
     cli
       .client()
-      .call('POST', `/containers/${encodeURIComponent(containerId)}/kill`, { query: { signal: sig } })
+      .containers.kill(containerId, { signal: sig })
       .catch(() => {});
   };
   for (const s of signals) process.on(s, handler);

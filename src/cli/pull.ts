@@ -2,7 +2,7 @@
 // shared by `pull`, `run`/`create` (image missing, --pull always) and `build --pull`.
 import type { Cli } from './cli.js';
 import { encodeAuthHeader, lookupAuth, readConfig } from './auth.js';
-import { renderProgress, type JsonMessage, type ProgressOutput } from './format/progress.js';
+import { renderProgress, type ProgressOutput } from './format/progress.js';
 import { familiarString, fullName, parseImageRef, withDefaultTag } from './reference.js';
 
 export interface PullOptions {
@@ -17,12 +17,12 @@ export async function pullImage(cli: Cli, image: string, opts: PullOptions = {})
   const ref = parseImageRef(image);
   const tagged = opts.allTags ? ref : withDefaultTag(ref);
   const auth = lookupAuth(readConfig(cli.globals.configDir), ref.domain);
-  const query = {
+  const stream = cli.client().images.pull({
     fromImage: fullName(ref),
     tag: tagged.digest ?? tagged.tag,
     platform: opts.platform,
-  };
-  const stream = cli.client().jsonStream<JsonMessage>('POST', '/images/create', { query, headers: { 'X-Registry-Auth': encodeAuthHeader(auth) } });
+    registryAuth: encodeAuthHeader(auth),
+  });
   if (opts.out) await renderProgress(stream, opts.out);
   else await renderProgress(stream, { write: () => true });
   return `${fullName(tagged)}${tagged.tag ? `:${tagged.tag}` : ''}${tagged.digest ? `@${tagged.digest}` : ''}`;

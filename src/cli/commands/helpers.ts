@@ -50,10 +50,6 @@ export async function confirm(cli: Cli, question: string): Promise<boolean> {
   return /^\s*y(es)?\s*$/i.test(answer);
 }
 
-export function enc(s: string): string {
-  return encodeURIComponent(s);
-}
-
 export const FORMAT_FLAG: FlagDef = { name: 'format', kind: 'string', desc: "Format output using a custom template: 'table', 'table TEMPLATE', 'json', 'TEMPLATE'" };
 export const FILTER_FLAG: FlagDef = { name: 'filter', short: 'f', kind: 'list', desc: "Provide filter values (e.g. 'dangling=true')" };
 export const QUIET_FLAG: FlagDef = { name: 'quiet', short: 'q', kind: 'bool', desc: 'Only display IDs' };

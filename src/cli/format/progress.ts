@@ -3,27 +3,9 @@
 // with a progress bar; otherwise plain status lines and no bars.
 import { humanSize } from './units.js';
 
-export interface JsonProgress {
-  current?: number;
-  total?: number;
-  start?: number;
-  hidecounts?: boolean;
-  units?: string;
-}
+import type { JsonMessage, JsonProgressDetail as JsonProgress } from '../../api-types/common.js';
 
-export interface JsonMessage {
-  stream?: string;
-  status?: string;
-  progress?: string;
-  progressDetail?: JsonProgress;
-  id?: string;
-  from?: string;
-  time?: number;
-  timeNano?: number;
-  errorDetail?: { code?: number; message?: string };
-  error?: string;
-  aux?: unknown;
-}
+export type { JsonMessage, JsonProgress };
 
 /** A failure reported inside a stream (`{"error": …}`): printed as is, without the daemon prefix. */
 export class StreamError extends Error {

@@ -1,4 +1,4 @@
-// The CLI's HTTP/1.1 client (src/client/http1.ts, through EngineClient) against node:http and raw
+// The CLI's HTTP/1.1 client (src/client/http1.ts, through HttpTransport) against node:http and raw
 // servers on a unix socket: framing (length, chunked, until close, none), keep-alive reuse,
 // streamed uploads, upgrades, errors. (Lives here because test/unit/client/ is not this area's.)
 import { test } from 'node:test';
@@ -11,21 +11,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { EngineClient, tlsTrust } from '../../../src/client/client.js';
+import { HttpTransport, tlsTrust } from '../../../src/client/transport.js';
 import { ApiError } from '../../../src/client/errors.js';
 import { ChunkedDecoder, parseHead } from '../../../src/client/http1.js';
 import { DEFERRED_CA_ENV, restoreDeferredCaEnv } from '../../../src/client/extra-ca.js';
 
 async function withServer(
   server: http.Server | net.Server,
-  fn: (client: EngineClient, stats: { connections: number }) => Promise<void>,
+  fn: (client: HttpTransport, stats: { connections: number }) => Promise<void>,
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-http1-'));
   const sock = join(dir, 's.sock');
   const stats = { connections: 0 };
   server.on('connection', () => stats.connections++);
   await new Promise<void>((r) => server.listen(sock, r));
-  const client = new EngineClient({ kind: 'unix', socketPath: sock, url: `unix://${sock}` });
+  const client = new HttpTransport({ kind: 'unix', socketPath: sock, url: `unix://${sock}` });
   try {
     await fn(client, stats);
   } finally {
@@ -83,17 +83,17 @@ test('JSON, chunked, empty and HEAD answers share one keep-alive connection', as
     const head = await client.request('HEAD', '/head');
     assert.equal(head.headers['x-docker-container-path-stat'], 'e30=');
     head.resume();
-    assert.deepEqual(await client.get('/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
+    assert.deepEqual(await client.json('GET', '/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
     assert.equal(stats.connections, 1);
   });
 });
 
 test('requests in parallel get connections of their own', async () => {
   await withServer(apiServer(), async (client, stats) => {
-    const results = await Promise.all([client.get('/json'), client.get('/json'), client.get('/json')]);
+    const results = await Promise.all([client.json('GET', '/json'), client.json('GET', '/json'), client.json('GET', '/json')]);
     assert.equal(results.length, 3);
     assert.equal(stats.connections, 3);
-    await client.get('/json');
+    await client.json('GET', '/json');
     assert.equal(stats.connections, 3, 'an idle connection is reused');
   });
 });
@@ -105,16 +105,16 @@ test('a body the reader gives up on closes its connection; the next request gets
       assert.ok((chunk as Buffer).length > 0);
       break; // destroys the response
     }
-    assert.deepEqual(await client.get('/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
+    assert.deepEqual(await client.json('GET', '/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
     assert.equal(stats.connections, 2);
   });
 });
 
 test('daemon errors: the message from the body, else the reason phrase', async () => {
   await withServer(apiServer(), async (client) => {
-    await assert.rejects(client.get('/nope'), (e: Error) => e instanceof ApiError && e.status === 404 && e.message === 'No such thing: /nope');
+    await assert.rejects(client.json('GET', '/nope'), (e: Error) => e instanceof ApiError && e.status === 404 && e.message === 'No such thing: /nope');
     await assert.rejects(client.call('POST', '/empty-error'), (e: Error) => e instanceof ApiError && e.status === 500 && e.message === 'Internal Server Error');
-    assert.deepEqual(await client.get('/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
+    assert.deepEqual(await client.json('GET', '/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
   });
 });
 
@@ -141,7 +141,7 @@ test('a large body is delivered with back-pressure', async () => {
       if (n < 1024 * 1024) await sleep(1);
     }
     assert.equal(n, big.length);
-    assert.deepEqual(await client.get('/big').catch(() => 'not json'), 'not json');
+    assert.deepEqual(await client.json('GET', '/big').catch(() => 'not json'), 'not json');
   });
 });
 
@@ -153,7 +153,7 @@ test('an answer without length is read until the daemon closes', async () => {
     });
   });
   await withServer(server, async (client) => {
-    assert.deepEqual(await client.get('/x'), { part: 1 });
+    assert.deepEqual(await client.json('GET', '/x'), { part: 1 });
   });
 });
 
@@ -171,10 +171,10 @@ test('a connection closed mid-answer is an error, and an idle one closed by the 
     });
   });
   await withServer(server, async (client, stats) => {
-    await assert.rejects(client.get('/a'));
-    assert.deepEqual(await client.get('/b'), {});
+    await assert.rejects(client.json('GET', '/a'));
+    assert.deepEqual(await client.json('GET', '/b'), {});
     await sleep(30);
-    assert.deepEqual(await client.get('/c'), { n: 3 });
+    assert.deepEqual(await client.json('GET', '/c'), { n: 3 });
     assert.equal(stats.connections, 3);
   });
 });
@@ -213,7 +213,7 @@ test('an aborted request rejects and frees nothing it should not', async () => {
     const p = client.request('GET', '/chunked', { signal: ac.signal });
     ac.abort();
     await assert.rejects(p, (e: Error) => e.name === 'AbortError');
-    assert.deepEqual(await client.get('/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
+    assert.deepEqual(await client.json('GET', '/json'), { method: 'GET', body: '', host: 'localhost', te: null, cl: null });
   });
 });
 
@@ -289,11 +289,11 @@ test('TLS: a verified connection with the daemon\'s CA, keep-alive and upgrade o
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   const endpoint = { kind: 'tcp' as const, host: '127.0.0.1', port, url: `tcp://127.0.0.1:${port}` };
-  const client = new EngineClient({ ...endpoint, tls: { verify: true, ca: readFileSync(cert) } });
-  const untrusting = new EngineClient({ ...endpoint, tls: { verify: true, ca: Buffer.from('') } });
+  const client = new HttpTransport({ ...endpoint, tls: { verify: true, ca: readFileSync(cert) } });
+  const untrusting = new HttpTransport({ ...endpoint, tls: { verify: true, ca: Buffer.from('') } });
   try {
-    assert.deepEqual(await client.get('/version'), { host: `127.0.0.1:${port}` });
-    assert.deepEqual(await client.get('/version'), { host: `127.0.0.1:${port}` });
+    assert.deepEqual(await client.json('GET', '/version'), { host: `127.0.0.1:${port}` });
+    assert.deepEqual(await client.json('GET', '/version'), { host: `127.0.0.1:${port}` });
     assert.equal(connections, 1);
     const conn = await client.hijack('POST', '/exec/x/start');
     const chunks: Buffer[] = [conn.head];
@@ -301,7 +301,7 @@ test('TLS: a verified connection with the daemon\'s CA, keep-alive and upgrade o
     await new Promise((r) => conn.socket.on('end', r));
     assert.equal(Buffer.concat(chunks).toString(), 'over tls');
     conn.socket.destroy();
-    await assert.rejects(untrusting.get('/version'));
+    await assert.rejects(untrusting.json('GET', '/version'));
   } finally {
     client.close();
     untrusting.close();

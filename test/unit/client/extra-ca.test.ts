@@ -45,7 +45,7 @@ test('a verifying TLS client without its own CA trusts the held-back extra CAs; 
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   const { rootCertificates } = await import('node:tls');
-  const { tlsTrust } = await import('../../../src/client/client.js');
+  const { tlsTrust } = await import('../../../src/client/transport.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-extra-ca-'));
   try {
     const file = path.join(dir, 'extra.pem');

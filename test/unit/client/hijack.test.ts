@@ -41,14 +41,14 @@ async function withServer(fn: (client: EngineClient) => Promise<void>): Promise<
 
 test('JSON calls and daemon errors', async () => {
   await withServer(async (client) => {
-    assert.deepEqual(await client.get('/containers/x/json'), { Id: 'x' });
-    await assert.rejects(client.get('/containers/y/json'), (e: Error) => e instanceof ApiError && e.status === 404 && e.message === 'No such container: /containers/y/json');
+    assert.deepEqual(await client.containers.inspect('x'), { Id: 'x' });
+    await assert.rejects(client.containers.inspect('y'), (e: Error) => e instanceof ApiError && e.status === 404 && e.message === 'No such container: /containers/y/json');
   });
 });
 
 test('hijacked stream with stdin half-close', async () => {
   await withServer(async (client) => {
-    const conn = await client.hijack('POST', '/containers/x/attach', { query: { stdin: true, stdout: true, stream: true } });
+    const conn = await client.containers.attach('x', { stdin: true, stdout: true, stream: true });
     const decoder = new FrameDecoder();
     const got: string[] = [];
     const ended = new Promise<void>((resolve) => {
@@ -65,6 +65,6 @@ test('hijacked stream with stdin half-close', async () => {
 
 test('an absent daemon is a ConnectionError', async () => {
   const client = new EngineClient({ kind: 'unix', socketPath: '/nonexistent/x.sock', url: 'unix:///nonexistent/x.sock' });
-  await assert.rejects(client.get('/version'), (e: Error) => e instanceof ConnectionError && /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/x.sock/.test(e.message));
+  await assert.rejects(client.system.version(), (e: Error) => e instanceof ConnectionError && /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/x.sock/.test(e.message));
   client.close();
 });

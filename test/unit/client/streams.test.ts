@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { FrameDecoder, encodeFrame, demuxTo } from '../../../src/client/demux.js';
 import { JsonLineDecoder, jsonLines } from '../../../src/client/jsonstream.js';
 import { parseHost, resolveEndpoint } from '../../../src/client/host.js';
-import { encodeQuery, encodeFilters, errorMessage } from '../../../src/client/client.js';
+import { encodeQuery, errorMessage } from '../../../src/client/transport.js';
+import { encodeFilters } from '../../../src/client/filters.js';
 
 test('frame decoder handles frames split anywhere', () => {
   const bytes = Buffer.concat([encodeFrame(1, 'hello\n'), encodeFrame(2, 'oops\n'), encodeFrame(1, '')]);

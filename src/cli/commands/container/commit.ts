@@ -32,17 +32,13 @@ export default async function commit(cli: Cli, argv: string[]): Promise<number> 
     repo = familiarName(ref);
     tag = ref.tag;
   }
-  const r = await cli.client().json<{ Id: string }>('POST', '/commit', {
-    query: {
-      container,
-      repo,
-      tag,
-      comment: flags.string('message') || undefined,
-      author: flags.string('author') || undefined,
-      pause: flags.bool('pause') ? true : '0',
-      changes: flags.list('change').length ? flags.list('change') : undefined,
-    },
-    body: {},
+  const r = await cli.client().containers.commit(container, {
+    repo,
+    tag,
+    comment: flags.string('message') || undefined,
+    author: flags.string('author') || undefined,
+    pause: flags.bool('pause'),
+    changes: flags.list('change'),
   });
   cli.out(`${r.Id}\n`);
   return 0;

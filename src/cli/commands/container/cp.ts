@@ -9,7 +9,7 @@ import { ApiError } from '../../../client/errors.js';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError, UsageError } from '../../errors.js';
 import { humanSize } from '../../format/units.js';
-import { enc } from '../helpers.js';
+import type { ContainerPathStat } from '../../../api-types/containers.js';
 
 export const spec: CommandSpec = {
   usage: 'cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
@@ -23,14 +23,6 @@ export const spec: CommandSpec = {
   maxArgs: 2,
 };
 
-interface PathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
-
 /** "ctr:/path" → [ctr, /path]; a local path (with a slash before any colon) → [undefined, path]. */
 export function splitCpArg(arg: string): [string | undefined, string] {
   if (arg.startsWith('/') || arg.startsWith('.')) return [undefined, arg];
@@ -41,33 +33,25 @@ export function splitCpArg(arg: string): [string | undefined, string] {
 
 const S_IFDIR = 1 << 31; // Go's os.ModeDir in the stat header
 
-function decodeStat(header: string | string[] | undefined): PathStat | undefined {
-  if (!header || Array.isArray(header)) return undefined;
-  return JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as PathStat;
-}
-
-async function statInContainer(cli: Cli, container: string, path: string): Promise<PathStat | undefined> {
+async function statInContainer(cli: Cli, container: string, path: string): Promise<ContainerPathStat | undefined> {
   try {
-    const res = await cli.client().request('HEAD', `/containers/${enc(container)}/archive`, { query: { path } });
-    res.resume();
-    return decodeStat(res.headers['x-docker-container-path-stat']);
+    return await cli.client().containers.statPath(container, path);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return undefined;
     throw e;
   }
 }
 
-function isDirStat(s: PathStat): boolean {
+function isDirStat(s: ContainerPathStat): boolean {
   return (s.mode & S_IFDIR) !== 0 || s.mode < 0;
 }
 
 async function copyFromContainer(cli: Cli, container: string, src: string, dest: string, quiet: boolean): Promise<void> {
-  const res = await cli.client().request('GET', `/containers/${enc(container)}/archive`, { query: { path: src } });
+  const { stream: res, stat } = await cli.client().containers.getArchive(container, src);
   if (dest === '-') {
     await pipeline(res, cli.stdout, { end: false });
     return;
   }
-  const stat = decodeStat(res.headers['x-docker-container-path-stat']);
   const srcBase = stat?.name ?? basename(src);
   let destDir: string;
   let rename: string | undefined;
@@ -105,7 +89,7 @@ async function copyFromContainer(cli: Cli, container: string, src: string, dest:
 async function copyToContainer(cli: Cli, src: string, container: string, dest: string, quiet: boolean): Promise<void> {
   const client = cli.client();
   const put = (dir: string, body: NodeJS.ReadableStream) =>
-    client.call('PUT', `/containers/${enc(container)}/archive`, { query: { noOverwriteDirNonDir: 'true', path: dir }, rawBody: body });
+    client.containers.putArchive(container, dir, body, { noOverwriteDirNonDir: true });
   if (src === '-') {
     await put(dest, cli.stdin);
     return;

@@ -9,11 +9,9 @@ import { displayName, pullImage } from '../../pull.js';
 import { atomicWriteSync } from '../../util/atomic.js';
 import { terminalSize } from '../../attach.js';
 import type { CreateEnv, CreateRequest } from './create-opts.js';
+import type { ContainerCreateResponse } from '../../../api-types/containers.js';
 
-export interface Created {
-  Id: string;
-  Warnings?: string[] | null;
-}
+export type Created = ContainerCreateResponse;
 
 export function createEnv(cli: Cli): CreateEnv {
   return {
@@ -40,8 +38,7 @@ export async function createContainer(cli: Cli, req: CreateRequest, verb: string
     throw runError(verb, `Container ID file found, make sure the other container isn't running or delete ${req.cidfile}`);
   }
   const progressOut = quiet ? undefined : cli.stderr;
-  const create = () =>
-    cli.client().json<Created>('POST', '/containers/create', { query: { name: req.name, platform: req.platform }, body: req.body });
+  const create = () => cli.client().containers.create(req.body, { name: req.name, platform: req.platform });
   const pull = async () => {
     try {
       await pullImage(cli, req.image, { platform: req.platform, out: progressOut });

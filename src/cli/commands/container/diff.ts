@@ -1,6 +1,5 @@
 // berth diff: changes to files or directories on a container's filesystem ("C /etc").
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = { usage: 'diff CONTAINER', description: "Inspect changes to files or directories on a container's filesystem", flags: [], minArgs: 1, maxArgs: 1 };
 
@@ -8,7 +7,7 @@ const KINDS = ['C', 'A', 'D'];
 
 export default async function diff(cli: Cli, argv: string[]): Promise<number> {
   const [c] = cli.parse(spec, argv).positionals;
-  const changes = (await cli.client().get<{ Path: string; Kind: number }[] | null>(`/containers/${enc(c)}/changes`)) ?? [];
+  const changes = await cli.client().containers.changes(c);
   for (const ch of changes) cli.out(`${KINDS[ch.Kind] ?? '?'} ${ch.Path}\n`);
   return 0;
 }

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
 import { monitorResize, streamHijacked, terminalSize } from '../../attach.js';
-import { enc } from '../helpers.js';
 import { expandEnv, parseEnvFile } from './create-opts.js';
+import type { ExecCreateBody } from '../../../api-types/exec.js';
 
 export const spec: CommandSpec = {
   usage: 'exec [OPTIONS] CONTAINER COMMAND [ARG...]',
@@ -36,7 +36,7 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
   for (const f of flags.list('env-file')) env.push(...parseEnvFile(readFileSync(f, 'utf8'), (n) => process.env[n]));
   env.push(...expandEnv(flags.list('env'), (n) => process.env[n]));
   const client = cli.client();
-  const body = {
+  const body: ExecCreateBody = {
     User: flags.string('user'),
     Privileged: flags.bool('privileged'),
     Tty: tty,
@@ -50,20 +50,20 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
     WorkingDir: flags.string('workdir'),
     Cmd: cmd,
   };
-  const { Id: execId } = await client.json<{ Id: string }>('POST', `/containers/${enc(container)}/exec`, { body });
+  const { Id: execId } = await client.exec.create(container, body);
   if (detach) {
-    await client.call('POST', `/exec/${execId}/start`, { body: { Detach: true, Tty: tty, ConsoleSize: body.ConsoleSize } });
+    await client.exec.start(execId, { Tty: tty, ConsoleSize: body.ConsoleSize });
     return 0;
   }
-  const conn = await client.hijack('POST', `/exec/${execId}/start`, { body: { Detach: false, Tty: tty, ConsoleSize: body.ConsoleSize } });
+  const conn = await client.exec.startAttached(execId, { Tty: tty, ConsoleSize: body.ConsoleSize });
   const session = streamHijacked(cli, conn, { tty, stdin });
-  const stopResize = tty && cli.stdout.isTTY ? monitorResize(cli, `/exec/${execId}/resize`) : undefined;
+  const stopResize = tty && cli.stdout.isTTY ? monitorResize(cli, (size) => client.exec.resize(execId, size)) : undefined;
   try {
     await session.output.catch((e: Error) => cli.err(`${e.message}\n`));
   } finally {
     session.close();
     stopResize?.();
   }
-  const info = await client.get<{ ExitCode: number | null; Running?: boolean }>(`/exec/${execId}/json`);
+  const info = await client.exec.inspect(execId);
   return info.ExitCode ?? 0;
 }

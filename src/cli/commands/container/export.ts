@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'export [OPTIONS] CONTAINER',
@@ -17,7 +16,7 @@ export default async function exportContainer(cli: Cli, argv: string[]): Promise
   const flags = cli.parse(spec, argv);
   const output = flags.string('output');
   if (!output && cli.stdout.isTTY) throw new StatusError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
-  const res = await cli.client().request('GET', `/containers/${enc(flags.positionals[0])}/export`);
+  const res = await cli.client().containers.export(flags.positionals[0]);
   await pipeline(res, output ? createWriteStream(output) : cli.stdout, { end: Boolean(output) });
   return 0;
 }

@@ -1,6 +1,6 @@
 // berth kill: send a signal (default KILL) to one or more running containers.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'kill [OPTIONS] CONTAINER [CONTAINER...]',
@@ -11,6 +11,6 @@ export const spec: CommandSpec = {
 
 export default async function kill(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const query = { signal: flags.string('signal') || undefined };
-  return forEachTarget(cli, flags.positionals, (c) => cli.client().call('POST', `/containers/${enc(c)}/kill`, { query }));
+  const signal = flags.string('signal') || undefined;
+  return forEachTarget(cli, flags.positionals, (c) => cli.client().containers.kill(c, { signal }));
 }

@@ -1,7 +1,6 @@
 // berth logs: a container's output (demultiplexed unless it has a TTY), optionally followed.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { copyRawTo, demuxTo } from '../../../client/demux.js';
-import { enc } from '../helpers.js';
 import { parseTimestamp } from '../../format/timestamps.js';
 
 export const spec: CommandSpec = {
@@ -23,19 +22,17 @@ export default async function logs(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const [name] = flags.positionals;
   const client = cli.client();
-  const info = await client.get<{ Id: string; Config?: { Tty?: boolean } }>(`/containers/${enc(name)}/json`);
+  const info = await client.containers.inspect(name);
   const now = Date.now();
-  const res = await client.request('GET', `/containers/${enc(info.Id)}/logs`, {
-    query: {
-      stderr: true,
-      stdout: true,
-      since: flags.string('since') ? parseTimestamp(flags.string('since'), now) : undefined,
-      until: flags.string('until') ? parseTimestamp(flags.string('until'), now) : undefined,
-      timestamps: flags.bool('timestamps'),
-      follow: flags.bool('follow'),
-      tail: flags.string('tail'),
-      details: flags.bool('details'),
-    },
+  const res = await client.containers.logs(info.Id, {
+    stderr: true,
+    stdout: true,
+    since: flags.string('since') ? parseTimestamp(flags.string('since'), now) : undefined,
+    until: flags.string('until') ? parseTimestamp(flags.string('until'), now) : undefined,
+    timestamps: flags.bool('timestamps'),
+    follow: flags.bool('follow'),
+    tail: flags.string('tail'),
+    details: flags.bool('details'),
   });
   if (info.Config?.Tty) await copyRawTo(res, cli.stdout);
   else await demuxTo(res, { stdout: cli.stdout, stderr: cli.stderr });

@@ -1,9 +1,9 @@
 // berth ps / container ls: list containers with docker's columns, filters and --format.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
+import type { ContainerSummary } from '../../../api-types/containers.js';
 import { ellipsis, renderRows, shortId } from '../../format/formatter.js';
 import { goTimeString } from '../../format/gotime.js';
-import { displayablePorts, type ApiPort } from '../../format/ports.js';
+import { displayablePorts } from '../../format/ports.js';
 import { ago, humanSize } from '../../format/units.js';
 import { FILTER_FLAG, FORMAT_FLAG } from '../helpers.js';
 
@@ -23,22 +23,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-export interface ApiContainer {
-  Id: string;
-  Names?: string[];
-  Image: string;
-  ImageID?: string;
-  Command?: string;
-  Created: number;
-  Ports?: ApiPort[];
-  Labels?: Record<string, string> | null;
-  State?: string;
-  Status?: string;
-  SizeRw?: number;
-  SizeRootFs?: number;
-  NetworkSettings?: { Networks?: Record<string, unknown> };
-  Mounts?: { Type?: string; Name?: string; Source?: string; Driver?: string }[];
-}
+export type ApiContainer = ContainerSummary;
 
 const HEADERS = {
   ID: 'CONTAINER ID',
@@ -110,11 +95,11 @@ export default async function ps(cli: Cli, argv: string[]): Promise<number> {
   const withSize = flags.bool('size') || /\.Size\b/.test(format);
   let limit = flags.int('last');
   if (flags.bool('latest')) limit = 1;
-  const containers = await cli.client().get<ApiContainer[]>('/containers/json', {
+  const containers = await cli.client().containers.list({
     all: flags.bool('all') || limit > 0,
     limit: limit > 0 ? limit : undefined,
     size: withSize,
-    filters: encodeFilters(flags.list('filter')),
+    filters: flags.list('filter'),
   });
   const defaultTable = `table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}${flags.bool('size') ? '\t{{.Size}}' : ''}`;
   const now = Date.now();

@@ -1,20 +1,18 @@
 // berth port: a container's port mappings, or the host addresses of one private port.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { enc } from '../helpers.js';
+import type { PortBinding } from '../../../api-types/containers.js';
 
 export const spec: CommandSpec = { usage: 'port CONTAINER [PRIVATE_PORT[/PROTO]]', description: 'List port mappings or a specific mapping for the container', flags: [], minArgs: 1, maxArgs: 2 };
 
-type Ports = Record<string, { HostIp: string; HostPort: string }[] | null>;
-
-function hostAddr(b: { HostIp: string; HostPort: string }): string {
+function hostAddr(b: PortBinding): string {
   const ip = b.HostIp || '0.0.0.0';
-  return `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort ?? ''}`;
 }
 
 export default async function port(cli: Cli, argv: string[]): Promise<number> {
   const [c, want] = cli.parse(spec, argv).positionals;
-  const info = await cli.client().get<{ NetworkSettings?: { Ports?: Ports } }>(`/containers/${enc(c)}/json`);
+  const info = await cli.client().containers.inspect(c);
   const ports = info.NetworkSettings?.Ports ?? {};
   if (want) {
     const key = want.includes('/') ? want : `${want}/tcp`;

@@ -1,6 +1,5 @@
 // berth container prune: remove all stopped containers.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
 
@@ -14,9 +13,7 @@ export const spec: CommandSpec = {
 export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   if (!flags.bool('force') && !(await confirm(cli, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?'))) return 0;
-  const r = await cli.client().json<{ ContainersDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/containers/prune', {
-    query: { filters: encodeFilters(flags.list('filter')) },
-  });
+  const r = await cli.client().containers.prune({ filters: flags.list('filter') });
   let out = '';
   if (r.ContainersDeleted?.length) out += `Deleted Containers:\n${r.ContainersDeleted.join('\n')}\n\n`;
   out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`;

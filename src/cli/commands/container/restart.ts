@@ -1,6 +1,6 @@
 // berth restart: restart one or more containers.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'restart [OPTIONS] CONTAINER [CONTAINER...]',
@@ -14,6 +14,6 @@ export const spec: CommandSpec = {
 
 export default async function restart(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const query = { signal: flags.string('signal') || undefined, t: flags.changed('time') ? flags.int('time') : undefined };
-  return forEachTarget(cli, flags.positionals, (c) => cli.client().call('POST', `/containers/${enc(c)}/restart`, { query }));
+  const opts = { signal: flags.string('signal') || undefined, timeout: flags.changed('time') ? flags.int('time') : undefined };
+  return forEachTarget(cli, flags.positionals, (c) => cli.client().containers.restart(c, opts));
 }

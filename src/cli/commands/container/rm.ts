@@ -1,6 +1,6 @@
 // berth rm: remove one or more containers (-f kills running ones, -v their anonymous volumes).
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'rm [OPTIONS] CONTAINER [CONTAINER...]',
@@ -15,9 +15,9 @@ export const spec: CommandSpec = {
 
 export default async function rm(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const query = { force: flags.bool('force'), v: flags.bool('volumes'), link: flags.bool('link') };
+  const opts = { force: flags.bool('force'), volumes: flags.bool('volumes'), link: flags.bool('link') };
   return forEachTarget(cli, flags.positionals, async (c) => {
     if (c.replace(/^\/+/, '') === '') throw new Error('Container name cannot be empty');
-    await cli.client().call('DELETE', `/containers/${enc(c)}`, { query });
+    await cli.client().containers.remove(c, opts);
   });
 }

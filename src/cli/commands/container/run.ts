@@ -7,7 +7,7 @@ import { StatusError } from '../../errors.js';
 import { monitorResize, proxySignals, streamHijacked, type StreamSession } from '../../attach.js';
 import { CREATE_FLAGS, RUN_ONLY_FLAGS, buildCreateRequest } from './create-opts.js';
 import { createContainer, createEnv, startFailureStatus } from './create-flow.js';
-import { beginWait, type WaitResult } from './wait-helper.js';
+import type { ContainerWaitResponse } from '../../../api-types/containers.js';
 
 export const spec: CommandSpec = {
   usage: 'run [OPTIONS] IMAGE [COMMAND] [ARG...]',
@@ -24,7 +24,7 @@ async function detachedWhileRunning(cli: Cli, id: string, waited: Promise<unknow
   const settled = await Promise.race([waited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
   if (settled) return false;
   try {
-    const info = await cli.client().get<{ State?: { Running?: boolean } }>(`/containers/${encodeURIComponent(id)}/json`);
+    const info = await cli.client().containers.inspect(id);
     return Boolean(info.State?.Running);
   } catch {
     return false;
@@ -42,11 +42,10 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
   const created = await createContainer(cli, req, 'run', flags.bool('quiet'));
   const id = created.Id;
   const client = cli.client();
-  const path = `/containers/${encodeURIComponent(id)}`;
 
   if (detach) {
     try {
-      await client.call('POST', `${path}/start`);
+      await client.containers.start(id);
     } catch (e) {
       const msg = e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message;
       throw new StatusError(`${PROG}: ${msg.replace(/\.$/, '')}.`, startFailureStatus(msg));
@@ -60,11 +59,15 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
   // the other; together saves a round trip of every `berth run`).
   const attach =
     config.AttachStdin || config.AttachStdout || config.AttachStderr
-      ? client.hijack('POST', `${path}/attach`, {
-          query: { stderr: config.AttachStderr, stdin: config.AttachStdin, stdout: config.AttachStdout, stream: true, detachKeys: flags.string('detach-keys') || undefined },
+      ? client.containers.attach(id, {
+          stderr: config.AttachStderr,
+          stdin: config.AttachStdin,
+          stdout: config.AttachStdout,
+          stream: true,
+          detachKeys: flags.string('detach-keys') || undefined,
         })
       : undefined;
-  const wait = beginWait(cli, id, req.autoRemove ? 'removed' : 'next-exit');
+  const wait = client.containers.registerWait(id, { condition: req.autoRemove ? 'removed' : 'next-exit' });
   const [attached, pendingWait] = await Promise.allSettled([attach, wait]);
   const session: StreamSession | undefined =
     attached.status === 'fulfilled' && attached.value ? streamHijacked(cli, attached.value, { tty: config.Tty, stdin: config.AttachStdin }) : undefined;
@@ -73,10 +76,10 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
     if (pendingWait.status === 'fulfilled') pendingWait.value.result.catch(() => undefined);
     throw attached.status === 'rejected' ? attached.reason : (pendingWait as PromiseRejectedResult).reason;
   }
-  const waited: Promise<WaitResult> = pendingWait.value.result;
+  const waited: Promise<ContainerWaitResponse> = pendingWait.value.result;
 
   try {
-    await client.call('POST', `${path}/start`);
+    await client.containers.start(id);
   } catch (e) {
     session?.close();
     const msg = e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message;
@@ -85,7 +88,7 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
     return startFailureStatus(msg);
   }
 
-  const stopResize = config.Tty && cli.stdout.isTTY ? monitorResize(cli, `${path}/resize`) : undefined;
+  const stopResize = config.Tty && cli.stdout.isTTY ? monitorResize(cli, (size) => client.containers.resize(id, size)) : undefined;
   const stopSignals = !config.Tty && flags.bool('sig-proxy') ? proxySignals(cli, id) : undefined;
   try {
     if (session) {

@@ -2,7 +2,8 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { renderRows, shortId } from '../../format/formatter.js';
 import { bytesSize, humanSize } from '../../format/units.js';
-import { FORMAT_FLAG, enc } from '../helpers.js';
+import { FORMAT_FLAG } from '../helpers.js';
+import type { ContainerStats } from '../../../api-types/containers.js';
 
 export const spec: CommandSpec = {
   usage: 'stats [OPTIONS] [CONTAINER...]',
@@ -15,16 +16,7 @@ export const spec: CommandSpec = {
   ],
 };
 
-interface ApiStats {
-  id?: string;
-  name?: string;
-  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
-  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
-  pids_stats?: { current?: number };
-}
+type ApiStats = ContainerStats;
 
 const HEADERS = {
   Container: 'CONTAINER',
@@ -80,12 +72,10 @@ export default async function stats(cli: Cli, argv: string[]): Promise<number> {
   const trunc = !flags.bool('no-trunc');
   const defaultTable = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
   const targets = async () =>
-    flags.positionals.length ? flags.positionals : (await client.get<{ Id: string }[]>('/containers/json', { all: flags.bool('all') })).map((c) => c.Id);
+    flags.positionals.length ? flags.positionals : (await client.containers.list({ all: flags.bool('all') })).map((c) => c.Id);
   const once = async () => {
     const rows = [];
-    // stream=0 spelled out, as the docker CLI sends it: encodeQuery drops `false`, and without the
-    // parameter the daemon streams (its default), so the call never returned.
-    for (const c of await targets()) rows.push(statsRow(c, await client.get<ApiStats>(`/containers/${enc(c)}/stats`, { stream: '0' }), trunc));
+    for (const c of await targets()) rows.push(statsRow(c, await client.containers.stats(c), trunc));
     return renderRows(flags.string('format'), defaultTable, rows, HEADERS);
   };
   if (flags.bool('no-stream')) {

@@ -1,6 +1,6 @@
 // berth stop: stop one or more running containers (SIGTERM, then SIGKILL after the timeout).
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'stop [OPTIONS] CONTAINER [CONTAINER...]',
@@ -14,6 +14,6 @@ export const spec: CommandSpec = {
 
 export default async function stop(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const query = { signal: flags.string('signal') || undefined, t: flags.changed('time') ? flags.int('time') : undefined };
-  return forEachTarget(cli, flags.positionals, (c) => cli.client().call('POST', `/containers/${enc(c)}/stop`, { query }));
+  const opts = { signal: flags.string('signal') || undefined, timeout: flags.changed('time') ? flags.int('time') : undefined };
+  return forEachTarget(cli, flags.positionals, (c) => cli.client().containers.stop(c, opts));
 }

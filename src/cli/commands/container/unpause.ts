@@ -1,6 +1,6 @@
 // berth unpause: unpause all processes within one or more containers.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'unpause CONTAINER [CONTAINER...]',
@@ -11,5 +11,5 @@ export const spec: CommandSpec = {
 
 export default async function unpause(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  return forEachTarget(cli, flags.positionals, (c) => cli.client().call('POST', `/containers/${enc(c)}/unpause`));
+  return forEachTarget(cli, flags.positionals, (c) => cli.client().containers.unpause(c));
 }

@@ -2,7 +2,7 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
 import { ramInBytes } from '../../format/units.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 import { parseRestart } from './create-opts.js';
 
 export const spec: CommandSpec = {
@@ -50,7 +50,7 @@ export default async function update(cli: Cli, argv: string[]): Promise<number> 
   if (flags.changed('pids-limit')) body.PidsLimit = flags.int('pids-limit');
   if (flags.changed('restart')) body.RestartPolicy = parseRestart(flags.string('restart'));
   return forEachTarget(cli, flags.positionals, async (c) => {
-    const r = await cli.client().json<{ Warnings?: string[] | null }>('POST', `/containers/${enc(c)}/update`, { body });
-    for (const w of r?.Warnings ?? []) cli.err(`${w}\n`);
+    const r = await cli.client().containers.update(c, body);
+    for (const w of r.Warnings ?? []) cli.err(`${w}\n`);
   });
 }

@@ -1,6 +1,6 @@
 // berth wait: block until containers stop, then print their exit codes.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'wait CONTAINER [CONTAINER...]',
@@ -12,7 +12,7 @@ export const spec: CommandSpec = {
 export default async function wait(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   return forEachTarget(cli, flags.positionals, async (c) => {
-    const r = await cli.client().json<{ StatusCode: number; Error?: { Message?: string } | null }>('POST', `/containers/${enc(c)}/wait`);
+    const r = await cli.client().containers.wait(c);
     if (r.Error?.Message) throw new Error(r.Error.Message);
     return String(r.StatusCode);
   });

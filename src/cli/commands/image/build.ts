@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
 import { encodeAuthHeader, readConfig } from '../../auth.js';
-import { renderProgress, type JsonMessage } from '../../format/progress.js';
+import { renderProgress } from '../../format/progress.js';
 import { humanSize } from '../../format/units.js';
 import { atomicWriteSync } from '../../util/atomic.js';
 import { contextArchive, contextSelection } from './context.js';
@@ -92,31 +92,26 @@ export default async function build(cli: Cli, argv: string[]): Promise<number> {
   const labels = keyValues(flags.list('label'));
   const buildArgs = keyValues(flags.list('build-arg'), true);
   let imageId = '';
-  const stream = cli.client().jsonStream<JsonMessage>('POST', '/build', {
-    query: {
-      dockerfile,
-      t: flags.list('tag'),
-      remote,
-      q: quiet,
-      nocache: flags.bool('no-cache'),
-      rm: flags.bool('rm') ? true : '0',
-      forcerm: flags.bool('force-rm'),
-      pull: flags.bool('pull'),
-      target: flags.string('target') || undefined,
-      networkmode: flags.string('network'),
-      platform: flags.string('platform') || undefined,
-      buildargs: Object.keys(buildArgs).length ? JSON.stringify(buildArgs) : undefined,
-      labels: Object.keys(labels).length ? JSON.stringify(labels) : undefined,
-      extrahosts: flags.list('add-host').length ? flags.list('add-host') : undefined,
-      cachefrom: flags.list('cache-from').length ? JSON.stringify(flags.list('cache-from')) : undefined,
-      cpushares: flags.changed('cpu-shares') ? flags.int('cpu-shares') : undefined,
-      shmsize: undefined,
-      version: '1',
-      berthcontext: syncedId,
-    },
-    rawBody: counted ?? Buffer.alloc(0),
-    contentType: 'application/x-tar',
-    headers: { 'X-Registry-Config': encodeAuthHeader(registryConfig as never) },
+  const stream = cli.client().images.build(counted ?? Buffer.alloc(0), {
+    dockerfile,
+    t: flags.list('tag'),
+    remote,
+    q: quiet,
+    nocache: flags.bool('no-cache'),
+    rm: flags.bool('rm'),
+    forcerm: flags.bool('force-rm'),
+    pull: flags.bool('pull'),
+    target: flags.string('target') || undefined,
+    networkmode: flags.string('network'),
+    platform: flags.string('platform') || undefined,
+    buildargs: buildArgs,
+    labels,
+    extrahosts: flags.list('add-host'),
+    cachefrom: flags.list('cache-from'),
+    cpushares: flags.changed('cpu-shares') ? flags.int('cpu-shares') : undefined,
+    version: '1',
+    berthcontext: syncedId,
+    registryConfig: encodeAuthHeader(registryConfig as never),
   });
   let announced = false;
   const announce = () => {

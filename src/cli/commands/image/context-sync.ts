@@ -9,9 +9,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { EngineClient } from '../../../client/client.js';
 import { ApiError } from '../../../client/errors.js';
+import type { BuildContextEntry, BuildContextSyncResponse } from '../../../api-types/images.js';
 import { encodeHeader, endOfArchive, padding } from '../../../archive/tar-header.js';
 
-type ManifestEntry = [string, 'f' | 'd' | 'l', number, number, number, string, string];
+type ManifestEntry = BuildContextEntry;
 
 /** The context as manifest entries, parents before children, .dockerignore'd paths left out. */
 export function contextManifest(dir: string, filter: (rel: string) => boolean): { entries: ManifestEntry[]; sizes: Map<string, number> } {
@@ -71,9 +72,9 @@ async function* filesTar(dir: string, files: string[], sizes: Map<string, number
 export async function syncContext(client: EngineClient, dir: string, filter: (rel: string) => boolean): Promise<{ id: string; sent: number } | undefined> {
   const { entries, sizes } = contextManifest(dir, filter);
   const key = createHash('sha256').update(`${hostname()}\0${realpathSync(dir)}`).digest('hex');
-  let answer: { id: string; need: string[] };
+  let answer: BuildContextSyncResponse | undefined;
   try {
-    answer = await client.json('POST', '/berth/build-contexts', { body: { key, entries } });
+    answer = await client.buildContexts.sync({ key, entries });
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return undefined;
     throw e;
@@ -82,7 +83,7 @@ export async function syncContext(client: EngineClient, dir: string, filter: (re
   let sent = 0;
   if (answer.need.length) {
     const body = Readable.from(filesTar(dir, answer.need, sizes, (n) => (sent += n)), { objectMode: false });
-    await client.call('POST', `/berth/build-contexts/${answer.id}/files`, { rawBody: body, contentType: 'application/x-tar' });
+    await client.buildContexts.upload(answer.id, body);
   }
   return { id: answer.id, sent };
 }

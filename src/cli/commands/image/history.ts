@@ -2,7 +2,8 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { ellipsis, renderRows, shortId } from '../../format/formatter.js';
 import { ago, humanSize } from '../../format/units.js';
-import { FORMAT_FLAG, enc } from '../helpers.js';
+import { FORMAT_FLAG } from '../helpers.js';
+import type { ImageHistoryItem } from '../../../api-types/images.js';
 
 export const spec: CommandSpec = {
   usage: 'history [OPTIONS] IMAGE',
@@ -18,14 +19,7 @@ export const spec: CommandSpec = {
   maxArgs: 1,
 };
 
-interface HistoryItem {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags?: string[] | null;
-}
+type HistoryItem = ImageHistoryItem;
 
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
 
@@ -45,7 +39,7 @@ export function historyRow(h: HistoryItem, trunc: boolean, human: boolean, now =
 
 export default async function history(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const items = await cli.client().get<HistoryItem[]>(`/images/${enc(flags.positionals[0])}/history`, { platform: flags.string('platform') || undefined });
+  const items = await cli.client().images.history(flags.positionals[0], { platform: flags.string('platform') || undefined });
   const trunc = !flags.bool('no-trunc');
   const now = Date.now();
   const rows = items.map((h) => historyRow(h, trunc, flags.bool('human'), now));

@@ -1,7 +1,7 @@
 // berth import: a filesystem image from a tarball (file, URL or `-` for stdin).
 import { createReadStream } from 'node:fs';
 import type { Cli, CommandSpec } from '../../cli.js';
-import { renderProgress, type JsonMessage } from '../../format/progress.js';
+import { renderProgress } from '../../format/progress.js';
 import { familiarName, parseImageRef } from '../../reference.js';
 import { UsageError } from '../../errors.js';
 
@@ -33,17 +33,13 @@ export default async function importImage(cli: Cli, argv: string[]): Promise<num
   }
   const isUrl = /^https?:\/\//.test(source);
   const body = source === '-' ? cli.stdin : isUrl ? undefined : createReadStream(source);
-  const stream = cli.client().jsonStream<JsonMessage>('POST', '/images/create', {
-    query: {
-      fromSrc: isUrl ? source : '-',
-      repo,
-      tag,
-      message: flags.string('message') || undefined,
-      platform: flags.string('platform') || undefined,
-      changes: flags.list('change').length ? flags.list('change') : undefined,
-    },
-    rawBody: body,
-    contentType: 'application/x-tar',
+  const stream = cli.client().images.importArchive(body, {
+    fromSrc: isUrl ? source : '-',
+    repo,
+    tag,
+    message: flags.string('message') || undefined,
+    platform: flags.string('platform') || undefined,
+    changes: flags.list('change'),
   });
   await renderProgress(stream, cli.stdout);
   return 0;

@@ -1,6 +1,5 @@
 // berth image inspect: low-level information on images.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc } from '../helpers.js';
 import { INSPECT_FORMAT_FLAG, inspectEach } from '../inspect-helper.js';
 
 export const spec: CommandSpec = {
@@ -12,5 +11,5 @@ export const spec: CommandSpec = {
 
 export default async function inspect(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  return inspectEach(cli, flags.positionals, flags.string('format'), (n) => cli.client().get(`/images/${enc(n)}/json`));
+  return inspectEach(cli, flags.positionals, flags.string('format'), (n) => cli.client().images.inspect(n));
 }

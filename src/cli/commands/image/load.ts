@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { renderProgress, type JsonMessage } from '../../format/progress.js';
+import { renderProgress } from '../../format/progress.js';
 
 export const spec: CommandSpec = {
   usage: 'load [OPTIONS]',
@@ -17,7 +17,7 @@ export const spec: CommandSpec = {
 
 /** POSTs an archive to /images/load and renders the answer; shared with `image base`. */
 export async function loadArchive(cli: Cli, archive: NodeJS.ReadableStream, quiet: boolean): Promise<void> {
-  const stream = cli.client().jsonStream<JsonMessage>('POST', '/images/load', { query: { quiet }, rawBody: archive, contentType: 'application/x-tar' });
+  const stream = cli.client().images.load(archive, { quiet });
   await renderProgress(stream, cli.stdout);
 }
 

@@ -1,6 +1,6 @@
 // berth images / image ls: one row per repository:tag, docker's columns and --format.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
+import type { ImageSummary } from '../../../api-types/images.js';
 import { renderRows, shortId } from '../../format/formatter.js';
 import { goTimeString } from '../../format/gotime.js';
 import { ago, humanSize } from '../../format/units.js';
@@ -21,18 +21,7 @@ export const spec: CommandSpec = {
   maxArgs: 1,
 };
 
-export interface ApiImage {
-  Id: string;
-  ParentId?: string;
-  RepoTags?: string[] | null;
-  RepoDigests?: string[] | null;
-  Created: number;
-  Size: number;
-  SharedSize?: number;
-  VirtualSize?: number;
-  Labels?: Record<string, string> | null;
-  Containers?: number;
-}
+export type ApiImage = ImageSummary;
 
 const HEADERS = {
   ID: 'IMAGE ID',
@@ -97,7 +86,7 @@ export default async function images(cli: Cli, argv: string[]): Promise<number> 
   const flags = cli.parse(spec, argv);
   const filters = flags.list('filter');
   if (flags.positionals[0]) filters.push(`reference=${flags.positionals[0]}`);
-  const list = await cli.client().get<ApiImage[]>('/images/json', { all: flags.bool('all'), filters: encodeFilters(filters) });
+  const list = await cli.client().images.list({ all: flags.bool('all'), filters });
   // The daemon already lists newest first; keep its order, as the docker CLI does.
   const trunc = !flags.bool('no-trunc');
   const digests = flags.bool('digests');

@@ -1,6 +1,5 @@
 // berth image prune: remove dangling (or, with -a, all unused) images.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
 
@@ -24,9 +23,7 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   if (!flags.bool('force') && !(await confirm(cli, `${warning}\nAre you sure you want to continue?`))) return 0;
   const filters = flags.list('filter');
   filters.push(`dangling=${all ? 'false' : 'true'}`);
-  const r = await cli.client().json<{ ImagesDeleted?: { Untagged?: string; Deleted?: string }[] | null; SpaceReclaimed?: number }>('POST', '/images/prune', {
-    query: { filters: encodeFilters(filters) },
-  });
+  const r = await cli.client().images.prune({ filters });
   let out = '';
   if (r.ImagesDeleted?.length) {
     out += 'Deleted Images:\n';

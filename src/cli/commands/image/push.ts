@@ -2,9 +2,8 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
 import { encodeAuthHeader, lookupAuth, readConfig } from '../../auth.js';
-import { renderProgress, type JsonMessage } from '../../format/progress.js';
+import { renderProgress } from '../../format/progress.js';
 import { familiarName, parseImageRef } from '../../reference.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'push [OPTIONS] NAME[:TAG]',
@@ -33,10 +32,7 @@ export default async function push(cli: Cli, argv: string[]): Promise<number> {
   if (!allTags && !ref.tag && !flags.bool('quiet')) cli.out('Using default tag: latest\n');
   const auth = lookupAuth(readConfig(cli.globals.configDir), ref.domain);
   const name = familiarName(ref);
-  const stream = cli.client().jsonStream<JsonMessage>('POST', `/images/${enc(name)}/push`, {
-    query: { tag, platform: flags.string('platform') || undefined },
-    headers: { 'X-Registry-Auth': encodeAuthHeader(auth) },
-  });
+  const stream = cli.client().images.push(name, { tag, platform: flags.string('platform') || undefined, registryAuth: encodeAuthHeader(auth) });
   if (flags.bool('quiet')) {
     await renderProgress(stream, { write: () => true });
     cli.out(`${name}${tag ? `:${tag}` : ''}\n`);

@@ -1,6 +1,6 @@
 // berth rmi / image rm: untag and delete images.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'rmi [OPTIONS] IMAGE [IMAGE...]',
@@ -15,12 +15,12 @@ export const spec: CommandSpec = {
 
 export default async function rmi(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const query = { force: flags.bool('force'), noprune: flags.bool('no-prune') };
+  const opts = { force: flags.bool('force'), noprune: flags.bool('no-prune') };
   return forEachTarget(
     cli,
     flags.positionals,
     async (img) => {
-      const items = (await cli.client().json<{ Untagged?: string; Deleted?: string }[] | null>('DELETE', `/images/${enc(img)}`, { query })) ?? [];
+      const items = await cli.client().images.remove(img, opts);
       for (const i of items) {
         if (i.Untagged) cli.out(`Untagged: ${i.Untagged}\n`);
         if (i.Deleted) cli.out(`Deleted: ${i.Deleted}\n`);

@@ -18,7 +18,7 @@ export default async function save(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const output = flags.string('output');
   if (!output && cli.stdout.isTTY) throw new StatusError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
-  const res = await cli.client().request('GET', '/images/get', { query: { names: flags.positionals } });
+  const res = await cli.client().images.save(flags.positionals);
   if (output) {
     const tmp = `${output}.tmp-${process.pid}`;
     await pipeline(res, createWriteStream(tmp));

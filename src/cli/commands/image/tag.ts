@@ -2,7 +2,6 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
 import { fullName, parseImageRef } from '../../reference.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = { usage: 'tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', flags: [], minArgs: 2, maxArgs: 2 };
 
@@ -15,6 +14,6 @@ export default async function tag(cli: Cli, argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   if (ref.digest) throw new UsageError('refusing to create a tag with a digest reference');
-  await cli.client().call('POST', `/images/${enc(source)}/tag`, { query: { repo: fullName(ref), tag: ref.tag ?? 'latest' } });
+  await cli.client().images.tag(source, { repo: fullName(ref), tag: ref.tag ?? 'latest' });
   return 0;
 }

@@ -1,6 +1,5 @@
 // berth network connect: attach a container to a network.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'network connect [OPTIONS] NETWORK CONTAINER',
@@ -21,7 +20,7 @@ export const spec: CommandSpec = {
 export default async function connect(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const [network, container] = flags.positionals;
-  const ipam: Record<string, unknown> = {};
+  const ipam: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } = {};
   if (flags.string('ip')) ipam.IPv4Address = flags.string('ip');
   if (flags.string('ip6')) ipam.IPv6Address = flags.string('ip6');
   if (flags.list('link-local-ip').length) ipam.LinkLocalIPs = flags.list('link-local-ip');
@@ -30,16 +29,14 @@ export default async function connect(cli: Cli, argv: string[]): Promise<number>
     const eq = o.indexOf('=');
     driverOpts[o.slice(0, eq)] = o.slice(eq + 1);
   }
-  await cli.client().call('POST', `/networks/${enc(network)}/connect`, {
-    body: {
-      Container: container,
-      EndpointConfig: {
-        IPAMConfig: Object.keys(ipam).length ? ipam : null,
-        Links: flags.list('link').length ? flags.list('link') : null,
-        Aliases: flags.list('alias').length ? flags.list('alias') : null,
-        DriverOpts: Object.keys(driverOpts).length ? driverOpts : null,
-        GwPriority: flags.int('gw-priority'),
-      },
+  await cli.client().networks.connect(network, {
+    Container: container,
+    EndpointConfig: {
+      IPAMConfig: Object.keys(ipam).length ? ipam : null,
+      Links: flags.list('link').length ? flags.list('link') : null,
+      Aliases: flags.list('alias').length ? flags.list('alias') : null,
+      DriverOpts: Object.keys(driverOpts).length ? driverOpts : null,
+      GwPriority: flags.int('gw-priority'),
     },
   });
   return 0;

@@ -1,6 +1,7 @@
 // berth network create: make a network; prints its ID.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
+import type { NetworkCreateBody } from '../../../api-types/networks.js';
 import { parseLabels } from '../container/create-opts.js';
 
 export const spec: CommandSpec = {
@@ -51,7 +52,7 @@ export function ipamConfig(subnets: string[], gateways: string[], ranges: string
 
 export default async function create(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const body: Record<string, unknown> = {
+  const body: NetworkCreateBody = {
     Driver: flags.string('driver'),
     Scope: flags.string('scope'),
     EnableIPv6: flags.changed('ipv6') ? flags.bool('ipv6') : undefined,
@@ -70,7 +71,7 @@ export default async function create(cli: Cli, argv: string[]): Promise<number> 
     Name: flags.positionals[0],
     CheckDuplicate: true,
   };
-  const r = await cli.client().json<{ Id: string; Warning?: string }>('POST', '/networks/create', { body });
+  const r = await cli.client().networks.create(body);
   if (r.Warning) cli.err(`${r.Warning}\n`);
   cli.out(`${r.Id}\n`);
   return 0;

@@ -1,6 +1,5 @@
 // berth network disconnect: detach a container from a network.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'network disconnect [OPTIONS] NETWORK CONTAINER',
@@ -13,6 +12,6 @@ export const spec: CommandSpec = {
 export default async function disconnect(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const [network, container] = flags.positionals;
-  await cli.client().call('POST', `/networks/${enc(network)}/disconnect`, { body: { Container: container, Force: flags.bool('force') } });
+  await cli.client().networks.disconnect(network, { Container: container, Force: flags.bool('force') });
   return 0;
 }

@@ -1,6 +1,6 @@
 // berth network ls: list networks.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
+import type { NetworkInspect } from '../../../api-types/networks.js';
 import { renderRows, shortId } from '../../format/formatter.js';
 import { goTimeString } from '../../format/gotime.js';
 import { FILTER_FLAG, FORMAT_FLAG } from '../helpers.js';
@@ -12,16 +12,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-interface ApiNetwork {
-  Id: string;
-  Name: string;
-  Driver: string;
-  Scope: string;
-  Created?: string;
-  EnableIPv6?: boolean;
-  Internal?: boolean;
-  Labels?: Record<string, string> | null;
-}
+type ApiNetwork = NetworkInspect;
 
 const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED' };
 
@@ -44,7 +35,7 @@ export function networkRow(n: ApiNetwork, trunc: boolean): Record<string, unknow
 
 export default async function ls(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const list = await cli.client().get<ApiNetwork[]>('/networks', { filters: encodeFilters(flags.list('filter')) });
+  const list = await cli.client().networks.list({ filters: flags.list('filter') });
   list.sort((a, b) => a.Name.localeCompare(b.Name));
   const format = flags.bool('quiet') ? '{{.ID}}' : flags.string('format');
   cli.out(renderRows(format, 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}', list.map((n) => networkRow(n, !flags.bool('no-trunc'))), HEADERS));

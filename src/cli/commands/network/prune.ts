@@ -1,6 +1,5 @@
 // berth network prune: remove networks no container uses.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
 
 export const spec: CommandSpec = {
@@ -13,7 +12,7 @@ export const spec: CommandSpec = {
 export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   if (!flags.bool('force') && !(await confirm(cli, 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?'))) return 0;
-  const r = await cli.client().json<{ NetworksDeleted?: string[] | null }>('POST', '/networks/prune', { query: { filters: encodeFilters(flags.list('filter')) } });
+  const r = await cli.client().networks.prune({ filters: flags.list('filter') });
   if (r.NetworksDeleted?.length) cli.out(`Deleted Networks:\n${r.NetworksDeleted.join('\n')}\n\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 // berth network rm: remove networks.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 import { isNotFound } from '../../../client/errors.js';
 
 export const spec: CommandSpec = {
@@ -14,7 +14,7 @@ export default async function rm(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   return forEachTarget(cli, flags.positionals, async (n) => {
     try {
-      await cli.client().call('DELETE', `/networks/${enc(n)}`);
+      await cli.client().networks.remove(n);
     } catch (e) {
       if (flags.bool('force') && isNotFound(e)) return;
       throw e;

@@ -3,6 +3,7 @@ import type { Cli, CommandSpec } from '../../cli.js';
 import { renderRows } from '../../format/formatter.js';
 import { humanSize } from '../../format/units.js';
 import { FORMAT_FLAG } from '../helpers.js';
+import type { SystemDf } from '../../../api-types/system.js';
 
 export const spec: CommandSpec = {
   usage: 'system df [OPTIONS]',
@@ -11,13 +12,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-interface Df {
-  LayersSize?: number;
-  Images?: { Size: number; SharedSize?: number; Containers?: number }[] | null;
-  Containers?: { SizeRw?: number; State?: string }[] | null;
-  Volumes?: { UsageData?: { Size: number; RefCount: number } | null }[] | null;
-  BuildCache?: { Size: number; InUse?: boolean; Shared?: boolean }[] | null;
-}
+type Df = SystemDf;
 
 const HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
 
@@ -53,7 +48,7 @@ export function dfRows(df: Df): Record<string, string>[] {
 
 export default async function df(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const data = await cli.client().get<Df>('/system/df');
+  const data = await cli.client().system.df();
   cli.out(renderRows(flags.string('format'), 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}', dfRows(data), HEADERS));
   return 0;
 }

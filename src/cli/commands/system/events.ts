@@ -1,10 +1,9 @@
 // berth events: the daemon's event stream, printed as docker prints it (or --format).
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
+import type { EventMessage } from '../../../api-types/system.js';
 import { Template } from '../../format/template.js';
 import { rfc3339Nano } from '../../format/gotime.js';
 import { parseTimestamp } from '../../format/timestamps.js';
-import { LineDecoder } from '../../../client/jsonstream.js';
 
 export const spec: CommandSpec = {
   usage: 'events [OPTIONS]',
@@ -18,17 +17,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-export interface ApiEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes?: Record<string, string> };
-  scope?: string;
-  time: number;
-  timeNano?: number;
-  status?: string;
-  id?: string;
-  from?: string;
-}
+export type ApiEvent = EventMessage;
 
 /** docker's default event line: time, type, action, actor ID and sorted attributes. */
 export function eventLine(e: ApiEvent, rawTimeNano?: string): string {
@@ -43,22 +32,18 @@ export function eventLine(e: ApiEvent, rawTimeNano?: string): string {
 export default async function events(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const now = Date.now();
-  const res = await cli.client().request('GET', '/events', {
-    query: {
-      filters: encodeFilters(flags.list('filter')),
-      since: flags.string('since') ? parseTimestamp(flags.string('since'), now) : undefined,
-      until: flags.string('until') ? parseTimestamp(flags.string('until'), now) : undefined,
-    },
+  const lines = cli.client().system.eventLines({
+    filters: flags.list('filter'),
+    since: flags.string('since') ? parseTimestamp(flags.string('since'), now) : undefined,
+    until: flags.string('until') ? parseTimestamp(flags.string('until'), now) : undefined,
   });
   const format = flags.string('format');
   const tmpl = format ? new Template(format.trim() === 'json' ? '{{json .}}' : format) : undefined;
-  const lines = new LineDecoder();
   const print = (line: string) => {
     if (!line.trim()) return;
     const e = JSON.parse(line) as ApiEvent;
     cli.out(`${tmpl ? tmpl.execute(e) : eventLine(e, /"timeNano":(\d+)/.exec(line)?.[1])}\n`);
   };
-  for await (const chunk of res) for (const line of lines.push(chunk as Buffer)) print(line);
-  print(lines.end());
+  for await (const line of lines) print(line);
   return 0;
 }

@@ -15,7 +15,7 @@ type Info = Record<string, any>;
 
 export default async function info(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const i = await cli.client().get<Info>('/info');
+  const i: Info = await cli.client().system.info();
   if (flags.string('format')) {
     cli.out(renderEach(flags.string('format'), [i]));
     return 0;

@@ -2,7 +2,6 @@
 import { isNotFound } from '../../../client/errors.js';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
-import { enc } from '../helpers.js';
 import { INSPECT_FORMAT_FLAG, inspectEach } from '../inspect-helper.js';
 
 export const spec: CommandSpec = {
@@ -26,10 +25,10 @@ export default async function inspect(cli: Cli, argv: string[]): Promise<number>
   const kinds = type ? [type as Kind] : KINDS;
   const client = cli.client();
   const fetchers: Record<Kind, (n: string) => Promise<unknown>> = {
-    container: (n) => client.get(`/containers/${enc(n)}/json`, { size: flags.bool('size') }),
-    image: (n) => client.get(`/images/${enc(n)}/json`),
-    network: (n) => client.get(`/networks/${enc(n)}`),
-    volume: (n) => client.get(`/volumes/${enc(n)}`),
+    container: (n) => client.containers.inspect(n, { size: flags.bool('size') }),
+    image: (n) => client.images.inspect(n),
+    network: (n) => client.networks.inspect(n),
+    volume: (n) => client.volumes.inspect(n),
   };
   const fetchAny = async (name: string) => {
     for (const k of kinds) {

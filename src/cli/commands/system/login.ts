@@ -55,7 +55,7 @@ export default async function login(cli: Cli, argv: string[]): Promise<number> {
     password = await prompt(cli, 'Password: ');
   }
   if (!password) throw new StatusError('Error: Password Required', 1);
-  const r = await cli.client().json<{ Status?: string; IdentityToken?: string }>('POST', '/auth', { body: { username, password, serveraddress: server } });
+  const r = await cli.client().system.auth({ username, password, serveraddress: server });
   const config = readConfig(cli.globals.configDir);
   config.auths ??= {};
   config.auths[server] = r?.IdentityToken ? { auth: '', identitytoken: r.IdentityToken } : { auth: Buffer.from(`${username}:${password}`).toString('base64') };

@@ -1,7 +1,6 @@
 // berth system prune: remove stopped containers, unused networks, dangling (or all unused)
 // images, build cache and, with --volumes, unused anonymous volumes.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
 
@@ -30,19 +29,17 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   const filters = flags.list('filter');
   let reclaimed = 0;
   let out = '';
-  const c = await client.json<{ ContainersDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/containers/prune', { query: { filters: encodeFilters(filters) } });
+  const c = await client.containers.prune({ filters });
   reclaimed += c.SpaceReclaimed ?? 0;
   if (c.ContainersDeleted?.length) out += `Deleted Containers:\n${c.ContainersDeleted.join('\n')}\n\n`;
-  const n = await client.json<{ NetworksDeleted?: string[] | null }>('POST', '/networks/prune', { query: { filters: encodeFilters(filters) } });
+  const n = await client.networks.prune({ filters });
   if (n.NetworksDeleted?.length) out += `Deleted Networks:\n${n.NetworksDeleted.join('\n')}\n\n`;
   if (flags.bool('volumes')) {
-    const v = await client.json<{ VolumesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
+    const v = await client.volumes.prune({ filters });
     reclaimed += v.SpaceReclaimed ?? 0;
     if (v.VolumesDeleted?.length) out += `Deleted Volumes:\n${v.VolumesDeleted.join('\n')}\n\n`;
   }
-  const i = await client.json<{ ImagesDeleted?: { Untagged?: string; Deleted?: string }[] | null; SpaceReclaimed?: number }>('POST', '/images/prune', {
-    query: { filters: encodeFilters([...filters, `dangling=${all ? 'false' : 'true'}`]) },
-  });
+  const i = await client.images.prune({ filters: [...filters, `dangling=${all ? 'false' : 'true'}`] });
   reclaimed += i.SpaceReclaimed ?? 0;
   if (i.ImagesDeleted?.length) {
     out += 'Deleted Images:\n';
@@ -50,9 +47,9 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
     out += '\n';
   }
   try {
-    const b = await client.json<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/build/prune', { query: { all } });
-    reclaimed += b?.SpaceReclaimed ?? 0;
-    if (b?.CachesDeleted?.length) out += `Deleted build cache objects:\n${b.CachesDeleted.join('\n')}\n\n`;
+    const b = await client.images.pruneBuildCache({ all });
+    reclaimed += b.SpaceReclaimed ?? 0;
+    if (b.CachesDeleted?.length) out += `Deleted build cache objects:\n${b.CachesDeleted.join('\n')}\n\n`;
   } catch {
     // A daemon without a build cache endpoint has nothing to prune there.
   }

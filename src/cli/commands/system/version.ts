@@ -4,6 +4,7 @@ import type { Cli, CommandSpec } from '../../cli.js';
 import { renderEach } from '../../format/formatter.js';
 import { BERTH_VERSION } from '../../../version.js';
 import { describeError } from '../helpers.js';
+import type { SystemVersion } from '../../../api-types/system.js';
 import { StatusError } from '../../errors.js';
 
 export const spec: CommandSpec = {
@@ -13,20 +14,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-interface ServerVersion {
-  Version: string;
-  ApiVersion: string;
-  MinAPIVersion?: string;
-  GitCommit?: string;
-  GoVersion?: string;
-  Os?: string;
-  Arch?: string;
-  KernelVersion?: string;
-  BuildTime?: string;
-  Experimental?: boolean;
-  Platform?: { Name?: string };
-  Components?: { Name: string; Version: string; Details?: Record<string, string> }[];
-}
+type ServerVersion = SystemVersion;
 
 const arch = (): string => ({ x64: 'amd64', arm64: 'arm64', ia32: '386' })[process.arch as string] ?? process.arch;
 
@@ -51,7 +39,7 @@ export default async function version(cli: Cli, argv: string[]): Promise<number>
   let server: ServerVersion | undefined;
   let serverError: unknown;
   try {
-    server = await cli.client().get<ServerVersion>('/version');
+    server = await cli.client().system.version();
   } catch (e) {
     serverError = e;
   }

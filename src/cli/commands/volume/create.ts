@@ -1,6 +1,7 @@
 // berth volume create: make a volume; prints its name.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { UsageError } from '../../errors.js';
+import type { VolumeCreateBody } from '../../../api-types/volumes.js';
 import { parseLabels } from '../container/create-opts.js';
 
 export const spec: CommandSpec = {
@@ -26,11 +27,11 @@ export default async function create(cli: Cli, argv: string[]): Promise<number> 
     const eq = o.indexOf('=');
     opts[eq >= 0 ? o.slice(0, eq) : o] = eq >= 0 ? o.slice(eq + 1) : '';
   }
-  const body: Record<string, unknown> = { Driver: flags.string('driver') };
+  const body: VolumeCreateBody = { Driver: flags.string('driver') };
   if (Object.keys(opts).length) body.DriverOpts = opts;
   if (flags.list('label').length) body.Labels = parseLabels(flags.list('label'));
   if (name) body.Name = name;
-  const v = await cli.client().json<{ Name: string }>('POST', '/volumes/create', { body });
+  const v = await cli.client().volumes.create(body);
   cli.out(`${v.Name}\n`);
   return 0;
 }

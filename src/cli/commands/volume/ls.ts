@@ -1,6 +1,6 @@
 // berth volume ls: list volumes.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
+import type { VolumeView } from '../../../api-types/volumes.js';
 import { renderRows } from '../../format/formatter.js';
 import { humanSize } from '../../format/units.js';
 import { FILTER_FLAG, FORMAT_FLAG } from '../helpers.js';
@@ -12,15 +12,7 @@ export const spec: CommandSpec = {
   maxArgs: 0,
 };
 
-interface ApiVolume {
-  Name: string;
-  Driver: string;
-  Mountpoint: string;
-  Scope?: string;
-  CreatedAt?: string;
-  Labels?: Record<string, string> | null;
-  UsageData?: { Size: number; RefCount: number } | null;
-}
+type ApiVolume = VolumeView;
 
 const HEADERS = { Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE', Availability: 'AVAILABILITY', Group: 'GROUP' };
 
@@ -44,7 +36,7 @@ export function volumeRow(v: ApiVolume): Record<string, unknown> {
 
 export default async function ls(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  const r = await cli.client().get<{ Volumes: ApiVolume[] | null }>('/volumes', { filters: encodeFilters(flags.list('filter')) });
+  const r = await cli.client().volumes.list({ filters: flags.list('filter') });
   const vols = (r.Volumes ?? []).sort((a, b) => a.Name.localeCompare(b.Name));
   const format = flags.bool('quiet') ? '{{.Name}}' : flags.string('format');
   cli.out(renderRows(format, 'table {{.Driver}}\t{{.Name}}', vols.map(volumeRow), HEADERS));

@@ -1,6 +1,5 @@
 // berth volume prune: remove unused volumes (anonymous ones unless -a).
 import type { Cli, CommandSpec } from '../../cli.js';
-import { encodeFilters } from '../../../client/client.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
 
@@ -21,7 +20,7 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   if (!flags.bool('force') && !(await confirm(cli, `${warning}\nAre you sure you want to continue?`))) return 0;
   const filters = flags.list('filter');
   if (flags.bool('all')) filters.push('all=true');
-  const r = await cli.client().json<{ VolumesDeleted?: string[] | null; SpaceReclaimed?: number }>('POST', '/volumes/prune', { query: { filters: encodeFilters(filters) } });
+  const r = await cli.client().volumes.prune({ filters });
   let out = '';
   if (r.VolumesDeleted?.length) out += `Deleted Volumes:\n${r.VolumesDeleted.join('\n')}\n\n`;
   out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`;

@@ -1,6 +1,6 @@
 // berth volume rm: remove volumes (-f ignores missing ones).
 import type { Cli, CommandSpec } from '../../cli.js';
-import { enc, forEachTarget } from '../helpers.js';
+import { forEachTarget } from '../helpers.js';
 
 export const spec: CommandSpec = {
   usage: 'volume rm [OPTIONS] VOLUME [VOLUME...]',
@@ -11,5 +11,5 @@ export const spec: CommandSpec = {
 
 export default async function rm(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
-  return forEachTarget(cli, flags.positionals, (v) => cli.client().call('DELETE', `/volumes/${enc(v)}`, { query: { force: flags.bool('force') } }));
+  return forEachTarget(cli, flags.positionals, (v) => cli.client().volumes.remove(v, { force: flags.bool('force') }));
 }
