@@ -8,6 +8,7 @@ import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../run
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
+import { settled } from '../../util/best-effort.js';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -157,7 +158,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     if (ended.signal.aborted) return;
     // Learn about the exit before we start following, so none is missed.
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     if (ended.signal.aborted) return;
@@ -237,7 +238,7 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     // The client may have gone during the read: nothing more is opened for it.
     if (ended.signal.aborted) return;
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     await exited;
