@@ -2,8 +2,8 @@
 import os from 'node:os';
 import type { Router } from './router.js';
 import { API_VERSION, MIN_API_VERSION } from './router.js';
-import { queryFilters, queryInt, sendJson, sendText } from './http.js';
-import { eventFilter, type DockerEvent } from '../engine/events.js';
+import { clientGone, queryFilters, queryInt, sendJson, sendText } from './http.js';
+import { watchEvents } from '../engine/events.js';
 import { parseTimestamps } from '../engine/filters.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { BERTH_VERSION } from '../version.js';
@@ -49,28 +49,11 @@ export function registerSystemRoutes(r: Router): void {
     if (until !== undefined && until < (since ?? 0)) {
       throw new InvalidArgumentError(`\`since\` time (${ctx.query.get('since') ?? ''}) cannot be after \`until\` time (${ctx.query.get('until')})`);
     }
-    const match = eventFilter(queryFilters(ctx.query));
+    const filters = queryFilters(ctx.query);
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     ctx.res.flushHeaders();
-    const write = (e: DockerEvent) => ctx.res.write(JSON.stringify(e) + '\n');
-    const nowNs = Date.now() * 1e6;
-    if (since !== undefined) for (const e of ctx.engine.events.history(since)) if ((until === undefined || e.timeNano <= until) && match(e)) write(e);
-    if (until !== undefined && until <= nowNs) {
-      ctx.res.end();
-      return;
-    }
-    const onEvent = (e: DockerEvent) => {
-      if (match(e)) write(e);
-    };
-    ctx.engine.events.on('event', onEvent);
-    let timer: NodeJS.Timeout | undefined;
-    const done = () => {
-      ctx.engine.events.off('event', onEvent);
-      if (timer) clearTimeout(timer);
-      ctx.res.end();
-    };
-    if (until !== undefined) timer = setTimeout(done, Math.max(0, (until - nowNs) / 1e6));
-    ctx.req.on('close', done);
+    await watchEvents(ctx.engine.events, { filters, sinceNs: since, untilNs: until }, clientGone(ctx), (e) => ctx.res.write(JSON.stringify(e) + '\n'));
+    ctx.res.end();
   });
 
   r.get('/system/df', async (ctx) => sendJson<SystemDf>(ctx.res, 200, await ctx.engine.diskUsage()));

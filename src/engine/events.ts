@@ -80,3 +80,38 @@ export function eventFilter(f: Filters): (e: DockerEvent) => boolean {
     return matchKVList(f, 'label', e.Actor.Attributes);
   };
 }
+
+/** What a `GET /events` client asked for: its filters and the time window, in nanoseconds since the epoch. */
+export interface EventWatch {
+  filters: Filters;
+  sinceNs?: number;
+  untilNs?: number;
+}
+
+/**
+ * Sends the matching events of a watch: first those kept since `sinceNs` (up to `untilNs`), then,
+ * unless the window has already closed, each new one as it is published. Resolves when `untilNs`
+ * is reached or `signal` aborts. The replay and the subscription happen in one synchronous step,
+ * so no event published in between is lost or sent twice.
+ */
+export function watchEvents(bus: EventBus, watch: EventWatch, signal: AbortSignal, send: (e: DockerEvent) => void): Promise<void> {
+  const { sinceNs, untilNs } = watch;
+  const match = eventFilter(watch.filters);
+  if (sinceNs !== undefined) for (const e of bus.history(sinceNs)) if ((untilNs === undefined || e.timeNano <= untilNs) && match(e)) send(e);
+  const nowNs = Date.now() * 1e6;
+  if ((untilNs !== undefined && untilNs <= nowNs) || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onEvent = (e: DockerEvent) => {
+      if (match(e)) send(e);
+    };
+    const timer = untilNs === undefined ? undefined : setTimeout(done, Math.max(0, (untilNs - nowNs) / 1e6));
+    function done() {
+      bus.off('event', onEvent);
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    bus.on('event', onEvent);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
