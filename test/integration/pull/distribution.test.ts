@@ -14,6 +14,7 @@ import { MEDIA } from '../../../src/registry/oci.js';
 import { startRegistry } from '../../../src/registry/server/server.js';
 import { goArch } from '../../../src/util/platform.js';
 import { canRun, layeredImage, loadBusybox, newStore, recorder, settings, tempDir } from './helpers.js';
+import { waitForOutput } from '../support/proc.js';
 import { freePort } from '../registry/helpers.js';
 
 const BIN = '/usr/bin/docker-registry';
@@ -28,7 +29,7 @@ async function startDistribution(dir: string): Promise<{ host: string; stop(): P
   const configFile = path.join(dir, 'config.yml');
   await fsp.writeFile(
     configFile,
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
   );
   const child: ChildProcess = spawn(BIN, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -39,15 +40,14 @@ async function startDistribution(dir: string): Promise<{ host: string; stop(): P
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/v2/`)).status === 200) return { host: `127.0.0.1:${port}`, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
+  // It logs "listening on <addr>" (at level info) once its socket listens.
+  try {
+    await waitForOutput(child, child.stderr!, /listening on /);
+  } catch (e) {
+    await stop();
+    throw new Error(`docker-registry did not start: ${String(e)}`, { cause: e });
   }
-  await stop();
-  throw new Error(`docker-registry did not start: ${stderr}`);
+  return { host: `127.0.0.1:${port}`, stop };
 }
 
 test('push to and pull from the CNCF distribution registry', { skip: skipDistribution }, async () => {

@@ -11,19 +11,22 @@ import { fileURLToPath } from 'node:url';
 import { RegistryClient, bufferSource } from '../../../src/registry/client/index.js';
 import { collectGarbage } from '../../../src/registry/server/gc.js';
 import { freePort, sha256, tempDir } from './helpers.js';
+import { waitFor, waitForOutput } from '../support/proc.js';
+import { TEMP_MARK } from '../../../src/util/fs.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/registry/server/bin.js');
 
 async function startServer(root: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--addr', `127.0.0.1:${port}`, '--root', root, '-q'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
+  const child = spawn(process.execPath, [BIN, 'serve', '--addr', `127.0.0.1:${port}`, '--root', root, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    // It says so on stderr once its socket listens.
+    await waitForOutput(child, child.stderr!, /berth registry listening on/);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
   }
-  child.kill('SIGKILL');
-  throw new Error('registry did not start');
+  child.stderr!.resume();
+  return child;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
@@ -64,7 +67,15 @@ test('SIGKILL mid-upload: no corrupt blob, session resumes after restart', async
     const location = s.headers.get('location')!;
     const patch = await fetch(`http://127.0.0.1:${port}${location}`, { method: 'PATCH', body: big.subarray(0, 1_000_000), headers: { 'Content-Range': '0-999999' } });
     assert.equal(patch.status, 202);
-    await new Promise((r) => setTimeout(r, 100));
+    // The kill must cut the monolithic upload mid-body: wait until the server has its first bytes
+    // in a temp file. (Another process's file growing has no event: poll, bounded.)
+    const uploads = path.join(root, 'uploads');
+    await waitFor('the monolithic upload to reach the disk', async () => {
+      for (const name of await fsp.readdir(uploads)) {
+        if (name.startsWith(TEMP_MARK) && (await fsp.stat(path.join(uploads, name))).size > 0) return true;
+      }
+      return false;
+    }, 10_000, 10);
     await kill(child);
     req.destroy();
     assert.equal(await assertStoreConsistent(root), 0);

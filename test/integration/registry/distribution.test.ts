@@ -10,6 +10,7 @@ import bcrypt from 'bcryptjs';
 import { RegistryClient, RegistryHttpError, bufferSource, login } from '../../../src/registry/client/index.js';
 import { MEDIA } from '../../../src/registry/oci.js';
 import { collect, freePort, pushImage, randomImage, sha256, tempDir } from './helpers.js';
+import { waitForOutput } from '../support/proc.js';
 
 const BIN = '/usr/bin/docker-registry';
 const skip = (await fsp.access(BIN).then(() => true, () => false)) ? false : 'docker-registry is not installed (apt-get install -y docker-registry)';
@@ -25,7 +26,7 @@ async function startDistribution(dir: string, htpasswd?: string): Promise<Distri
   if (htpasswd) await fsp.writeFile(path.join(dir, 'htpasswd'), htpasswd);
   const config = `version: 0.1
 log:
-  level: error
+  level: info
   accesslog:
     disabled: true
 storage:
@@ -47,16 +48,14 @@ ${auth}`;
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/v2/`);
-      if (res.status === 200 || res.status === 401) return { host: `127.0.0.1:${port}`, stop };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
+  // It logs "listening on <addr>" (at level info) once its socket listens.
+  try {
+    await waitForOutput(child, child.stderr!, /listening on /);
+  } catch (e) {
+    await stop();
+    throw new Error(`docker-registry did not start: ${String(e)}`, { cause: e });
   }
-  await stop();
-  throw new Error(`docker-registry did not start: ${stderr}`);
+  return { host: `127.0.0.1:${port}`, stop };
 }
 
 async function withDistribution(htpasswd: string | undefined, fn: (d: Distribution) => Promise<void>): Promise<void> {

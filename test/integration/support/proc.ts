@@ -1,6 +1,6 @@
 // Running a client program (docker, berth, runc…) with a hard time limit, so a hang fails the
 // test with what the program printed so far instead of stalling the whole suite.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 
 export interface CmdOptions {
@@ -99,4 +99,30 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * Resolves once a long-running child has printed `pattern` on `stream` (a server's "listening"
+ * line): the child says when it is ready, so nobody polls its port. Rejects if the child exits
+ * first or the time is up, with what it printed.
+ */
+export function waitForOutput(child: ChildProcess, stream: Readable, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (pattern.test(seen)) finish();
+    };
+    const onExit = (code: number | null, signal: string | null) => finish(new Error(`exited (${code ?? signal}) before printing ${pattern}: ${seen}`));
+    const timer = setTimeout(() => finish(new Error(`no ${pattern} within ${timeoutMs} ms: ${seen}`)), timeoutMs);
+    stream.on('data', onData);
+    child.once('exit', onExit);
+  });
 }

@@ -36,7 +36,8 @@ async function withServer(
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Writes `data` and resolves once node has handed it to the socket. */
+const written = (res: { write(d: string, cb: () => void): unknown }, data: string) => new Promise<void>((r) => res.write(data, () => r()));
 
 function apiServer(): http.Server {
   return http.createServer((req, res) => {
@@ -51,11 +52,13 @@ function apiServer(): http.Server {
       } else if (url.startsWith('/chunked')) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.flushHeaders();
-        for (const part of ['{"a"', ':1}\n', '{"b":2}\n']) {
-          await sleep(5);
-          res.write(part);
-        }
+        // Each write is a chunk of its own on the wire: a JSON value split across chunks.
+        for (const part of ['{"a"', ':1}\n', '{"b":2}\n']) await written(res, part);
         res.end();
+      } else if (url === '/held') {
+        // A body that never ends until the client gives up on it.
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        res.write('first part');
       } else if (url === '/nocontent') {
         res.writeHead(204);
         res.end();
@@ -100,7 +103,7 @@ test('requests in parallel get connections of their own', async () => {
 
 test('a body the reader gives up on closes its connection; the next request gets a new one', async () => {
   await withServer(apiServer(), async (client, stats) => {
-    const res = await client.request('GET', '/chunked');
+    const res = await client.request('GET', '/held');
     for await (const chunk of res) {
       assert.ok((chunk as Buffer).length > 0);
       break; // destroys the response
@@ -138,7 +141,9 @@ test('a large body is delivered with back-pressure', async () => {
     let n = 0;
     for await (const c of res) {
       n += (c as Buffer).length;
-      if (n < 1024 * 1024) await sleep(1);
+      // A slow reader for the first megabyte: a turn of the event loop per chunk lets the
+      // daemon's bytes pile up, so the transport has to pause the socket.
+      if (n < 1024 * 1024) await new Promise((r) => setImmediate(r));
     }
     assert.equal(n, big.length);
     assert.deepEqual(await client.json('GET', '/big').catch(() => 'not json'), 'not json');
@@ -148,8 +153,8 @@ test('a large body is delivered with back-pressure', async () => {
 test('an answer without length is read until the daemon closes', async () => {
   const server = net.createServer((s) => {
     s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"part":');
-      setTimeout(() => s.end('1}'), 10);
+      // The rest, and the close that ends the body, come in a later write.
+      s.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"part":', () => s.end('1}'));
     });
   });
   await withServer(server, async (client) => {
@@ -159,38 +164,53 @@ test('an answer without length is read until the daemon closes', async () => {
 
 test('a connection closed mid-answer is an error, and an idle one closed by the daemon is not reused', async () => {
   let n = 0;
+  let second: net.Socket | undefined;
   const server = net.createServer((s) => {
     s.on('error', () => {});
     s.on('data', () => {
       n++;
       if (n === 1) s.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{"a"');
       else if (n === 2) {
+        second = s;
         s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
-        setTimeout(() => s.end(), 5); // closes the idle connection
       } else s.write(`HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{"n":${n}}`);
     });
   });
   await withServer(server, async (client, stats) => {
     await assert.rejects(client.json('GET', '/a'));
     assert.deepEqual(await client.json('GET', '/b'), {});
-    await sleep(30);
+    // The daemon closes the now idle connection. Its socket closes only once the client has seen
+    // the FIN and closed its side too, i.e. dropped the connection from its pool. (Once a fixed
+    // 30 ms sleep: on a loaded machine the request below could go out on the dying connection
+    // before the client had read the FIN, and fail with "socket hang up".)
+    const closed = new Promise((r) => second!.once('close', r));
+    second!.end();
+    await closed;
     assert.deepEqual(await client.json('GET', '/c'), { n: 3 });
     assert.equal(stats.connections, 3);
   });
 });
 
 test('upgrade: bytes that came with the 101 are the head, later ones wait for a reader', async () => {
+  let sendLate!: () => void;
   const server = http.createServer();
   server.on('upgrade', (req, socket) => {
     assert.equal(req.headers.upgrade, 'tcp');
     socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nearly');
-    setTimeout(() => socket.write('late'), 5);
+    sendLate = () => socket.write('late');
     socket.on('data', (d: Buffer) => socket.end(`echo:${d}`));
   });
   await withServer(server, async (client) => {
     const conn = await client.hijack('POST', '/containers/x/attach', { query: { stream: true } });
     assert.equal(conn.multiplexed, true);
-    await sleep(30); // 'late' arrives before anyone listens
+    // 'late' is sent after the 101 has been handed over, and arrives before anyone listens. No
+    // event says bytes sit unread in a paused socket, so poll its buffer (bounded).
+    sendLate();
+    const deadline = Date.now() + 5000;
+    while (conn.socket.readableLength < 'late'.length) {
+      assert.ok(Date.now() < deadline, "'late' never reached the client's socket");
+      await new Promise((r) => setImmediate(r));
+    }
     const got: string[] = [conn.head.toString()];
     const ended = new Promise<void>((resolve) => conn.socket.on('end', resolve));
     conn.socket.on('data', (d: Buffer) => got.push(d.toString()));

@@ -51,12 +51,18 @@ test('hijacked stream with stdin half-close', async () => {
     const conn = await client.containers.attach('x', { stdin: true, stdout: true, stream: true });
     const decoder = new FrameDecoder();
     const got: string[] = [];
+    let echoed!: () => void;
+    const firstFrame = new Promise<void>((resolve) => (echoed = resolve));
     const ended = new Promise<void>((resolve) => {
-      conn.socket.on('data', (c: Buffer) => decoder.push(c).forEach((f) => got.push(`${f.stream}:${f.data}`)));
+      conn.socket.on('data', (c: Buffer) => {
+        decoder.push(c).forEach((f) => got.push(`${f.stream}:${f.data}`));
+        if (got.length > 0) echoed();
+      });
       conn.socket.on('end', resolve);
     });
     conn.socket.write('piped\n');
-    await new Promise((r) => setTimeout(r, 20));
+    // Half-close only once the echo is back: the output must keep flowing after stdin ends.
+    await firstFrame;
     conn.socket.end();
     await ended;
     assert.deepEqual(got, ['1:piped\n', '2:bye\n']);
