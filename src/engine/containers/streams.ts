@@ -8,6 +8,7 @@ import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../run
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
+import { settled } from '../../util/best-effort.js';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -159,13 +160,15 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     if (ended.signal.aborted) return;
     // Learn about the exit before we start following, so none is missed.
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     if (ended.signal.aborted) return;
     if (o.stdin && rec.config.OpenStdin) wireStdin();
-    const already = !rec.state.Running && rec.state.Status !== 'created' && !rec.state.Restarting;
-    if (!already) await exited;
+    // As dockerd: a container that is not running (created, or exited) is attached to its next
+    // run, so attach-then-start (`docker start -a`, docker-py's and compose's `run`) sees that
+    // run's output and ends at its exit. A removal ends the wait too.
+    await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
     finish('exited');
   })().catch(() => finish('closed'));
@@ -238,7 +241,7 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     // The client may have gone during the read: nothing more is opened for it.
     if (ended.signal.aborted) return;
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     await exited;
