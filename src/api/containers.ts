@@ -2,15 +2,17 @@
 import type { Router, Ctx } from './router.js';
 import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
-import { containerSummary, inspectContainer } from '../engine/containers/views.js';
-import { containerPruneFilter, listContainers } from '../engine/containers/filters.js';
+import { containerList, inspectContainer } from '../engine/containers/views.js';
+import { containerPruneFilter } from '../engine/containers/filters.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
 import type {
   ContainerCreateResponse,
+  ContainerInspect,
   ContainerPruneResponse,
   ContainerStats,
+  ContainerSummary,
   ContainerTopResponse,
   ContainerUpdateBody,
   ContainerUpdateResponse,
@@ -36,12 +38,9 @@ export function frameSink(out: Writable, tty: boolean): OutputSink {
 
 export function registerContainerRoutes(r: Router): void {
   r.get('/containers/json', async (ctx) => {
-    const svc = ctx.engine.containers;
-    const list = listContainers(svc, { all: queryBool(ctx.query, 'all'), limit: queryInt(ctx.query, 'limit'), filters: queryFilters(ctx.query) });
-    const withSize = queryBool(ctx.query, 'size');
-    const out = [];
-    for (const c of list) out.push(containerSummary(svc, c, withSize ? await svc.sizes(c.id) : undefined));
-    sendJson(ctx.res, 200, out);
+    const q = ctx.query;
+    const list = await containerList(ctx.engine.containers, { all: queryBool(q, 'all'), limit: queryInt(q, 'limit'), filters: queryFilters(q), size: queryBool(q, 'size') });
+    sendJson<ContainerSummary[]>(ctx.res, 200, list);
   });
 
   r.post('/containers/create', async (ctx) => {
@@ -54,7 +53,7 @@ export function registerContainerRoutes(r: Router): void {
   r.get('/containers/:id/json', async (ctx) => {
     const svc = ctx.engine.containers;
     const rec = svc.get(ctx.params.id);
-    sendJson(ctx.res, 200, inspectContainer(svc, rec, { sizes: queryBool(ctx.query, 'size') ? await svc.sizes(rec.id) : undefined }));
+    sendJson<ContainerInspect>(ctx.res, 200, inspectContainer(svc, rec, { sizes: queryBool(ctx.query, 'size') ? await svc.sizes(rec.id) : undefined }));
   });
 
   r.post('/containers/:id/start', async (ctx) => {

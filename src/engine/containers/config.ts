@@ -3,6 +3,7 @@
 import type { ContainerConfigDefaults } from '../images/store.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ContainerConfig } from './types.js';
+import type { HealthcheckConfig } from '../../api-types/containers.js';
 
 function envKey(e: string): string {
   const i = e.indexOf('=');
@@ -66,13 +67,14 @@ export function mergeConfig(user: Partial<ContainerConfig>, image: ContainerConf
  * A Healthcheck as dockerd keeps it: Go's HealthConfig has every field `omitempty`, so unset
  * (null, 0, empty) fields vanish rather than being echoed as null (the Python SDK sends nulls).
  */
-export function healthcheckAsDocker(hc: unknown): Record<string, unknown> | undefined {
+export function healthcheckAsDocker(hc: unknown): HealthcheckConfig | undefined {
   if (!hc || typeof hc !== 'object') return undefined;
   const src = hc as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  if (Array.isArray(src.Test) && src.Test.length) out.Test = src.Test;
-  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries']) {
-    if (typeof src[k] === 'number' && src[k] !== 0) out[k] = src[k];
+  const out: HealthcheckConfig = {};
+  if (Array.isArray(src.Test) && src.Test.length) out.Test = src.Test as string[];
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
+    const v = src[k];
+    if (typeof v === 'number' && v !== 0) out[k] = v;
   }
   return out;
 }

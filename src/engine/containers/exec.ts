@@ -13,6 +13,7 @@ import { mergeEnv } from './config.js';
 import type { ContainerService } from './service.js';
 import { StdinForwarder, type OutputSink } from './streams.js';
 import { LogFollower } from '../runtime/logfile.js';
+import type { ExecInspect } from '../../api-types/exec.js';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -110,7 +111,7 @@ export class ExecManager {
     return s;
   }
 
-  inspect(id: string): Record<string, unknown> {
+  inspect(id: string): ExecInspect {
     const s = this.get(id);
     return {
       ID: s.id,

@@ -1,7 +1,11 @@
 // A container's persistent record: what Docker keeps in config.v2.json + hostconfig.json, in
 // Docker's own field names so inspect is mostly a projection.
 
-export interface ContainerConfig {
+import type { HealthcheckConfig } from '../../api-types/containers.js';
+
+// A type, not an interface, so it has the implicit index signature that lets it stand for the
+// open ContainerConfig of src/api-types in inspect.
+export type ContainerConfig = {
   Hostname: string;
   Domainname: string;
   User: string;
@@ -14,7 +18,7 @@ export interface ContainerConfig {
   StdinOnce: boolean;
   Env: string[];
   Cmd: string[] | null;
-  Healthcheck?: unknown;
+  Healthcheck?: HealthcheckConfig;
   Image: string;
   Volumes: Record<string, object> | null;
   WorkingDir: string;
@@ -26,7 +30,7 @@ export interface ContainerConfig {
   Shell?: string[];
   MacAddress?: string;
   NetworkDisabled?: boolean;
-}
+};
 
 /** Docker's HostConfig as sent by clients; fields the engine reads are typed, the rest kept. */
 export interface HostConfig {

@@ -1,13 +1,16 @@
 // Docker's JSON views of a container: inspect (GET /containers/{id}/json) and the list summary
-// (GET /containers/json); ps's filters are in filters.ts.
+// (GET /containers/json), in the wire types of src/api-types; ps's filters are in filters.ts.
 import path from 'node:path';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
+import { listContainers } from './filters.js';
+import type { Filters } from '../filters.js';
 import { emptyNetworkSettings, endpointStub } from './network-plan.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
+import type { ContainerInspect, ContainerSummary, EndpointSettings, MountSummary, PortSummary } from '../../api-types/containers.js';
 
-function mountView(m: ContainerRecord['mounts'][number]) {
-  const v: Record<string, unknown> = { Type: m.Type };
+function mountView(m: ContainerRecord['mounts'][number]): MountSummary {
+  const v: MountSummary = { Type: m.Type };
   if (m.Type === 'volume') v.Name = m.Name;
   v.Source = m.Source;
   v.Destination = m.Destination;
@@ -18,7 +21,7 @@ function mountView(m: ContainerRecord['mounts'][number]) {
   return v;
 }
 
-export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts: { size?: boolean; sizes?: { rw: number; rootfs: number } } = {}): Record<string, unknown> {
+export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts: { size?: boolean; sizes?: { rw: number; rootfs: number } } = {}): ContainerInspect {
   const dir = svc.containerDir(c.id);
   const fs = svc.rootfs(c.id);
   const hc = { ...c.hostConfig };
@@ -26,7 +29,7 @@ export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts
     hc.MaskedPaths = hc.MaskedPaths ?? DEFAULT_MASKED_PATHS;
     hc.ReadonlyPaths = hc.ReadonlyPaths ?? DEFAULT_READONLY_PATHS;
   }
-  const out: Record<string, unknown> = {
+  const out: ContainerInspect = {
     Id: c.id,
     Created: c.created,
     Path: c.path,
@@ -61,17 +64,19 @@ export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts
   return out;
 }
 
-function networkSettingsView(c: ContainerRecord): Record<string, unknown> {
+type NetworkSettingsView = NonNullable<ContainerInspect['NetworkSettings']> & { Networks: Record<string, EndpointSettings> };
+
+function networkSettingsView(c: ContainerRecord): NetworkSettingsView {
   const ns = { ...c.networkSettings };
   if (!c.state.Running) {
     // Docker keeps the networks a stopped container is configured for, without addresses.
-    const nets: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries<any>(ns.Networks ?? {})) nets[k] = { ...v, IPAddress: '', IPPrefixLen: 0, Gateway: '', EndpointID: '', MacAddress: v.MacAddress ?? '' };
+    const nets: Record<string, EndpointSettings> = {};
+    for (const [k, v] of Object.entries<EndpointSettings>(ns.Networks ?? {})) nets[k] = { ...v, IPAddress: '', IPPrefixLen: 0, Gateway: '', EndpointID: '', MacAddress: v.MacAddress ?? '' };
     const mode = c.hostConfig.NetworkMode ?? 'bridge';
     if (!Object.keys(nets).length && !mode.startsWith('container:')) nets[mode] = endpointStub();
     return { ...emptyNetworkSettings(), Networks: nets };
   }
-  return ns;
+  return ns as NetworkSettingsView;
 }
 
 /** The ps "Command" column: entrypoint + cmd, quoted as Docker quotes it. */
@@ -79,8 +84,8 @@ function commandString(c: ContainerRecord): string {
   return [c.path, ...c.args].map((a) => (/[\s'"]/.test(a) || a === '' ? `'${a.replace(/'/g, `'"'"'`)}'` : a)).join(' ');
 }
 
-export function containerSummary(svc: ContainerService, c: ContainerRecord, sizes?: { rw: number; rootfs: number }): Record<string, unknown> {
-  const ports: Array<Record<string, unknown>> = [];
+export function containerSummary(svc: ContainerService, c: ContainerRecord, sizes?: { rw: number; rootfs: number }): ContainerSummary {
+  const ports: PortSummary[] = [];
   if (c.state.Running) {
     for (const [key, binds] of Object.entries<any>(c.networkSettings.Ports ?? {})) {
       const [port, proto] = key.split('/');
@@ -93,7 +98,7 @@ export function containerSummary(svc: ContainerService, c: ContainerRecord, size
       ports.push({ PrivatePort: Number(port), Type: proto ?? 'tcp' });
     }
   }
-  const out: Record<string, unknown> = {
+  const out: ContainerSummary = {
     Id: c.id,
     Names: ['/' + c.name],
     Image: c.config.Image,
@@ -105,7 +110,7 @@ export function containerSummary(svc: ContainerService, c: ContainerRecord, size
     State: c.state.Status,
     Status: statusText(c),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode === 'bridge' && !c.hostConfig.NetworkMode ? 'default' : (c.hostConfig.NetworkMode ?? 'default') },
-    NetworkSettings: { Networks: (networkSettingsView(c) as any).Networks },
+    NetworkSettings: { Networks: networkSettingsView(c).Networks },
     Mounts: c.mounts.map(mountView),
   };
   if (sizes) {
@@ -113,6 +118,13 @@ export function containerSummary(svc: ContainerService, c: ContainerRecord, size
     out.SizeRootFs = sizes.rootfs;
   }
   void svc;
+  return out;
+}
+
+/** `ps`: the summaries of the containers the filters select, newest first, with their sizes if asked. */
+export async function containerList(svc: ContainerService, o: { all: boolean; limit?: number; filters: Filters; size: boolean }): Promise<ContainerSummary[]> {
+  const out: ContainerSummary[] = [];
+  for (const c of listContainers(svc, o)) out.push(containerSummary(svc, c, o.size ? await svc.sizes(c.id) : undefined));
   return out;
 }
 
