@@ -227,15 +227,21 @@ export function registerContainerRoutes(r: Router): void {
     }
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     ctx.res.write(JSON.stringify(stats) + '\n');
-    const timer = setInterval(async () => {
+    // A reading a second, each timed from the last one written: a slow read never overlaps the
+    // next, and a read that fails (the container is gone) ends the stream.
+    let timer: NodeJS.Timeout | undefined;
+    const sendNext = async (): Promise<void> => {
       try {
-        ctx.res.write(JSON.stringify(await ctx.engine.containers.stats(ctx.params.id)) + '\n');
+        const next = await ctx.engine.containers.stats(ctx.params.id);
+        if (ctx.res.destroyed || ctx.res.writableEnded) return;
+        ctx.res.write(JSON.stringify(next) + '\n');
+        timer = setTimeout(() => void sendNext(), 1000);
       } catch {
-        clearInterval(timer);
         ctx.res.end();
       }
-    }, 1000);
-    ctx.res.on('close', () => clearInterval(timer));
+    };
+    timer = setTimeout(() => void sendNext(), 1000);
+    ctx.res.on('close', () => clearTimeout(timer));
   });
 
   r.post('/commit', async (ctx) => {
