@@ -6,6 +6,7 @@ import { ConflictError, EngineError, NotModifiedError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 import { ZERO_TIME } from './types.js';
 import { RuntimeStartError, startWithConmon } from '../runtime/conmon.js';
+import { startFailure } from '../runtime/start-failure.js';
 import { runcDelete, runcStart } from '../runtime/runc.js';
 import { mountRootfs, unmountRootfs } from '../storage/rootfs.js';
 import { buildContainerSpec } from './spec.js';
@@ -113,7 +114,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     rec.state.Running = false;
     rec.state.Restarting = false;
     rec.state.Pid = 0;
-    rec.state.ExitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : /permission denied/.test(msg) ? 126 : 128;
+    rec.state.ExitCode = startFailure(msg).exitCode;
     rec.state.Error = msg;
     await bestEffort(svc.store.save(rec), `saving the failed start of ${id}`);
     // Attached clients and waiters learn of the failed start; --rm containers go, as in Docker.
@@ -122,7 +123,8 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     if (e instanceof RuntimeStartError) {
       const inner = msg.startsWith('runc create failed') ? msg : `runc create failed: unable to start container process: ${msg}`;
       const wrapped = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${inner}: unknown`;
-      throw new EngineError(/executable file not found|no such file or directory|permission denied/.test(msg) ? 400 : 500, wrapped);
+      const failed = startFailure(wrapped);
+      throw new EngineError(failed.status, failed.message);
     }
     throw e;
   }

@@ -22,6 +22,7 @@ export function parseDetachKeys(spec: string | null | undefined): Buffer {
   const out: number[] = [];
   for (const k of s.split(',')) {
     if (k.length === 1) out.push(k.charCodeAt(0));
+    else if (k === 'DEL') out.push(127);
     else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
       const c = k[5];
       out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 } as Record<string, number>)[c]);
@@ -74,10 +75,11 @@ export class StdinForwarder {
   constructor(
     private socketPath: string,
     private stdin: Readable,
-    detachKeys: string | undefined,
+    /** The detach sequence (see parseDetachKeys); empty: none, all input is passed on. */
+    detachKeys: Buffer,
     onDetach: () => void,
   ) {
-    const scanner = new DetachScanner(detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(detachKeys));
+    const scanner = new DetachScanner(detachKeys);
     stdin.on('data', (chunk: Buffer) => {
       const { forward, detached } = scanner.push(chunk);
       if (forward.length) {
@@ -168,7 +170,8 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   })().catch(() => finish('closed'));
 
   function wireStdin() {
-    input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, o.detachKeys, () => finish('detached'));
+    const keys = o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
+    input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, keys, () => finish('detached'));
     if (rec.state.Running) input.connect();
     else
       svc.nextStart(rec.id, ended.signal).then(
