@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../engine/errors.js';
 import { parseFilters, type Filters } from '../engine/filters.js';
 import type { Ctx } from './router.js';
 import type { ErrorResponse } from '../api-types/common.js';
+import { bestEffort } from '../util/best-effort.js';
 
 /**
  * Answers with a JSON body. Handlers name the wire type (`sendJson<ContainerSummary[]>(…)`, from
@@ -190,7 +191,7 @@ export function clientGone(ctx: Ctx): AbortSignal {
  * the response (the client sees a cut stream, not a well-formed short one). Never rejects.
  */
 export async function sendStream(source: Readable, res: ServerResponse): Promise<void> {
-  await pipeline(source, res).catch(() => undefined);
+  await bestEffort(pipeline(source, res), 'streaming a body to a client that may have gone');
 }
 
 /** Starts a newline-delimited JSON stream (pull, load, build, events). */

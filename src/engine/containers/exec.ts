@@ -142,7 +142,7 @@ export class ExecManager {
   async resize(id: string, h: number, w: number): Promise<void> {
     const s = this.get(id);
     if (!s.running) throw new ConflictError(`Exec ${id} is not running`);
-    if (s.config.Tty) await resizeViaConmon(path.join(this.dir(id), 'ctl'), h, w).catch(() => undefined);
+    if (s.config.Tty) await bestEffort(resizeViaConmon(path.join(this.dir(id), 'ctl'), h, w), `terminal resize of exec ${id}`);
   }
 
   /**

@@ -7,6 +7,7 @@ import { teardownNetwork } from './network-plan.js';
 import { maybeRestart } from './restart-policy.js';
 import { log, tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export async function onExit(svc: ContainerService, id: string, exitCode: number, o: { recovering?: boolean } = {}): Promise<void> {
   const rec = svc.store.find(id);
@@ -52,7 +53,7 @@ export async function onExit(svc: ContainerService, id: string, exitCode: number
   if (rec.hostConfig.AutoRemove) {
     await svc.remove(id, { force: true, volumes: true }).catch(async (e) => {
       log.warn(`auto-remove ${id.slice(0, 12)}: ${e.message}`);
-      if (svc.store.find(id)) await svc.store.save(rec).catch(() => undefined);
+      if (svc.store.find(id)) await bestEffort(svc.store.save(rec), `saving ${id} after its auto-removal failed`);
     });
     return;
   }

@@ -12,6 +12,7 @@ import { clearRestartTimer } from './restart-policy.js';
 import { directorySize } from '../../util/dir-size.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export async function removeContainer(svc: ContainerService, ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
   const rec = svc.get(ref);
@@ -59,10 +60,10 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
   const t = tracer('remove', rec.id);
   rec.state.Status = 'removing';
   // A crash mid-removal leaves a record that another rm finishes; no need to persist 'removing'.
-  if (rec.state.Running || svc.runtimeState.leftovers.delete(rec.id)) await runcDelete(svc.runtimeFor(rec), rec.id, true).catch(() => undefined);
+  if (rec.state.Running || svc.runtimeState.leftovers.delete(rec.id)) await bestEffort(runcDelete(svc.runtimeFor(rec), rec.id, true), `deleting the runtime state of ${rec.id}`);
   // Independent of each other; the rootfs must be gone before the record's directory (below).
   await Promise.all([
-    teardownNetwork(svc, rec).catch(() => undefined),
+    bestEffort(teardownNetwork(svc, rec), `network teardown of ${rec.id}`), // the sweep finishes what is left
     removeRootfs(svc.driver, svc.rootfs(rec.id)),
     fsp.rm(svc.bundleDir(rec.id), { recursive: true, force: true }),
     fsp.rm(path.join(svc.socketDir, svc.socketId(rec.id)), { recursive: true, force: true }),
@@ -73,10 +74,10 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
   t('deleted');
   if (o.volumes) {
     for (const m of rec.mounts) {
-      if (m.Type === 'volume' && m.anonymous && m.Name) await svc.o.volumes.remove(m.Name, {}).catch(() => undefined);
+      if (m.Type === 'volume' && m.anonymous && m.Name) await bestEffort(svc.o.volumes.remove(m.Name, {}), `removing anonymous volume ${m.Name}`); // in use elsewhere: kept, as Docker
     }
   }
-  await svc.o.images.releaseHolds().catch(() => undefined);
+  await bestEffort(svc.o.images.releaseHolds(), 'releasing image layer holds');
   svc.lastStats.delete(rec.id);
   svc.emit(rec, 'destroy');
   svc.waiters.wasRemoved(rec.id);

@@ -43,7 +43,8 @@ function apiServer(): http.Server {
   return http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    // The handler awaits writes; its errors fail the test through the client's side.
+    req.on('end', () => void (async () => {
       const body = Buffer.concat(chunks).toString();
       const url = req.url ?? '';
       if (url === '/json') {
@@ -72,7 +73,7 @@ function apiServer(): http.Server {
         res.writeHead(404, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ message: `No such thing: ${url}` }) + '\n');
       }
-    });
+    })());
   });
 }
 
