@@ -4,6 +4,7 @@ import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryIn
 import { InvalidArgumentError } from '../engine/errors.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
+import { watchStats } from '../engine/containers/stats.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
@@ -146,8 +147,7 @@ export function registerContainerRoutes(r: Router): void {
     });
     raw.gone.addEventListener('abort', att.abort, { once: true });
     raw.input.on('error', att.abort);
-    const why = await att.done;
-    if (why === 'detached') svc.emit(rec, 'detach');
+    await att.done;
     raw.end();
   });
 
@@ -226,16 +226,10 @@ export function registerContainerRoutes(r: Router): void {
       return;
     }
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-    ctx.res.write(JSON.stringify(stats) + '\n');
-    const timer = setInterval(async () => {
-      try {
-        ctx.res.write(JSON.stringify(await ctx.engine.containers.stats(ctx.params.id)) + '\n');
-      } catch {
-        clearInterval(timer);
-        ctx.res.end();
-      }
-    }, 1000);
-    ctx.res.on('close', () => clearInterval(timer));
+    const write = (sample: unknown) => ctx.res.write(JSON.stringify(sample) + '\n');
+    write(stats);
+    await watchStats(ctx.engine.containers, ctx.params.id, clientGone(ctx), write);
+    ctx.res.end();
   });
 
   r.post('/commit', async (ctx) => {
