@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 # Runtime: runc, conmon, CNI plugins, iptables, tini (--init), busybox-static (offline base
 # image), containers-common (default seccomp profile), socat (stdin to conmon's attach socket),
-# attr (overlay whiteout xattrs). Tests: skopeo and docker-registry (real registry peers).
+# attr (overlay whiteout xattrs). Tests: skopeo and docker-registry (real registry peers),
+# docker-compose (Debian's 1.29, a real client of the Engine API).
 need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static
   golang-github-containers-common iproute2 procps util-linux attr kmod socat ca-certificates
-  skopeo docker-registry openssl)
+  skopeo docker-registry openssl docker-compose)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

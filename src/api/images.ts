@@ -10,6 +10,7 @@ import { pullFromImage } from './distribution.js';
 import { parseRepoAndTag } from '../engine/images/reference.js';
 import { imageHistory, inspectImage, listImages } from '../engine/images/views.js';
 import { notFoundName } from '../engine/images/store.js';
+import { apiVersionAtLeast } from '../util/api-version.js';
 
 /** Streams a tar to the client; errors after the headers can only cut the connection. */
 async function sendTar(ctx: Ctx, names: string[]): Promise<void> {
@@ -100,7 +101,7 @@ export function registerImageRoutes(r: Router): void {
       if (e instanceof NotFoundError) throw new NotFoundError(`no such image: ${name}: No such image: ${notFoundName(name)}`);
       throw e;
     }
-    sendJson(ctx.res, 200, inspectImage(ctx.engine.images, img, ctx.apiVersion));
+    sendJson(ctx.res, 200, inspectImage(ctx.engine.images, img, imageInspectVersion(ctx)));
   });
 
   r.get('/images/:name*/history', (ctx) => {
@@ -124,4 +125,16 @@ export function registerImageRoutes(r: Router): void {
     });
     sendJson(ctx.res, 200, records);
   });
+}
+
+/**
+ * The API version whose image shape an inspect answers with. docker-compose 1.x reads an image's
+ * `ContainerConfig` when it recreates a container, yet negotiates the daemon's newest API, where
+ * dockerd (API 1.45+) no longer sends that field: against dockerd 25+ its recreate crashes with
+ * `KeyError: 'ContainerConfig'`. berth answers that client as the API 1.44 it was written for
+ * (the extra fields are all that differ); every other client gets dockerd's shape.
+ */
+function imageInspectVersion(ctx: Ctx): string {
+  const composeV1 = /(^|\s)docker-compose\/1\./.test(ctx.req.headers['user-agent'] ?? '');
+  return composeV1 && apiVersionAtLeast(ctx.apiVersion, '1.45') ? '1.44' : ctx.apiVersion;
 }

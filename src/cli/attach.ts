@@ -4,6 +4,7 @@
 import type { Hijacked } from '../client/client.js';
 import { copyRawTo, demuxTo } from '../client/demux.js';
 import type { Cli } from './cli.js';
+import { settled } from '../util/best-effort.js';
 
 export interface StreamOptions {
   tty: boolean;
@@ -73,7 +74,7 @@ export function monitorResize(cli: Cli, resize: (size: { h: number; w: number })
   const send = () => {
     const size = terminalSize(cli);
     if (!size) return;
-    resize({ h: size[0], w: size[1] }).catch(() => {});
+    void settled(resize({ h: size[0], w: size[1] })); // a resize racing the exit may fail: nothing to tell
   };
   send();
   process.on('SIGWINCH', send);
@@ -87,7 +88,7 @@ export function proxySignals(cli: Cli, containerId: string): () => void {
     cli
       .client()
       .containers.kill(containerId, { signal: sig })
-      .catch(() => {});
+      .then(undefined, () => undefined); // proxied signal: the container may be gone already
   };
   for (const s of signals) process.on(s, handler);
   return () => {

@@ -21,6 +21,7 @@ import type { FilterInput, IdResponse } from '../api-types/common.js';
 import type { CommitOptions } from '../api-types/images.js';
 import { encodeFilters } from './filters.js';
 import { readAll, type ApiTransport, type Hijacked, type HttpResponse } from './transport.js';
+import { settled } from '../util/best-effort.js';
 
 /** What a signal-taking call may carry: an AbortSignal that cancels it. */
 export interface Cancellable {
@@ -115,7 +116,7 @@ export class ContainersApi {
       if (!text) return { StatusCode: -1, Error: { Message: 'wait ended without a status' } };
       return JSON.parse(text) as ContainerWaitResponse;
     })();
-    result.catch(() => {});
+    void settled(result); // whoever awaits result gets its error; none is left unhandled
     return { result };
   }
 

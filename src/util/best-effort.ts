@@ -27,3 +27,17 @@ export function settled(p: Promise<unknown>): Promise<void> {
     () => undefined,
   );
 }
+
+/**
+ * `p`'s value, or undefined when it fails: for a look-up whose failure means "not available"
+ * (a device without an address, an upstream DNS server that does not answer). The failure is
+ * logged at debug level with `what`.
+ */
+export async function orUndefined<T>(p: Promise<T>, what: string): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    log.debug(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}

@@ -72,6 +72,16 @@ export async function lstatIfExists(p: string): Promise<Stats | undefined> {
   return fsp.lstat(p).catch(absentAsUndefined);
 }
 
+/** readlink(2), or undefined when nothing is there; other errors throw. */
+export async function readlinkIfExists(p: string): Promise<string | undefined> {
+  return fsp.readlink(p).catch(absentAsUndefined);
+}
+
+/** The names in a directory, or none when it is not there; other errors throw. */
+export async function readdirIfExists(p: string): Promise<string[]> {
+  return (await fsp.readdir(p).catch(absentAsUndefined)) ?? [];
+}
+
 function absentAsUndefined(e: any): undefined {
   if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return undefined;
   throw e;

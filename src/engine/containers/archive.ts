@@ -11,6 +11,7 @@ import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerConfigDefaults, ImageRecord } from '../images/store.js';
 import { applyConfigChanges } from '../images/config-changes.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export interface PathStat {
   name: string;
@@ -75,7 +76,7 @@ export class ContainerFiles {
       if (--entry.users > 0) return;
       if (this.copyMounts.get(rec.id) === entry) this.copyMounts.delete(rec.id);
       // A container started meanwhile uses the mount itself.
-      if (!rec.state.Running) await unmountRootfs(rec.driver, fs).catch(() => undefined);
+      if (!rec.state.Running) await bestEffort(unmountRootfs(rec.driver, fs), `unmounting the copy rootfs of ${rec.id}`);
     };
     try {
       await entry.ready;
@@ -218,7 +219,7 @@ export class ContainerFiles {
       this.svc.emit(rec, 'commit', { comment: o.comment ?? '', imageID: img.id, imageRef: tag ?? '' });
       return img;
     } finally {
-      if (pause) await this.svc.unpause(rec.id).catch(() => undefined);
+      if (pause) await bestEffort(this.svc.unpause(rec.id), `unpausing ${rec.id} after commit`);
     }
   }
 }

@@ -12,6 +12,7 @@ import { parseNormalizedNamed } from '../images/reference.js';
 import { normaliseHostConfig, validateHostConfig } from './host-config.js';
 import { generateName } from './names.js';
 import type { ContainerService } from './service.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export interface CreateRequest extends Partial<ContainerConfig> {
   HostConfig?: HostConfig;
@@ -75,7 +76,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
     await svc.store.save(rec);
   } catch (e) {
     svc.store.releaseName(finalName, id);
-    await removeRootfs(svc.driver, svc.rootfs(id)).catch(() => undefined);
+    await bestEffort(removeRootfs(svc.driver, svc.rootfs(id)), `removing the rootfs of failed create ${id}`);
     await fsp.rm(svc.store.dir(id), { recursive: true, force: true });
     throw e;
   }

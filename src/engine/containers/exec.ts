@@ -4,14 +4,15 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
+import { ConflictError, EngineError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { newId } from '../../util/ids.js';
 import { startWithConmon, resizeViaConmon } from '../runtime/conmon.js';
 import { mergeCapabilities } from '../runtime/capabilities.js';
+import { startFailure } from '../runtime/start-failure.js';
 import { resolveUserInRootfs } from './users.js';
 import { mergeEnv } from './config.js';
 import type { ContainerService } from './service.js';
-import { StdinForwarder, type OutputSink } from './streams.js';
+import { StdinForwarder, parseDetachKeys, type OutputSink } from './streams.js';
 import { LogFollower } from '../runtime/logfile.js';
 import type { ExecInspect } from '../../api-types/exec.js';
 
@@ -95,6 +96,14 @@ export class ExecManager {
     if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
     if (c.state.Paused) throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (!Array.isArray(cfg.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
+    if (cfg.DetachKeys) {
+      // dockerd checks them here (an unclassified error: 500), so a bad sequence fails before start.
+      try {
+        parseDetachKeys(cfg.DetachKeys);
+      } catch {
+        throw new SystemError(`Invalid escape keys (${cfg.DetachKeys}) provided`);
+      }
+    }
     const id = newId();
     this.sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, started: false, internal: !!o.internal, expiresAt: Date.now() + this.retention.unstarted });
     this.scheduleSweep();
@@ -136,11 +145,13 @@ export class ExecManager {
 
   /**
    * Starts the session. With `detach` it resolves once the process runs; otherwise output goes to
-   * the sink until the process ends (or the client detaches/leaves), then it resolves.
+   * the sink until the process ends (or the client detaches/leaves), then it resolves. Whether
+   * the process gets a terminal was decided at create (`Tty`), as dockerd does: the start
+   * request's Tty only shapes the HTTP stream (the Python SDK sends Tty:false there).
    */
   async start(
     id: string,
-    o: { detach: boolean; tty?: boolean; stdin?: Readable; sink?: OutputSink; consoleSize?: [number, number]; signal?: AbortSignal },
+    o: { detach: boolean; stdin?: Readable; sink?: OutputSink; consoleSize?: [number, number] | null; signal?: AbortSignal },
   ): Promise<{ done: Promise<void>; abort: () => void; exit?: Promise<number> }> {
     const s = this.get(id);
     if (s.started) throw new ConflictError(`Error: Exec command ${id} has already run`);
@@ -148,7 +159,9 @@ export class ExecManager {
     if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
     s.started = true;
     s.expiresAt = undefined;
-    const tty = o.tty ?? !!s.config.Tty;
+    const tty = !!s.config.Tty;
+    // A size given at start wins over the one given at create.
+    const consoleSize = o.consoleSize ?? s.config.ConsoleSize;
     const dir = this.dir(id);
     await fsp.mkdir(path.join(dir, 'exits'), { recursive: true, mode: 0o700 });
     const rootfs = this.svc.rootfs(c.id).merged;
@@ -166,7 +179,7 @@ export class ExecManager {
       cwd: s.config.WorkingDir || c.config.WorkingDir || '/',
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids.length ? user.additionalGids : undefined },
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      consoleSize: tty && o.consoleSize && o.consoleSize[0] > 0 ? { height: o.consoleSize[0], width: o.consoleSize[1] } : undefined,
+      consoleSize: tty && consoleSize && consoleSize[0] > 0 ? { height: consoleSize[0], width: consoleSize[1] } : undefined,
     };
     const specPath = path.join(dir, 'process.json');
     await fsp.writeFile(specPath, JSON.stringify(proc));
@@ -190,12 +203,12 @@ export class ExecManager {
         exec: { processSpecPath: specPath, sessionId: id.slice(0, 32) },
       });
     } catch (e: any) {
-      // As dockerd: the session ends with 126/127 and the client is told why.
-      const msg = String(e?.message ?? e);
-      s.exitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : 126;
+      // As dockerd: the session ends with 126/127/128 (inspect shows it) and the client is told why.
+      const failed = startFailure(`OCI runtime exec failed: ${String(e?.message ?? e)}: unknown`);
+      s.exitCode = failed.exitCode;
       c.execIds = c.execIds.filter((x) => x !== id);
       this.expire(s);
-      throw new SystemError(`OCI runtime exec failed: ${msg}: unknown`);
+      throw new EngineError(failed.status, failed.message);
     }
     s.running = true;
     s.pid = started.pid;
@@ -235,7 +248,13 @@ export class ExecManager {
     o.signal?.addEventListener('abort', finish, { once: true });
     await follower.start();
     if (wantStdin) {
-      input = new StdinForwarder(path.join(this.svc.socketDir, id.slice(0, 32), 'attach'), o.stdin!, s.config.DetachKeys, finish);
+      // As dockerd: the detach sequence (the session's, else ctrl-p,ctrl-q) is looked for only on
+      // a terminal; without one stdin is passed on byte for byte.
+      const keys = tty ? parseDetachKeys(s.config.DetachKeys) : Buffer.alloc(0);
+      input = new StdinForwarder(path.join(this.svc.socketDir, id.slice(0, 32), 'attach'), o.stdin!, keys, () => {
+        if (!s.internal) this.svc.emit(c, 'exec_detach', { execID: id });
+        finish();
+      });
       input.connect();
     }
     void exit.then(async () => {

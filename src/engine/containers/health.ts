@@ -5,6 +5,7 @@ import type { ContainerService } from './service.js';
 import type { ExecManager } from './exec.js';
 import type { ContainerRecord } from './types.js';
 import type { OutputSink } from './streams.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export interface HealthConfig {
   Test?: string[];
@@ -60,7 +61,7 @@ export class HealthMonitor {
     };
     const probe = async () => {
       if (!rec.state.Running || !this.timers.has(rec.id)) return;
-      await this.probeOnce(rec, cmd, hc ?? {}, Date.now() - startedAt < startPeriod).catch(() => undefined);
+      await bestEffort(this.probeOnce(rec, cmd, hc ?? {}, Date.now() - startedAt < startPeriod), `health probe of ${rec.id}`);
       if (rec.state.Running && this.timers.has(rec.id)) next();
     };
     next();
@@ -100,7 +101,7 @@ export class HealthMonitor {
       exitCode = -1;
       chunks.push(Buffer.from(String(e?.message ?? e)));
       // A probe that failed to start leaves a session (and maybe files) behind.
-      await this.execs.kill(Id).catch(() => undefined);
+      await bestEffort(this.execs.kill(Id), `killing health probe ${Id}`);
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,6 @@
 // Per-container lifecycle lock: start, stop, kill, pause, remove … of one container run one at a
 // time, in the order they asked; different containers never wait for each other.
+import { settled } from '../../util/best-effort.js';
 
 export class ContainerLocks {
   private chains = new Map<string, Promise<unknown>>();
@@ -11,7 +12,7 @@ export class ContainerLocks {
     const mine = new Promise<void>((r) => (release = r));
     const chain = prev.then(() => mine);
     this.chains.set(id, chain);
-    await prev.catch(() => undefined);
+    await settled(prev); // the previous holder's error went to its own caller
     try {
       return await fn();
     } finally {

@@ -3,6 +3,7 @@
 import { ConflictError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export interface NetworkPlan {
   netns: { mode: 'private' | 'host' | 'path'; path?: string };
@@ -56,7 +57,7 @@ async function connectNetworks(svc: ContainerService, rec: ContainerRecord, mode
     });
     rec.networkSettings = settings as any;
   } catch (e) {
-    await networks.detachContainer(rec.id).catch(() => undefined);
+    await bestEffort(networks.detachContainer(rec.id), `network teardown after a failed connect of ${rec.id}`);
     throw e;
   }
 }

@@ -8,6 +8,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { onExit } from './monitor.js';
 import { removeNow } from './remove.js';
+import { readdirIfExists } from '../../util/fs.js';
 
 /** Loads records and reconciles them with reality: containers kept running while berthd was down. */
 export async function restoreContainers(svc: ContainerService): Promise<void> {
@@ -25,8 +26,8 @@ export async function restoreContainers(svc: ContainerService): Promise<void> {
  */
 async function sweepRuntimeState(svc: ContainerService): Promise<void> {
   const runtimes = path.join(svc.o.execRoot, 'runtime');
-  for (const name of await fsp.readdir(runtimes).catch(() => [] as string[])) {
-    for (const id of await fsp.readdir(path.join(runtimes, name)).catch(() => [] as string[])) {
+  for (const name of await readdirIfExists(runtimes)) {
+    for (const id of await readdirIfExists(path.join(runtimes, name))) {
       const rec = svc.store.find(id);
       if (rec && (rec.state.Running || rec.state.Status === 'restarting')) continue;
       if (rec) {

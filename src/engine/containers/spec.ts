@@ -9,6 +9,8 @@ import { resolveUserInRootfs } from './users.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { resolveInRoot } from '../../archive/index.js';
+import { bestEffort } from '../../util/best-effort.js';
+import { statIfExists } from '../../util/fs.js';
 
 /** Where --init's binary is mounted, as Docker does (docker-init). */
 const INIT_PATH = '/sbin/docker-init';
@@ -100,17 +102,20 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
     let source = m.Source;
     if (m.Type === 'bind') {
       // -v creates a missing host directory, as Docker does (--mount refused it at create).
-      await fsp.mkdir(source, { recursive: true }).catch(() => undefined);
+      await bestEffort(fsp.mkdir(source, { recursive: true }), `creating bind source ${source}`); // the mount reports a failure
     }
     if (!source) throw new InvalidArgumentError(`mount ${m.Destination}: no source`);
     source = await fsp.realpath(source).catch(() => source);
     // Make the mount point inside the rootfs exist with the right kind (file or dir).
-    const st = await fsp.stat(source).catch(() => undefined);
+    const st = await statIfExists(source);
     const target = await resolveInRoot(rootfs, m.Destination);
-    if (st?.isDirectory()) await fsp.mkdir(target, { recursive: true }).catch(() => undefined);
+    // The mount reports a mount point that could not be made.
+    if (st?.isDirectory()) await bestEffort(fsp.mkdir(target, { recursive: true }), `creating mount point ${target}`);
     else if (st) {
-      await fsp.mkdir(path.dirname(target), { recursive: true }).catch(() => undefined);
-      await fsp.writeFile(target, '', { flag: 'a' }).catch(() => undefined);
+      await bestEffort(async () => {
+        await fsp.mkdir(path.dirname(target), { recursive: true });
+        await fsp.writeFile(target, '', { flag: 'a' });
+      }, `creating mount point ${target}`);
     }
     const prop = m.Propagation || 'rprivate';
     mounts.push({ destination: m.Destination, type: 'bind', source, options: ['rbind', prop, m.RW ? 'rw' : 'ro'] });
@@ -153,7 +158,7 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
   // Docker creates the working directory when it is missing.
   if (cfg.WorkingDir) {
     const wd = await resolveInRoot(rootfs, cfg.WorkingDir);
-    await fsp.mkdir(wd, { recursive: true }).catch(() => undefined);
+    await bestEffort(fsp.mkdir(wd, { recursive: true }), `creating working directory ${wd}`); // the runtime reports a missing one
   }
   return buildOciSpec({
     rootfs,

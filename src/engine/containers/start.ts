@@ -6,6 +6,7 @@ import { ConflictError, EngineError, NotModifiedError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 import { ZERO_TIME } from './types.js';
 import { RuntimeStartError, startWithConmon } from '../runtime/conmon.js';
+import { startFailure } from '../runtime/start-failure.js';
 import { runcDelete, runcStart } from '../runtime/runc.js';
 import { mountRootfs, unmountRootfs } from '../storage/rootfs.js';
 import { buildContainerSpec } from './spec.js';
@@ -15,6 +16,7 @@ import { onExit } from './monitor.js';
 import { clearRestartTimer } from './restart-policy.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
+import { bestEffort, settled } from '../../util/best-effort.js';
 
 export async function startContainer(svc: ContainerService, ref: string): Promise<void> {
   const rec = svc.get(ref);
@@ -40,7 +42,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     await svc.exits.removeExitFile(id);
     await svc.runtimeState.settled(id);
     // Only a runtime container left over by a failed clean-up needs deleting (one spawn saved per start).
-    if (svc.runtimeState.leftovers.delete(id)) await runcDelete(rt, id, true).catch(() => undefined);
+    if (svc.runtimeState.leftovers.delete(id)) await bestEffort(runcDelete(rt, id, true), `deleting leftover runtime state of ${id}`);
     await fsp.mkdir(bundle, { recursive: true, mode: 0o700 });
     const image = svc.o.images.find(rec.image);
     const layers = image ? await svc.o.images.layerDirs(image.id) : [];
@@ -50,7 +52,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     // `runc start` runs the container's process.
     const plan = await planNetwork(svc, rec);
     const connecting = plan.connect();
-    connecting.catch(() => undefined);
+    void settled(connecting); // awaited below; its error is reported there
     undo.push(() => connecting.then(() => teardownNetwork(svc, rec), () => teardownNetwork(svc, rec)));
     await mountRootfs(svc.driver, fs, layers);
     t('mount');
@@ -105,23 +107,24 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     svc.waiters.started(id);
   } catch (e: any) {
     svc.exits.forget(id);
-    for (const u of undo.reverse()) await u().catch(() => undefined);
+    for (const u of undo.reverse()) await bestEffort(u, `undoing the failed start of ${id}`);
     const msg = String(e?.message ?? e);
     // Docker keeps the container as created with the exit code the CLI maps (127, 126, 128).
     rec.state.Status = rec.state.StartedAt !== ZERO_TIME ? 'exited' : 'created';
     rec.state.Running = false;
     rec.state.Restarting = false;
     rec.state.Pid = 0;
-    rec.state.ExitCode = /executable file not found|no such file or directory/.test(msg) ? 127 : /permission denied/.test(msg) ? 126 : 128;
+    rec.state.ExitCode = startFailure(msg).exitCode;
     rec.state.Error = msg;
-    await svc.store.save(rec).catch(() => undefined);
+    await bestEffort(svc.store.save(rec), `saving the failed start of ${id}`);
     // Attached clients and waiters learn of the failed start; --rm containers go, as in Docker.
     svc.waiters.exited(id, rec.state.ExitCode);
-    if (rec.hostConfig.AutoRemove) setImmediate(() => void svc.remove(id, { force: true, volumes: true }).catch(() => undefined));
+    if (rec.hostConfig.AutoRemove) setImmediate(() => void bestEffort(svc.remove(id, { force: true, volumes: true }), `auto-removal of ${id}`));
     if (e instanceof RuntimeStartError) {
       const inner = msg.startsWith('runc create failed') ? msg : `runc create failed: unable to start container process: ${msg}`;
       const wrapped = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${inner}: unknown`;
-      throw new EngineError(/executable file not found|no such file or directory|permission denied/.test(msg) ? 400 : 500, wrapped);
+      const failed = startFailure(wrapped);
+      throw new EngineError(failed.status, failed.message);
     }
     throw e;
   }

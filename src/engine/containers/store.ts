@@ -2,10 +2,11 @@
 // per container as config.v2.json with atomic writes. Names and ID prefixes resolve as in Docker.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
+import { atomicWriteJson, readJsonOrSkip } from '../../util/fs.js';
 import { removeTree, sweepTree } from '../../util/remove-tree.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -28,7 +29,7 @@ export class ContainerStore {
         continue;
       }
       if (!/^[0-9a-f]{64}$/.test(id)) continue;
-      const rec = await readJsonIfExists<ContainerRecord>(path.join(this.root, id, 'config.v2.json')).catch(() => undefined);
+      const rec = await readJsonOrSkip<ContainerRecord>(path.join(this.root, id, 'config.v2.json'), 'container record');
       if (!rec) {
         // A container counts once its record exists; a directory without one is a failed create.
         await sweepTree(path.join(this.root, id), 'container directory without a record');
@@ -118,7 +119,7 @@ export class ContainerStore {
     if (this.byName.get(rec.name) === rec.id) this.byName.delete(rec.name);
     // Rename first so a crash mid-delete leaves no half-record that loads.
     const gone = path.join(this.root, `.removing-${rec.id}`);
-    await fsp.rename(this.dir(rec.id), gone).catch(() => undefined);
+    await bestEffort(fsp.rename(this.dir(rec.id), gone), `moving container record ${rec.id} aside`);
     await removeTree(gone);
     await removeTree(this.dir(rec.id));
   }

@@ -8,6 +8,7 @@ import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../run
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
+import { settled } from '../../util/best-effort.js';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -21,6 +22,7 @@ export function parseDetachKeys(spec: string | null | undefined): Buffer {
   const out: number[] = [];
   for (const k of s.split(',')) {
     if (k.length === 1) out.push(k.charCodeAt(0));
+    else if (k === 'DEL') out.push(127);
     else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
       const c = k[5];
       out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 } as Record<string, number>)[c]);
@@ -73,10 +75,11 @@ export class StdinForwarder {
   constructor(
     private socketPath: string,
     private stdin: Readable,
-    detachKeys: string | undefined,
+    /** The detach sequence (see parseDetachKeys); empty: none, all input is passed on. */
+    detachKeys: Buffer,
     onDetach: () => void,
   ) {
-    const scanner = new DetachScanner(detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(detachKeys));
+    const scanner = new DetachScanner(detachKeys);
     stdin.on('data', (chunk: Buffer) => {
       const { forward, detached } = scanner.push(chunk);
       if (forward.length) {
@@ -159,19 +162,22 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     if (ended.signal.aborted) return;
     // Learn about the exit before we start following, so none is missed.
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     if (ended.signal.aborted) return;
     if (o.stdin && rec.config.OpenStdin) wireStdin();
-    const already = !rec.state.Running && rec.state.Status !== 'created' && !rec.state.Restarting;
-    if (!already) await exited;
+    // As dockerd: a container that is not running (created, or exited) is attached to its next
+    // run, so attach-then-start (`docker start -a`, docker-py's and compose's `run`) sees that
+    // run's output and ends at its exit. A removal ends the wait too.
+    await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
     finish('exited');
   })().catch(() => finish('closed'));
 
   function wireStdin() {
-    input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, o.detachKeys, () => finish('detached'));
+    const keys = o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
+    input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, keys, () => finish('detached'));
     if (rec.state.Running) input.connect();
     else
       svc.nextStart(rec.id, ended.signal).then(
@@ -237,7 +243,7 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     // The client may have gone during the read: nothing more is opened for it.
     if (ended.signal.aborted) return;
     const exited = svc.nextExit(rec.id, ended.signal);
-    exited.catch(() => undefined);
+    void settled(exited); // rejected only by the abort, which ends this attach anyway
     follower = new LogFollower(logPath, size, emit);
     await follower.start();
     await exited;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { run } from './run.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export const CNI_VERSION = '1.0.0';
 
@@ -103,7 +104,7 @@ export async function cniAdd(cniPath: string, list: CniConfList, rt: CniRuntime)
     try {
       result = await invoke(cniPath, 'ADD', list.name, list.plugins[i], rt, result);
     } catch (e) {
-      await cniDel(cniPath, { name: list.name, plugins: list.plugins.slice(0, i + 1) }, rt).catch(() => {});
+      await bestEffort(cniDel(cniPath, { name: list.name, plugins: list.plugins.slice(0, i + 1) }, rt), `undoing the failed CNI ADD of ${list.name}`);
       throw e;
     }
   }

@@ -6,6 +6,7 @@ import { addEndpoint, delEndpoint } from './endpoints.js';
 import { syncFirewall } from './firewall-sync.js';
 import { resolveNetwork } from './networks.js';
 import type { EndpointSettingsIn, NetworkRecord } from './types.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export async function connectContainer(ctx: NetworkContext, networkIdOrName: string, containerIdOrName: string, cfg: EndpointSettingsIn): Promise<void> {
   const net = resolveNetwork(ctx, networkIdOrName);
@@ -26,8 +27,8 @@ export async function connectContainer(ctx: NetworkContext, networkIdOrName: str
       await addEndpoint(ctx, sb, net, cfg);
     } catch (e) {
       const ep = sb.endpoints[net.Id];
-      if (ep) await delEndpoint(ctx, sb, ep).catch(() => {});
-      await ctx.saveSandbox(sb).catch(() => {});
+      if (ep) await bestEffort(delEndpoint(ctx, sb, ep), `undoing the failed connect of ${sb.containerId} to ${net.Name}`);
+      await bestEffort(ctx.saveSandbox(sb), `saving the sandbox of ${sb.containerId}`);
       throw e;
     }
     return true;

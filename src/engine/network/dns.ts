@@ -8,6 +8,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { bestEffort, orUndefined } from '../../util/best-effort.js';
 
 export interface DnsLookup {
   /** Names this container can see; `ipv4` holds the addresses on shared networks. */
@@ -46,11 +47,10 @@ export class EmbeddedDns {
     udp.on('message', (msg, rinfo) => {
       // Never let one query take berthd down: a reply after unlisten() closed the socket, or a
       // packet dns-packet cannot encode, is dropped.
-      this.answer(msg, rinfo.address, 'udp')
-        .then((reply) => {
-          if (reply) udp.send(reply, rinfo.port, rinfo.address, () => {});
-        })
-        .catch(() => {});
+      void bestEffort(async () => {
+        const reply = await this.answer(msg, rinfo.address, 'udp');
+        if (reply) udp.send(reply, rinfo.port, rinfo.address, () => {});
+      }, `answering a DNS query from ${rinfo.address}`);
     });
     udp.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
@@ -125,7 +125,7 @@ export class EmbeddedDns {
     if (local) return local(q);
     const upstreams = this.resolver.upstreams(clientIp);
     for (const server of upstreams) {
-      const reply = await (transport === 'tcp' ? forwardTcp(msg, server) : forwardUdp(msg, server)).catch(() => undefined);
+      const reply = await orUndefined(transport === 'tcp' ? forwardTcp(msg, server) : forwardUdp(msg, server), `forwarding a DNS query to ${server}`);
       if (reply) return reply;
     }
     return reply(q, RCODE_SERVFAIL, []);

@@ -1,10 +1,9 @@
 // One container's attachment to one network: adding it (address, journal, CNI ADD) and removing
 // it (CNI DEL, or a faster equivalent for bridge veths). Callers hold the container's lock.
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { NetworkContext } from './context.js';
 import { ForbiddenError, InvalidArgumentError } from '../errors.js';
-import { exists } from '../../util/fs.js';
+import { exists, readlinkIfExists } from '../../util/fs.js';
 import { newId, shortId } from '../../util/ids.js';
 import { cniAdd, cniDel } from './cni.js';
 import { cniConfig } from './cni-config.js';
@@ -128,7 +127,7 @@ async function fastBridgeDel(net: NetworkRecord, ep: EndpointRecord): Promise<bo
  */
 async function bridgeVeth(net: NetworkRecord, ep: EndpointRecord): Promise<'ours' | 'gone' | 'other'> {
   if (net.Driver !== 'bridge' || !ep.hostIfname) return 'other';
-  const master = await fsp.readlink(`/sys/class/net/${ep.hostIfname}/master`).catch(() => undefined);
+  const master = await readlinkIfExists(`/sys/class/net/${ep.hostIfname}/master`);
   if (master === undefined) return linkExists(ep.hostIfname) ? 'other' : 'gone';
   return path.basename(master) === net.device ? 'ours' : 'other';
 }

@@ -12,6 +12,7 @@
 //         the bridges get route_localnet=1); POSTROUTING → BERTH-POSTROUTING (masquerade out of
 //         non-internal bridges, loopback-sourced DNAT, hairpin).
 import { run, runOk } from './run.js';
+import { settled } from '../../util/best-effort.js';
 
 export interface FirewallNetwork {
   bridge: string;
@@ -118,7 +119,7 @@ export class Firewall {
       await this.ensureJumps();
       await runOk(this.bin.restore, ['-w', '--noflush'], { input: renderRules(networks, ports, this.prefix), timeoutMs: 30_000 });
     });
-    this.queue = job.catch(() => {});
+    this.queue = settled(job); // job's error goes to its caller
     return job;
   }
 

@@ -5,6 +5,7 @@ import { formatCidr, formatIPv4, maskOf, parseIPv4, type Cidr } from './ipv4.js'
 import { pickSubnet } from './ipam.js';
 import { newNetworkRecord } from './networks.js';
 import { run } from './run.js';
+import { orUndefined } from '../../util/best-effort.js';
 
 export async function ensurePredefinedNetworks(ctx: NetworkContext): Promise<void> {
   const byName = (name: string) => [...ctx.networks.values()].find((n) => n.Name === name && n.predefined);
@@ -33,7 +34,7 @@ export async function ensurePredefinedNetworks(ctx: NetworkContext): Promise<voi
 
 /** The first IPv4 address of an existing device, as subnet and gateway; undefined when none. */
 async function existingBridgeAddress(device: string): Promise<{ subnet: Cidr; gateway: number } | undefined> {
-  const r = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', device]).catch(() => undefined);
+  const r = await orUndefined(run('ip', ['-4', '-o', 'addr', 'show', 'dev', device]), `reading the address of ${device}`);
   if (!r || r.code !== 0) return undefined;
   const m = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(r.stdout);
   if (!m) return undefined;

@@ -15,6 +15,7 @@ import { resolveNetwork } from './networks.js';
 import { portRequests, type PortBindings } from './ports.js';
 import { settingsView } from './settings-view.js';
 import type { EndpointSettingsIn, NetworkSettingsView, SandboxRecord } from './types.js';
+import { bestEffort } from '../../util/best-effort.js';
 
 export interface AttachOptions {
   containerId: string;
@@ -101,8 +102,8 @@ export function attachContainer(ctx: NetworkContext, o: AttachOptions): Promise<
       return settingsView(ctx, sb);
     } catch (e) {
       // Undo the endpoints and ports; the netns stays for detachContainer (the engine's cleanup).
-      await teardownSandbox(ctx, sb, false).catch(() => {});
-      if (sb.ownsNetns) await ctx.saveSandbox({ ...sb, endpoints: {}, ports: [], linkHosts: [] }).catch(() => {});
+      await bestEffort(teardownSandbox(ctx, sb, false), `undoing the endpoints of ${sb.containerId}`);
+      if (sb.ownsNetns) await bestEffort(ctx.saveSandbox({ ...sb, endpoints: {}, ports: [], linkHosts: [] }), `saving the emptied sandbox of ${sb.containerId}`);
       throw prefixAttachError(e, sb.name);
     }
   });

@@ -8,6 +8,7 @@ import { monitorResize, proxySignals, streamHijacked, type StreamSession } from 
 import { CREATE_FLAGS, RUN_ONLY_FLAGS, buildCreateRequest } from './create-opts.js';
 import { createContainer, createEnv, startFailureStatus } from './create-flow.js';
 import type { ContainerWaitResponse } from '../../../api-types/containers.js';
+import { settled } from '../../../util/best-effort.js';
 
 export const spec: CommandSpec = {
   usage: 'run [OPTIONS] IMAGE [COMMAND] [ARG...]',
@@ -73,7 +74,7 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
     attached.status === 'fulfilled' && attached.value ? streamHijacked(cli, attached.value, { tty: config.Tty, stdin: config.AttachStdin }) : undefined;
   if (attached.status === 'rejected' || pendingWait.status === 'rejected') {
     session?.close();
-    if (pendingWait.status === 'fulfilled') pendingWait.value.result.catch(() => undefined);
+    if (pendingWait.status === 'fulfilled') void settled(pendingWait.value.result); // the start error is the one to report
     throw attached.status === 'rejected' ? attached.reason : (pendingWait as PromiseRejectedResult).reason;
   }
   const waited: Promise<ContainerWaitResponse> = pendingWait.value.result;
@@ -84,7 +85,7 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
     session?.close();
     const msg = e instanceof ApiError ? `Error response from daemon: ${e.message}` : (e as Error).message;
     cli.err(`${PROG}: ${msg.replace(/\.$/, '')}.\n`);
-    if (req.autoRemove) await waited.catch(() => undefined);
+    if (req.autoRemove) await settled(waited);
     return startFailureStatus(msg);
   }
 

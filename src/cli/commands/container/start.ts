@@ -6,6 +6,7 @@ import { StatusError } from '../../errors.js';
 import { monitorResize, proxySignals, streamHijacked } from '../../attach.js';
 import { forEachTarget } from '../helpers.js';
 import { startFailureStatus } from './create-flow.js';
+import { orUndefined } from '../../../util/best-effort.js';
 
 export const spec: CommandSpec = {
   usage: 'start [OPTIONS] CONTAINER [CONTAINER...]',
@@ -44,7 +45,7 @@ export default async function start(cli: Cli, argv: string[]): Promise<number> {
     await session.output.catch((e: Error) => cli.err(`${e.message}\n`));
     const settled = await Promise.race([waited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 250))]);
     if (!settled) {
-      const now = await client.containers.inspect(c.Id).catch(() => undefined);
+      const now = await orUndefined(client.containers.inspect(c.Id), `inspecting ${c.Id}`);
       if (now?.State?.Running) {
         session.close();
         return 0;
