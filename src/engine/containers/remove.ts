@@ -9,7 +9,7 @@ import { ExitWait, forceKill } from './kill.js';
 import { removeRootfs } from '../storage/rootfs.js';
 import { teardownNetwork } from './network-plan.js';
 import { clearRestartTimer } from './restart-policy.js';
-import { dirSize } from './usage.js';
+import { directorySize } from '../../util/dir-size.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 
@@ -89,7 +89,7 @@ export async function pruneContainers(svc: ContainerService, filter: (c: Contain
   let space = 0;
   for (const c of svc.store.all()) {
     if (c.state.Running || c.state.Restarting || !filter(c)) continue;
-    space += await dirSize(svc.rootfs(c.id).upper).catch(() => 0);
+    space += await directorySize(svc.rootfs(c.id).upper).catch(() => 0);
     await removeContainer(svc, c.id, {});
     deleted.push(c.id);
   }

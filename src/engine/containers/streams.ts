@@ -156,14 +156,10 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
       finish('closed');
       return;
     }
-    // The client may have gone during the reads: nothing more is opened for it.
-    if (ended.signal.aborted) return;
-    // Learn about the exit before we start following, so none is missed.
-    const exited = svc.nextExit(rec.id, ended.signal);
-    void settled(exited); // rejected only by the abort, which ends this attach anyway
-    follower = new LogFollower(logPath, size, emit);
-    await follower.start();
-    if (ended.signal.aborted) return;
+    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    if (!following) return;
+    follower = following.follower;
+    const exited = following.exited;
     if (o.stdin && rec.config.OpenStdin) wireStdin();
     // As dockerd: a container that is not running (created, or exited) is attached to its next
     // run, so attach-then-start (`docker start -a`, docker-py's and compose's `run`) sees that
@@ -238,12 +234,10 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
       finish();
       return;
     }
-    // The client may have gone during the read: nothing more is opened for it.
-    if (ended.signal.aborted) return;
-    const exited = svc.nextExit(rec.id, ended.signal);
-    void settled(exited); // rejected only by the abort, which ends this attach anyway
-    follower = new LogFollower(logPath, size, emit);
-    await follower.start();
+    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    if (!following) return;
+    follower = following.follower;
+    const exited = following.exited;
     await exited;
     await follower.drain();
     finish();
@@ -265,4 +259,29 @@ export function parseLogTime(v: string | null): bigint | undefined {
     return BigInt(t) * 1_000_000n;
   }
   return ns;
+}
+
+/**
+ * Starts following a container's log from `size`, having registered for its next exit first so
+ * none is missed. Undefined when the client went (`signal`) before or meanwhile: nothing is left
+ * open for it then.
+ */
+async function followFrom(
+  svc: ContainerService,
+  id: string,
+  logPath: string,
+  size: number,
+  emit: (r: LogRecord) => void,
+  signal: AbortSignal,
+): Promise<{ follower: LogFollower; exited: Promise<number> } | undefined> {
+  if (signal.aborted) return undefined;
+  const exited = svc.nextExit(id, signal);
+  void settled(exited); // rejected only by the abort, which ends the caller anyway
+  const follower = new LogFollower(logPath, size, emit);
+  await follower.start();
+  if (signal.aborted) {
+    follower.close();
+    return undefined;
+  }
+  return { follower, exited };
 }

@@ -1,12 +1,11 @@
 // What a container uses: disk (SizeRw, SizeRootFs), and which containers use an image or a volume.
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
+import { directorySize } from '../../util/dir-size.js';
 import type { ContainerService } from './service.js';
 
 /** SizeRw (the writable layer) and SizeRootFs (it plus the image), as inspect/ps -s/system df show them. */
 export async function containerSizes(svc: ContainerService, id: string): Promise<{ rw: number; rootfs: number }> {
   const rec = svc.get(id);
-  const rw = await dirSize(svc.rootfs(rec.id).upper).catch(() => 0);
+  const rw = await directorySize(svc.rootfs(rec.id).upper).catch(() => 0);
   return { rw, rootfs: rw + (svc.o.images.find(rec.image)?.size ?? 0) };
 }
 
@@ -24,24 +23,4 @@ export function usersOfVolume(svc: ContainerService, name: string): string[] {
     .all()
     .filter((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === name))
     .map((c) => c.id);
-}
-
-export async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    let entries;
-    try {
-      entries = await fsp.readdir(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isFile()) total += (await fsp.lstat(p).catch(() => ({ size: 0 }))).size;
-    }
-  }
-  return total;
 }

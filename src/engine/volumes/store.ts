@@ -18,7 +18,7 @@ import { copyDirectoryContent, isEmptyDir } from './copy-up.js';
 import { hasOptions, listPredicate, prunePredicate, type Filters } from './filters.js';
 import { checkLocalOptions, isMountPoint, mountLocal, needsMount, unmountLocal } from './local-driver.js';
 import { ANONYMOUS_LABEL, anonymousVolumeName, checkVolumeName, isValidVolumeName } from './names.js';
-import { directorySize } from './size.js';
+import { directorySize } from '../../util/dir-size.js';
 import type { Volume, VolumeCreateOptions, VolumeListResult, VolumeMountInfo, VolumePruneResult, VolumeRecord } from './types.js';
 
 export interface VolumeStoreOptions {

@@ -1,7 +1,8 @@
-// Disk use of a volume, counted as Docker counts it: every non-directory's size, each inode once.
+// Disk use of a tree as Docker counts it (moby's pkg/directory.Size): every non-directory's size,
+// each inode once. Volumes, a container's writable layer (SizeRw) and prune's reclaimed space use it.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { lstatIfExists } from '../../util/fs.js';
+import { lstatIfExists } from './fs.js';
 
 export async function directorySize(dir: string): Promise<number> {
   const seen = new Set<string>();
