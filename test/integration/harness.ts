@@ -14,10 +14,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { busyboxImageArchive } from '../../src/base-images/busybox.js';
 import { killProcessesMentioning, killRuncContainers, mountsUnder, removeBridgeState, removeIptablesChains, removeTree, unmountAllUnder } from './support/cleanup.js';
-import { runCommand, sleep, waitFor, type CmdOptions, type CmdResult } from './support/proc.js';
+import { runCommand, waitFor, type CmdOptions, type CmdResult } from './support/proc.js';
 import { runInPty, type PtyOptions, type PtyResult } from './support/pty.js';
 
-export { describeResult, sleep, waitFor, shellQuote, type CmdResult, type CmdOptions } from './support/proc.js';
+export { describeResult, waitFor, shellQuote, type CmdResult, type CmdOptions } from './support/proc.js';
 export { runInPty, type PtyStep, type PtyResult } from './support/pty.js';
 
 /** The repository root: this file runs from build/test/integration/, the source is at the same depth under test/. */
@@ -314,7 +314,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       await removeBridgeState(dataRoot);
       await removeIptablesChains(iptablesPrefix);
       await runCommand('ip', ['link', 'del', bridgeName], { timeoutMs: 5000 }).catch(() => undefined);
-      await sleep(50);
       await unmountAllUnder([root]);
       const left = await mountsUnder([root]);
       // Never rm -rf through a mount: a bind mount could lead to files outside the temp dir.

@@ -40,7 +40,7 @@ describe('berth CLI', { skip: integrationSkipReason() }, () => {
     it('-it runs a shell on a terminal', async () => {
       const r = await d.pty(`${process.execPath} ${BERTH} run --rm -it busybox sh`, {
         steps: [
-          { waitFor: '# ', delayMs: 100, send: 'echo $((6*7))\r' },
+          { waitFor: '# ', send: 'echo $((6*7))\r' },
           { waitFor: '42', send: 'exit 2\r' },
         ],
       });

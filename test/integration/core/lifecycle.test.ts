@@ -354,7 +354,7 @@ describe('container lifecycle', { skip: integrationSkipReason() }, () => {
     it('-it gives a terminal', async () => {
       const r = await d.pty('docker exec -it ex sh', {
         steps: [
-          { waitFor: '# ', delayMs: 100, send: 'echo $((6*7)); tty\r' },
+          { waitFor: '# ', send: 'echo $((6*7)); tty\r' },
           { waitFor: /\/dev\/pts\/\d+/, send: 'exit 3\r' },
         ],
       });

@@ -304,7 +304,7 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
     it('-it runs an interactive shell on a terminal', async () => {
       const r = await d.pty('docker run --rm -it busybox sh', {
         steps: [
-          { waitFor: '# ', delayMs: 100, send: 'echo $((6*7))\r' },
+          { waitFor: '# ', send: 'echo $((6*7))\r' },
           { waitFor: '42', send: 'tty\r' },
           { waitFor: '/dev/pts/', send: 'exit 4\r' },
         ],
@@ -324,15 +324,17 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
     it('detaches with ctrl-p ctrl-q and attaches again', async () => {
       const first = await d.pty('docker run -it --name att busybox sh', {
         steps: [
-          { waitFor: '# ', delayMs: 100, send: 'echo one-$((1+1))\r' },
-          { waitFor: 'one-2', delayMs: 100, send: '\x10\x11' },
+          { waitFor: '# ', send: 'echo one-$((1+1))\r' },
+          { waitFor: 'one-2', send: '\x10\x11' },
         ],
       });
       assert.equal(first.code, 0, first.output);
       assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Running}}', 'att'])), 'true');
       const second = await d.pty('docker attach att', {
         steps: [
-          { delayMs: 300, send: 'echo two-$((2+1))\r' },
+          // Typed at once: until docker has attached and made the terminal raw, the line waits in
+          // the pty's input queue (echoed there, which is why only the answer 'two-3' counts).
+          { send: 'echo two-$((2+1))\r' },
           { waitFor: 'two-3', send: 'exit 5\r' },
         ],
       });
@@ -344,7 +346,7 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
 
     it('a custom --detach-keys works too', async () => {
       const r = await d.pty('docker run -it --detach-keys ctrl-x,x --name att2 busybox sh', {
-        steps: [{ waitFor: '# ', delayMs: 100, send: '\x18x' }],
+        steps: [{ waitFor: '# ', send: '\x18x' }],
       });
       assert.equal(r.code, 0, r.output);
       assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Running}}', 'att2'])), 'true');

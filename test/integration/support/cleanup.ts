@@ -108,26 +108,42 @@ export async function pidsMentioning(needle: string): Promise<number[]> {
   return pids;
 }
 
-export async function killProcessesMentioning(needle: string): Promise<void> {
-  for (const pid of await pidsMentioning(needle)) {
+/** True once `pid` has exited (gone, or a zombie: it holds no files or mounts any more). */
+async function exited(pid: number): Promise<boolean> {
+  try {
+    const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) S ...": the state follows the last ')' (comm may hold spaces and parens).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * SIGKILLs the processes whose command line mentions `needle` and returns once they have exited,
+ * so that what they held open (files, mount references) is released before the caller unmounts
+ * and removes. They are not our children, and Node has no pidfd to wait on: poll /proc (bounded).
+ */
+export async function killProcessesMentioning(needle: string, timeoutMs = 10_000): Promise<void> {
+  const pids = await pidsMentioning(needle);
+  for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       /* gone already */
     }
   }
-}
-
-/** Removes a directory tree (any depth) even when some of it is still busy for a moment. */
-export async function removeTree(dir: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      await removeAnyDepth(dir);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
+  const deadline = Date.now() + timeoutMs;
+  for (const pid of pids) {
+    while (!(await exited(pid))) {
+      if (Date.now() > deadline) throw new Error(`process ${pid} (mentions ${needle}) still alive ${timeoutMs} ms after SIGKILL`);
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
+}
+
+/** Removes a directory tree (any depth); its processes are dead and its mounts gone by now. */
+export async function removeTree(dir: string): Promise<void> {
   await removeAnyDepth(dir);
 }
 

@@ -83,9 +83,13 @@ export function describeResult(r: CmdResult): string {
   return `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}\n--- stdout ---\n${r.stdout.slice(-3000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns a truthy value or the time is up (then throws with `what`). */
+/**
+ * Polls `check` until it returns a truthy value or the time is up (then throws with `what`). Only
+ * for states nothing announces (a file inside a container, a kernel object going away): where an
+ * event exists (the engine's /events, `docker wait`, a child's output), wait on that instead.
+ */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -97,7 +101,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(intervalMs);
+    await pause(intervalMs);
   }
 }
 

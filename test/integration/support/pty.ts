@@ -1,14 +1,13 @@
 // Driving a program through a pseudo-terminal, for `docker run -it`, `attach` and detach keys.
 // util-linux `script -qfec CMD /dev/null` gives CMD a pty; we talk to script through pipes.
-// Input is a script of steps: wait until some text has appeared, then (after a pause) type.
+// Input is a script of steps: wait until some text has appeared, then type. No pauses: busybox sh
+// makes its terminal raw before it prints the prompt, and text typed earlier waits in the pty.
 import { spawn } from 'node:child_process';
 import { CommandTimeoutError } from './proc.js';
 
 export interface PtyStep {
   /** Wait until the output (from where the previous wait matched) contains this. */
   waitFor?: string | RegExp;
-  /** Pause before sending, e.g. to let a shell set up its line discipline. */
-  delayMs?: number;
   /** Typed into the terminal. */
   send?: string | Buffer;
 }
@@ -85,7 +84,6 @@ export function runInPty(cmdline: string, opts: PtyOptions = {}): Promise<PtyRes
   const play = async (): Promise<PtyResult> => {
     for (const step of opts.steps ?? []) {
       if (step.waitFor !== undefined) await waitText(step.waitFor);
-      if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
       if (step.send !== undefined) child.stdin.write(step.send);
     }
     // stdin stays open until the program is done: script ends the session when its input closes.
