@@ -77,14 +77,18 @@ export async function createContainer(svc: ContainerService, name: string | unde
     const layers = await svc.o.images.layerDirs(image.id);
     await createRootfs(svc.driver, svc.rootfs(id), layers, svc.o.images.layerInfo(image.id));
     await prepareVolumes(svc, rec);
-    await svc.store.save(rec);
+    // The record is visible from the save's first step: under the lock, an rm -f that finds it
+    // waits for the write (and the create event) instead of deleting the directory under it.
+    await svc.locks.run(id, async () => {
+      await svc.store.save(rec);
+      svc.emit(rec, 'create');
+    });
   } catch (e) {
     svc.store.releaseName(finalName, id);
     await bestEffort(removeRootfs(svc.driver, svc.rootfs(id)), `removing the rootfs of failed create ${id}`);
     await fsp.rm(svc.store.dir(id), { recursive: true, force: true });
     throw e;
   }
-  svc.emit(rec, 'create');
   return { Id: id, Warnings: [] };
 }
 

@@ -6,12 +6,14 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError, EngineError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
 import { newId } from '../../util/ids.js';
+import { bestEffort } from '../../util/best-effort.js';
 import { startWithConmon, resizeViaConmon } from '../runtime/conmon.js';
 import { mergeCapabilities } from '../runtime/capabilities.js';
 import { startFailure } from '../runtime/start-failure.js';
 import { resolveUserInRootfs } from './users.js';
 import { mergeEnv } from './config.js';
 import type { ContainerService } from './service.js';
+import type { ContainerRecord } from './types.js';
 import { StdinForwarder, parseDetachKeys, type OutputSink } from './streams.js';
 import { LogFollower } from '../runtime/logfile.js';
 import type { ExecInspect } from '../../api-types/exec.js';
@@ -163,28 +165,18 @@ export class ExecManager {
     // A size given at start wins over the one given at create.
     const consoleSize = o.consoleSize ?? s.config.ConsoleSize;
     const dir = this.dir(id);
-    await fsp.mkdir(path.join(dir, 'exits'), { recursive: true, mode: 0o700 });
-    const rootfs = this.svc.rootfs(c.id).merged;
-    const user = await resolveUserInRootfs(rootfs, s.config.User || c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
-    const caps = mergeCapabilities(c.hostConfig.CapAdd, c.hostConfig.CapDrop, !!c.hostConfig.Privileged || !!s.config.Privileged);
-    const env = mergeEnv(c.config.Env, s.config.Env);
-    if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
-    if (tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
-    const bundleSpec = JSON.parse(await fsp.readFile(path.join(this.svc.bundleDir(c.id), 'config.json'), 'utf8'));
-    const proc = {
-      ...bundleSpec.process,
-      terminal: tty,
-      args: s.config.Cmd,
-      env,
-      cwd: s.config.WorkingDir || c.config.WorkingDir || '/',
-      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids.length ? user.additionalGids : undefined },
-      capabilities: { bounding: caps, effective: caps, permitted: caps },
-      consoleSize: tty && consoleSize && consoleSize[0] > 0 ? { height: consoleSize[0], width: consoleSize[1] } : undefined,
-    };
-    const specPath = path.join(dir, 'process.json');
-    await fsp.writeFile(specPath, JSON.stringify(proc));
-    const logPath = path.join(dir, 'exec.log');
-    await fsp.writeFile(logPath, '');
+    let prepared: { specPath: string; logPath: string };
+    try {
+      prepared = await this.prepare(s, c, tty, consoleSize);
+    } catch (e) {
+      // The container stopped or went meanwhile (its bundle and rootfs with it): dockerd's 409.
+      c.execIds = c.execIds.filter((x) => x !== id);
+      s.orphaned = true;
+      this.expire(s);
+      if (!c.state.Running || this.svc.store.find(c.id) !== c) throw new ConflictError(`Container ${c.id} is not running`);
+      throw e;
+    }
+    const { specPath, logPath } = prepared;
     const wantStdin = !!s.config.AttachStdin && !o.detach && !!o.stdin;
     let started;
     try {
@@ -295,14 +287,43 @@ export class ExecManager {
     }
   }
 
+  /** Writes the session's process spec and an empty log, from the container's bundle and rootfs. */
+  private async prepare(s: ExecSession, c: ContainerRecord, tty: boolean, consoleSize?: [number, number] | null): Promise<{ specPath: string; logPath: string }> {
+    const dir = this.dir(s.id);
+    await fsp.mkdir(path.join(dir, 'exits'), { recursive: true, mode: 0o700 });
+    const rootfs = this.svc.rootfs(c.id).merged;
+    const user = await resolveUserInRootfs(rootfs, s.config.User || c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
+    const caps = mergeCapabilities(c.hostConfig.CapAdd, c.hostConfig.CapDrop, !!c.hostConfig.Privileged || !!s.config.Privileged);
+    const env = mergeEnv(c.config.Env, s.config.Env);
+    if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
+    if (tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+    const bundleSpec = JSON.parse(await fsp.readFile(path.join(this.svc.bundleDir(c.id), 'config.json'), 'utf8'));
+    const proc = {
+      ...bundleSpec.process,
+      terminal: tty,
+      args: s.config.Cmd,
+      env,
+      cwd: s.config.WorkingDir || c.config.WorkingDir || '/',
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids.length ? user.additionalGids : undefined },
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      consoleSize: tty && consoleSize && consoleSize[0] > 0 ? { height: consoleSize[0], width: consoleSize[1] } : undefined,
+    };
+    const specPath = path.join(dir, 'process.json');
+    await fsp.writeFile(specPath, JSON.stringify(proc));
+    const logPath = path.join(dir, 'exec.log');
+    await fsp.writeFile(logPath, '');
+    return { specPath, logPath };
+  }
+
   /** Docker drops a container's exec sessions when it stops (or is removed, which needs a stop first). */
   containerStopped(containerId: string): void {
     const c = this.svc.store.find(containerId);
     if (c) c.execIds = [];
     for (const s of this.sessions.values()) {
       if (s.containerId !== containerId) continue;
-      // A process still running is dropped when its exit is reported.
-      if (s.running) s.orphaned = true;
+      // A process still running is dropped when its exit is reported; one being started, when its
+      // start ends (its files are in use until then: removing them under it fails the start).
+      if (s.running || (s.started && !s.ended && s.exitCode === null)) s.orphaned = true;
       else void this.forget(s.id);
     }
   }
@@ -341,7 +362,8 @@ export class ExecManager {
       const c = this.svc.store.find(s.containerId);
       if (c) c.execIds = c.execIds.filter((x) => x !== id);
     }
-    await fsp.rm(this.dir(id), { recursive: true, force: true });
-    await fsp.rm(path.join(this.svc.socketDir, id.slice(0, 32)), { recursive: true, force: true });
+    // Nobody awaits this (a sweep, an exit): a directory that will not go must not end berthd.
+    await bestEffort(fsp.rm(this.dir(id), { recursive: true, force: true }), `remove exec dir ${id}`);
+    await bestEffort(fsp.rm(path.join(this.svc.socketDir, id.slice(0, 32)), { recursive: true, force: true }), `remove exec socket dir ${id}`);
   }
 }

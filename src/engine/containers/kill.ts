@@ -44,15 +44,22 @@ export async function killContainer(svc: ContainerService, ref: string, signal?:
 export class ExitWait {
   private ac = new AbortController();
   private exited?: Promise<boolean>;
+  private fired = false;
   constructor(
     private svc: ContainerService,
     private rec: ContainerRecord,
   ) {}
 
-  /** Registers; call with the container's lock held and the container running. */
+  /**
+   * Registers for the exit of the run now going; call with the container's lock held and the
+   * container running. A registration whose exit has come (a run that ended, after which a start
+   * won the lock) is replaced: otherwise the new run's signal would wait on an exit already past.
+   */
   begin(): void {
+    if (this.exited && !this.fired) return;
+    this.fired = false;
     this.exited = this.svc.waiters.nextExit(this.rec.id, this.ac.signal).then(
-      () => true,
+      () => (this.fired = true),
       () => false,
     );
   }
@@ -98,6 +105,8 @@ export async function signalContainer(svc: ContainerService, rec: ContainerRecor
 export async function forceKill(svc: ContainerService, rec: ContainerRecord, exit: ExitWait, o: { event?: boolean } = {}): Promise<void> {
   const err = await svc.locked(rec, async () => {
     if (!rec.state.Running) return undefined;
+    // The run signalled here is the one whose exit is waited for below.
+    exit.begin();
     const e = await signalContainer(svc, rec, 'SIGKILL', true);
     if (!e && o.event) svc.emit(rec, 'kill', { signal: '9' });
     return e;

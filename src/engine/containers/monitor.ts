@@ -45,8 +45,10 @@ export async function onExit(svc: ContainerService, id: string, exitCode: number
     if (!rec.hostConfig.AutoRemove) await svc.store.save(rec);
     if (oom) svc.emit(rec, 'oom');
     svc.emit(rec, 'die', { exitCode: String(exitCode) });
+    // Under the lock: a waiter registered after it (for the next run, once a start wins the lock)
+    // is never resolved by this exit.
+    svc.waiters.exited(id, exitCode);
   });
-  svc.waiters.exited(id, exitCode);
   if (rec.hostConfig.AutoRemove) {
     await svc.remove(id, { force: true, volumes: true }).catch(async (e) => {
       log.warn(`auto-remove ${id.slice(0, 12)}: ${e.message}`);
