@@ -4,6 +4,7 @@ import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryIn
 import { InvalidArgumentError } from '../engine/errors.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
+import { watchStats } from '../engine/containers/stats.js';
 import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
@@ -146,8 +147,7 @@ export function registerContainerRoutes(r: Router): void {
     });
     raw.gone.addEventListener('abort', att.abort, { once: true });
     raw.input.on('error', att.abort);
-    const why = await att.done;
-    if (why === 'detached') svc.emit(rec, 'detach');
+    await att.done;
     raw.end();
   });
 
@@ -226,22 +226,10 @@ export function registerContainerRoutes(r: Router): void {
       return;
     }
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-    ctx.res.write(JSON.stringify(stats) + '\n');
-    // A reading a second, each timed from the last one written: a slow read never overlaps the
-    // next, and a read that fails (the container is gone) ends the stream.
-    let timer: NodeJS.Timeout | undefined;
-    const sendNext = async (): Promise<void> => {
-      try {
-        const next = await ctx.engine.containers.stats(ctx.params.id);
-        if (ctx.res.destroyed || ctx.res.writableEnded) return;
-        ctx.res.write(JSON.stringify(next) + '\n');
-        timer = setTimeout(() => void sendNext(), 1000);
-      } catch {
-        ctx.res.end();
-      }
-    };
-    timer = setTimeout(() => void sendNext(), 1000);
-    ctx.res.on('close', () => clearTimeout(timer));
+    const write = (sample: unknown) => ctx.res.write(JSON.stringify(sample) + '\n');
+    write(stats);
+    await watchStats(ctx.engine.containers, ctx.params.id, clientGone(ctx), write);
+    ctx.res.end();
   });
 
   r.post('/commit', async (ctx) => {

@@ -1,7 +1,8 @@
 // POST /containers/create: a record, a rootfs and its volumes; nothing runs yet.
 import { promises as fsp, existsSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { pluginNotFound } from '../plugins.js';
 import { newId } from '../../util/ids.js';
 import type { ContainerRecord, ContainerConfig, ContainerState, HostConfig } from './types.js';
 import { ZERO_TIME } from './types.js';
@@ -23,6 +24,9 @@ export async function createContainer(svc: ContainerService, name: string | unde
   if (!req || typeof req !== 'object') throw new InvalidArgumentError('config cannot be empty in order to create a container');
   if (!req.Image) throw new InvalidArgumentError('No image specified');
   const hc: HostConfig = req.HostConfig ?? {};
+  // dockerd checks resources as it decodes the request, before anything else; with cgroup v2
+  // there is no real-time CPU scheduler to give (runconfig validateResources).
+  if (hc.CpuRealtimePeriod || hc.CpuRealtimeRuntime) throw new InvalidArgumentError('kernel does not support CPU real-time scheduler');
   // An invalid reference is a 400 before any lookup (a 404 would make the CLI try to pull it).
   if (!/^(sha256:)?[0-9a-f]{6,64}$/.test(req.Image)) parseNormalizedNamed(req.Image);
   const image = svc.o.images.get(req.Image);
@@ -90,6 +94,13 @@ export async function createContainer(svc: ContainerService, name: string | unde
 
 /** Names volumes (anonymous ones get a fresh name) and creates them on first use. */
 async function prepareVolumes(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  // berth has only the local driver; dockerd looks any other up as a plugin and finds none. All
+  // are checked before any volume is made, so a refused create leaves none behind.
+  for (const m of rec.mounts) {
+    if (m.Type !== 'volume') continue;
+    const driver = m.Driver && m.Driver !== 'local' ? m.Driver : rec.hostConfig.VolumeDriver || 'local';
+    if (driver !== 'local') throw new NotFoundError(`create ${m.Name}: error looking up volume plugin ${driver}: ${pluginNotFound(driver).message}`);
+  }
   for (const m of rec.mounts) {
     if (m.Type !== 'volume') continue;
     const v = await svc.o.volumes.ensure(m.Name || '', m.anonymous ? { 'com.docker.volume.anonymous': '' } : undefined);

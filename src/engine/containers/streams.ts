@@ -126,7 +126,8 @@ export type AttachEnd = 'exited' | 'detached' | 'closed';
 
 /**
  * Attaches to a container. Resolves when the output is over: the container exited (after all of
- * its output was sent), the client detached, or the client went away (call `abort`).
+ * its output was sent), the client detached (published as a `detach` event), or the client went
+ * away (call `abort`).
  */
 export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
   // Aborted when the attach ends for any reason: withdraws the start/exit waiters at once.
@@ -140,6 +141,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     ended.abort();
     follower?.close();
     input?.close();
+    if (why === 'detached') svc.emit(rec, 'detach');
     resolveDone(why);
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);

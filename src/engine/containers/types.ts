@@ -68,6 +68,9 @@ export interface HostConfig {
   NanoCpus?: number;
   CpuShares?: number;
   CpuQuota?: number;
+  CpuRealtimePeriod?: number;
+  CpuRealtimeRuntime?: number;
+  VolumeDriver?: string;
   CpuPeriod?: number;
   CpusetCpus?: string;
   CpusetMems?: string;

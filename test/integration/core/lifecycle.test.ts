@@ -3,6 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { integrationSkipReason, startDaemon, waitFor, type Daemon } from '../harness.js';
 import { exits, fails, ok, ID64 } from '../support/assert.js';
@@ -135,6 +136,38 @@ describe('container lifecycle', { skip: integrationSkipReason() }, () => {
       ok(await d.docker(['create', '--name', 'notrunning', 'busybox']));
       fails(await d.docker(['top', 'notrunning']), /is not running/);
       ok(await d.docker(['rm', 'notrunning']));
+    });
+
+    it('streamed stats send a sample a second and end when the container is removed', async () => {
+      ok(await d.docker(['run', '-d', '--name', 'st', '--network', 'none', 'busybox', 'sleep', '300']));
+      const samples: Array<{ id?: string; read?: string }> = [];
+      let twoSamples!: () => void;
+      const gotTwo = new Promise<void>((r) => (twoSamples = r));
+      const ended = new Promise<number>((resolve, reject) => {
+        const req = http.get({ socketPath: d.sock, path: '/containers/st/stats' }, (res) => {
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buf += chunk;
+            for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+              samples.push(JSON.parse(buf.slice(0, i)));
+              buf = buf.slice(i + 1);
+              if (samples.length === 2) twoSamples();
+            }
+          });
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+      });
+      try {
+        await gotTwo;
+        assert.notEqual(samples[0].read, samples[1].read, 'a new sample, not the first one again');
+        ok(await d.docker(['rm', '-f', 'st']));
+        assert.equal(await ended, 200);
+      } finally {
+        await d.docker(['rm', '-f', 'st']);
+      }
     });
 
     it('port prints nothing for a container without published ports', async () => {
