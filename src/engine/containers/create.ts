@@ -1,8 +1,8 @@
 // POST /containers/create: a record, a rootfs and its volumes; nothing runs yet.
 import { promises as fsp, existsSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { pluginNotFound } from '../plugins.js';
+import { InvalidArgumentError } from '../errors.js';
+import { unknownVolumeDriver } from '../volumes/store.js';
 import { newId } from '../../util/ids.js';
 import type { ContainerRecord, ContainerConfig, ContainerState, HostConfig } from './types.js';
 import { ZERO_TIME } from './types.js';
@@ -99,7 +99,7 @@ async function prepareVolumes(svc: ContainerService, rec: ContainerRecord): Prom
   for (const m of rec.mounts) {
     if (m.Type !== 'volume') continue;
     const driver = m.Driver && m.Driver !== 'local' ? m.Driver : rec.hostConfig.VolumeDriver || 'local';
-    if (driver !== 'local') throw new NotFoundError(`create ${m.Name}: error looking up volume plugin ${driver}: ${pluginNotFound(driver).message}`);
+    if (driver !== 'local') throw unknownVolumeDriver(m.Name ?? '', driver);
   }
   for (const m of rec.mounts) {
     if (m.Type !== 'volume') continue;

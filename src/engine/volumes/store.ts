@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EventBus } from '../events.js';
 import { ConflictError, InvalidArgumentError, NotFoundError, SystemError } from '../errors.js';
+import { pluginNotFound } from '../plugins.js';
 import { atomicWriteJson, readJsonIfExists, statIfExists, TEMP_MARK } from '../../util/fs.js';
 import { KeyedLock } from '../../util/keyed-lock.js';
 import { log } from '../../util/log.js';
@@ -413,6 +414,14 @@ function stringMap(value: unknown, what: string): Record<string, string> | null 
   return { ...(value as Record<string, string>) };
 }
 
+/**
+ * A volume driver other than `local`: dockerd looks it up as a plugin and finds none (404). Volume
+ * create and container create (a mount's driver, HostConfig.VolumeDriver) both answer with it.
+ */
+export function unknownVolumeDriver(volumeName: string, driver: string): NotFoundError {
+  return new NotFoundError(`create ${volumeName}: error looking up volume plugin ${driver}: ${pluginNotFound(driver).message}`);
+}
+
 /** Checks a create request as Docker does: name, driver (only `local` exists here), options. */
 function validateCreate(opts: VolumeCreateOptions): {
   name: string;
@@ -429,7 +438,7 @@ function validateCreate(opts: VolumeCreateOptions): {
     labels = { ...(labels ?? {}), [ANONYMOUS_LABEL]: '' };
   }
   const driver = opts.Driver || 'local';
-  if (driver !== 'local') throw new InvalidArgumentError(`create ${name}: error looking up volume plugin ${driver}: plugin ${JSON.stringify(driver)} not found`);
+  if (driver !== 'local') throw unknownVolumeDriver(name, driver);
   checkVolumeName(name);
   return { name, labels, options };
 }

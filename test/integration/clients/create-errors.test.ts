@@ -43,4 +43,10 @@ describe('create refused in dockerd\'s words', { skip: integrationSkipReason() }
     assert.equal(ok(await d.docker(['ps', '-aq'])), '');
     assert.equal(ok(await d.docker(['volume', 'ls', '-q'])), '');
   });
+
+  it('volume create with an unknown driver is the same 404', async () => {
+    const err = await sdkError(sdk.createVolume({ Name: 'data3', Driver: 'nfsplug' }));
+    assert.deepEqual(err, { status: 404, message: 'create data3: error looking up volume plugin nfsplug: plugin "nfsplug" not found' });
+    assert.equal(ok(await d.docker(['volume', 'ls', '-q'])), '');
+  });
 });

@@ -100,7 +100,7 @@ test('bad names, unknown drivers and bad driver options are refused with Docker\
       `create ${bad}: ${JSON.stringify(bad)} includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
     );
   }
-  await rejectsWith(f.store.create({ Name: 'xx', Driver: 'nfsplugin' }), 400, 'create xx: error looking up volume plugin nfsplugin: plugin "nfsplugin" not found');
+  await rejectsWith(f.store.create({ Name: 'xx', Driver: 'nfsplugin' }), 404, 'create xx: error looking up volume plugin nfsplugin: plugin "nfsplugin" not found');
   await rejectsWith(f.store.create({ Name: 'xx', DriverOpts: { foo: 'bar' } }), 400, 'create xx: invalid option: "foo"');
   await rejectsWith(f.store.create({ Name: 'xx', DriverOpts: { type: 'tmpfs' } }), 400, 'create xx: missing required option: "device"');
   await rejectsWith(f.store.create({ Name: 'xx', DriverOpts: { o: 'size=1m', device: 'tmpfs' } }), 400, 'create xx: missing required option: "type"');
