@@ -80,7 +80,7 @@ test('create errors, an empty body and in-use removal', async (t) => {
   assert.equal(bad.status, 400);
   assert.match(bad.body.message, /^create a\/b: "a\/b" includes invalid characters for a local volume name/);
   assert.deepEqual(await call('POST', '/volumes/create', { Name: 'vv', Driver: 'rexray' }), {
-    status: 400,
+    status: 404,
     body: { message: 'create vv: error looking up volume plugin rexray: plugin "rexray" not found' },
   });
   assert.equal((await call('POST', '/volumes/create', [1])).status, 400);
