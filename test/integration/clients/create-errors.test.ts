@@ -6,15 +6,8 @@ import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
 import { ok } from '../support/assert.js';
+import { sdkError } from '../support/sdk.js';
 
-async function sdkError(p: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { status: e.statusCode, message: e.json?.message ?? String(e.json ?? e.message) };
-  }
-  assert.fail('the call should have failed');
-}
 
 describe('create refused in dockerd\'s words', { skip: integrationSkipReason() }, () => {
   let d: Daemon;

@@ -8,19 +8,11 @@ import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
 import { fails, ok } from '../support/assert.js';
+import { sdkError } from '../support/sdk.js';
 
 const NOT_MANAGER = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 const NOT_IN_SWARM = 'This node is not part of a swarm';
 
-/** The status and message of a rejected dockerode call (it fails the test if the call succeeds). */
-async function sdkError(p: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await p;
-  } catch (e: any) {
-    return { status: e.statusCode, message: e.json?.message ?? String(e.json ?? e.message) };
-  }
-  assert.fail('the call should have failed');
-}
 
 describe('endpoints berthd does not serve, answered as dockerd', { skip: integrationSkipReason() }, () => {
   let d: Daemon;
