@@ -19,6 +19,8 @@ import { listImages } from './images/views.js';
 import { containerSummary } from './containers/views.js';
 import { BuildService } from './build/engine-backend.js';
 import { LogFollower } from './runtime/logfile.js';
+import { daemonLogConfig, SERVED_LOG_DRIVERS } from './containers/log-config.js';
+import { defaultLoggerPath } from './runtime/log-writer.js';
 import { pendingWaiters } from './containers/waiters.js';
 
 export interface EngineConfig {
@@ -37,6 +39,11 @@ export interface EngineConfig {
   defaultBridge?: string;
   /** Prefix of berth's iptables chains, so two daemons on one host keep apart. */
   iptablesPrefix?: string;
+  /** Default logging driver and options (daemon config `log-driver`, `log-opts`); see log-config.ts. */
+  logDriver?: string;
+  logOpts?: Record<string, string>;
+  /** berth-logger (default: beside berthd's bundle). */
+  loggerPath?: string;
 }
 
 export class Engine {
@@ -76,6 +83,8 @@ export class Engine {
       dataRoot: config.dataRoot,
       execRoot: config.execRoot,
       conmonPath: config.conmonPath,
+      logConfig: daemonLogConfig(config.logDriver, config.logOpts),
+      loggerPath: config.loggerPath ?? defaultLoggerPath(),
       runtimes: config.runtimes,
       defaultRuntime: config.defaultRuntime,
       storageDriver: config.storageDriver,
@@ -145,7 +154,7 @@ export class Engine {
       Images: images.length,
       Driver: this.config.storageDriver === 'vfs' ? 'vfs' : 'overlay2',
       DriverStatus: [['Backing Filesystem', 'extfs']],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null'], Authorization: null, Log: ['json-file', 'k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null'], Authorization: null, Log: [...SERVED_LOG_DRIVERS].filter((d) => d !== 'none') },
       MemoryLimit: true,
       SwapLimit: true,
       CpuCfsPeriod: true,
@@ -158,7 +167,7 @@ export class Engine {
       NFd: 0,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'json-file',
+      LoggingDriver: this.containers.o.logConfig.Type,
       CgroupDriver: 'cgroupfs',
       CgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1',
       NEventsListener: this.events.listenerCount('event'),

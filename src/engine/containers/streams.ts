@@ -1,10 +1,12 @@
-// Attach and logs. Output comes from conmon's log file (replayed, then followed through inotify),
-// so attach and logs see the same bytes in the same order. Input goes to conmon's attach socket,
+// Attach and logs. Output comes from the container's log files (replayed, then followed through
+// inotify, across rotations), so attach and logs see the same bytes in the same order. Input goes to conmon's attach socket,
 // a SOCK_SEQPACKET socket Node cannot open: socat carries stdin to it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { closeSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../runtime/logfile.js';
+import { LogFollower, readLog, parseTimeNs, type LogRecord } from '../runtime/logfile.js';
+import { logFilesOf, logsNotReadable, outputPathOf } from './logging.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -13,7 +15,38 @@ import { settled } from '../../util/best-effort.js';
 export type StreamName = 'stdout' | 'stderr';
 
 export interface OutputSink {
-  write(stream: StreamName, data: Buffer): void;
+  /** false: the client is behind; wait for `drained()` before more. */
+  write(stream: StreamName, data: Buffer): boolean | void;
+  drained?(): Promise<void>;
+}
+
+/**
+ * Joins consecutive records of one stream into one write (one frame of the multiplexed stream):
+ * a log of ten million short lines is then ~thousands of writes, not ten million.
+ */
+class Batcher {
+  private stream: StreamName = 'stdout';
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private sink: OutputSink) {}
+  /** Adds one piece; a promise when the client is behind (hold back until it settles). */
+  push(stream: StreamName, data: Buffer): Promise<void> | undefined {
+    let p: Promise<void> | undefined;
+    if (this.size && stream !== this.stream) p = this.flush();
+    this.stream = stream;
+    this.chunks.push(data);
+    this.size += data.length;
+    if (this.size >= 256 * 1024) p = this.flush() ?? p;
+    return p;
+  }
+  flush(): Promise<void> | undefined {
+    if (!this.size) return undefined;
+    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    this.size = 0;
+    const ok = this.sink.write(this.stream, data);
+    return ok === false && this.sink.drained ? this.sink.drained() : undefined;
+  }
 }
 
 /** `ctrl-p,ctrl-q` → bytes; Docker's format for --detach-keys. */
@@ -145,20 +178,27 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     resolveDone(why);
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
+  const batch = new Batcher(o.sink);
   const emit = (r: LogRecord) => {
-    if (!ended.signal.aborted && wanted(r.stream)) o.sink.write(r.stream, r.data);
+    if (!ended.signal.aborted && wanted(r.stream)) return batch.push(r.stream, r.data);
+  };
+  const flush = () => {
+    if (!ended.signal.aborted) void batch.flush();
   };
 
   void (async () => {
-    const logPath = svc.logPath(rec.id);
-    await fsp.writeFile(logPath, '', { flag: 'a' });
-    const { records, size } = await readLogRecords(logPath);
-    if (o.logs) for (const r of records) emit(r);
+    const outPath = outputPathOf(svc, rec);
+    // Before a first start the directory (the bundle, for `none`) may not exist yet.
+    await fsp.mkdir(path.dirname(outPath), { recursive: true });
+    await fsp.writeFile(outPath, '', { flag: 'a' });
+    const files = logFilesOf(svc, rec);
+    // As dockerd: the replay (logs=1) comes from the log; a driver that keeps none has nothing.
+    const at = files && o.logs ? await readLog(files, { keepOpen: o.stream && outPath === files.current }, emit, flush) : undefined;
     if (!o.stream) {
       finish('closed');
       return;
     }
-    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    const following = await followFrom(svc, rec.id, outPath, at?.fd !== undefined ? at : await endOf(outPath), emit, flush, ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
@@ -168,6 +208,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     // run's output and ends at its exit. A removal ends the wait too.
     await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
+    flush();
     finish('exited');
   })().catch(() => finish('closed'));
 
@@ -204,6 +245,11 @@ export function dockerTimestamp(r: LogRecord): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
 }
 
+/** Throws dockerd's 501 when the container's driver keeps no log to read. */
+export function assertLogsReadable(svc: ContainerService, rec: ContainerRecord): void {
+  if (!logFilesOf(svc, rec)) throw logsNotReadable();
+}
+
 export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsOptions): { done: Promise<void>; abort: () => void } {
   // Aborted when the stream ends for any reason: withdraws the exit waiter at once.
   const ended = new AbortController();
@@ -217,6 +263,7 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     resolveDone();
   };
   let atLineStart = true;
+  const batch = new Batcher(o.sink);
   const emit = (r: LogRecord) => {
     if (ended.signal.aborted) return;
     if (r.stream === 'stdout' ? !o.stdout : !o.stderr) return;
@@ -225,26 +272,47 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     // Docker prefixes every line; a line made of partial records gets one prefix.
     const data = o.timestamps && atLineStart ? Buffer.concat([Buffer.from(dockerTimestamp(r) + ' '), r.data]) : r.data;
     atLineStart = r.data.length > 0 && r.data[r.data.length - 1] === 0x0a;
-    o.sink.write(r.stream, data);
+    return batch.push(r.stream, data);
+  };
+  const flush = () => {
+    if (!ended.signal.aborted) return batch.flush();
   };
   void (async () => {
-    const logPath = svc.logPath(rec.id);
-    const { records, size } = await readLogRecords(logPath, { tail: o.tail, sinceNs: o.since, untilNs: o.until });
-    for (const r of records) emit(r);
-    const untilPast = o.until !== undefined && o.until <= BigInt(Date.now()) * 1_000_000n;
-    if (!o.follow || untilPast || (!rec.state.Running && !rec.state.Restarting)) {
+    const files = logFilesOf(svc, rec);
+    if (!files) {
       finish();
       return;
     }
-    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    const untilPast = o.until !== undefined && o.until <= BigInt(Date.now()) * 1_000_000n;
+    const follow = o.follow && !untilPast && (rec.state.Running || rec.state.Restarting);
+    const at = await readLog(files, { tail: o.tail, sinceNs: o.since, untilNs: o.until, keepOpen: follow }, emit, flush);
+    if (!follow) {
+      finish();
+      return;
+    }
+    const following = await followFrom(svc, rec.id, files.current, at, emit, () => void flush(), ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
     await exited;
     await follower.drain();
+    await flush();
     finish();
   })().catch(() => finish());
   return { done, abort: finish };
+}
+
+function closeFd(fd: number | undefined): void {
+  if (fd !== undefined) closeSync(fd);
+}
+
+/** The end of a file now (attach without replay follows from there). */
+async function endOf(file: string): Promise<{ offset: number }> {
+  try {
+    return { offset: (await fsp.stat(file)).size };
+  } catch {
+    return { offset: 0 };
+  }
 }
 
 /** `since`/`until` query values: Unix seconds (with fraction) or RFC 3339; → ns. */
@@ -271,15 +339,19 @@ export function parseLogTime(v: string | null): bigint | undefined {
 async function followFrom(
   svc: ContainerService,
   id: string,
-  logPath: string,
-  size: number,
-  emit: (r: LogRecord) => void,
+  file: string,
+  at: { fd?: number; offset: number },
+  emit: (r: LogRecord) => unknown,
+  onBurst: () => void,
   signal: AbortSignal,
 ): Promise<{ follower: LogFollower; exited: Promise<number> } | undefined> {
-  if (signal.aborted) return undefined;
+  if (signal.aborted) {
+    closeFd(at.fd);
+    return undefined;
+  }
   const exited = svc.nextExit(id, signal);
   void settled(exited); // rejected only by the abort, which ends the caller anyway
-  const follower = new LogFollower(logPath, size, emit);
+  const follower = new LogFollower(file, at.offset, (r) => void emit(r), { fd: at.fd, onBurst });
   await follower.start();
   if (signal.aborted) {
     follower.close();
