@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { LogFollower, readLog, parseTimeNs, type LogRecord } from '../runtime/logfile.js';
+import { LogFollower, readLog, parseTimeNs, type RecordView } from '../runtime/logfile.js';
 import { logFilesOf, logsNotReadable, outputPathOf } from './logging.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
@@ -21,31 +21,44 @@ export interface OutputSink {
 }
 
 /**
- * Joins consecutive records of one stream into one write (one frame of the multiplexed stream):
- * a log of ten million short lines is then ~thousands of writes, not ten million.
+ * Joins consecutive records of one stream into one write (one frame of the multiplexed stream),
+ * copying them out of the reader's buffers: a log of ten million short lines is then a few
+ * thousand writes, not ten million.
  */
 class Batcher {
+  private static readonly SIZE = 256 * 1024;
   private stream: StreamName = 'stdout';
-  private chunks: Buffer[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(Batcher.SIZE);
+  private len = 0;
+  private behind?: Promise<void>;
   constructor(private sink: OutputSink) {}
-  /** Adds one piece; a promise when the client is behind (hold back until it settles). */
-  push(stream: StreamName, data: Buffer): Promise<void> | undefined {
-    let p: Promise<void> | undefined;
-    if (this.size && stream !== this.stream) p = this.flush();
+  append(stream: StreamName, src: Buffer, start: number, end: number): void {
+    if (this.len && stream !== this.stream) this.writeGathered();
     this.stream = stream;
-    this.chunks.push(data);
-    this.size += data.length;
-    if (this.size >= 256 * 1024) p = this.flush() ?? p;
-    return p;
+    const n = end - start;
+    if (this.len + n > Batcher.SIZE) this.writeGathered();
+    if (n > Batcher.SIZE) {
+      this.write(Buffer.from(src.subarray(start, end)));
+      return;
+    }
+    this.len += src.copy(this.buf, this.len, start, end);
   }
+  /** Hands what is gathered to the sink; a promise when the client is behind (hold back until it settles). */
   flush(): Promise<void> | undefined {
-    if (!this.size) return undefined;
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    this.chunks = [];
-    this.size = 0;
-    const ok = this.sink.write(this.stream, data);
-    return ok === false && this.sink.drained ? this.sink.drained() : undefined;
+    this.writeGathered();
+    const b = this.behind;
+    this.behind = undefined;
+    return b;
+  }
+  private writeGathered(): void {
+    if (!this.len) return;
+    const data = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(Batcher.SIZE);
+    this.len = 0;
+    this.write(data);
+  }
+  private write(data: Buffer): void {
+    if (this.sink.write(this.stream, data) === false && this.sink.drained && !this.behind) this.behind = this.sink.drained();
   }
 }
 
@@ -179,11 +192,11 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
   const batch = new Batcher(o.sink);
-  const emit = (r: LogRecord) => {
-    if (!ended.signal.aborted && wanted(r.stream)) return batch.push(r.stream, r.data);
+  const emit = (v: RecordView) => {
+    if (!ended.signal.aborted && wanted(v.stream)) batch.append(v.stream, v.buf, v.start, v.end);
   };
   const flush = () => {
-    if (!ended.signal.aborted) void batch.flush();
+    if (!ended.signal.aborted) return batch.flush();
   };
 
   void (async () => {
@@ -198,7 +211,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
       finish('closed');
       return;
     }
-    const following = await followFrom(svc, rec.id, outPath, at?.fd !== undefined ? at : await endOf(outPath), emit, flush, ended.signal);
+    const following = await followFrom(svc, rec.id, outPath, at?.fd !== undefined ? at : await endOf(outPath), emit, () => void flush(), ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
@@ -208,7 +221,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     // run's output and ends at its exit. A removal ends the wait too.
     await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
-    flush();
+    void flush();
     finish('exited');
   })().catch(() => finish('closed'));
 
@@ -238,7 +251,7 @@ export interface LogsOptions {
 }
 
 /** Docker's timestamp form in logs: RFC 3339 with nanoseconds, in UTC ('Z'). */
-export function dockerTimestamp(r: LogRecord): string {
+export function dockerTimestamp(r: { timeNs: bigint }): string {
   const ns = r.timeNs;
   const ms = Number(ns / 1_000_000n);
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
@@ -264,15 +277,23 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
   };
   let atLineStart = true;
   const batch = new Batcher(o.sink);
-  const emit = (r: LogRecord) => {
+  let stampNs = -1n;
+  let stamp = Buffer.alloc(0);
+  const emit = (v: RecordView) => {
     if (ended.signal.aborted) return;
-    if (r.stream === 'stdout' ? !o.stdout : !o.stderr) return;
-    if (o.until !== undefined && r.timeNs > o.until) return;
-    if (o.since !== undefined && r.timeNs < o.since) return;
+    if (v.stream === 'stdout' ? !o.stdout : !o.stderr) return;
+    if (o.until !== undefined && v.timeNs > o.until) return;
+    if (o.since !== undefined && v.timeNs < o.since) return;
     // Docker prefixes every line; a line made of partial records gets one prefix.
-    const data = o.timestamps && atLineStart ? Buffer.concat([Buffer.from(dockerTimestamp(r) + ' '), r.data]) : r.data;
-    atLineStart = r.data.length > 0 && r.data[r.data.length - 1] === 0x0a;
-    return batch.push(r.stream, data);
+    if (o.timestamps && atLineStart) {
+      if (v.timeNs !== stampNs) {
+        stampNs = v.timeNs;
+        stamp = Buffer.from(dockerTimestamp(v) + ' ');
+      }
+      batch.append(v.stream, stamp, 0, stamp.length);
+    }
+    atLineStart = v.end > v.start && v.buf[v.end - 1] === 0x0a;
+    batch.append(v.stream, v.buf, v.start, v.end);
   };
   const flush = () => {
     if (!ended.signal.aborted) return batch.flush();
@@ -341,7 +362,7 @@ async function followFrom(
   id: string,
   file: string,
   at: { fd?: number; offset: number },
-  emit: (r: LogRecord) => unknown,
+  emit: (v: RecordView) => void,
   onBurst: () => void,
   signal: AbortSignal,
 ): Promise<{ follower: LogFollower; exited: Promise<number> } | undefined> {
@@ -351,7 +372,7 @@ async function followFrom(
   }
   const exited = svc.nextExit(id, signal);
   void settled(exited); // rejected only by the abort, which ends the caller anyway
-  const follower = new LogFollower(file, at.offset, (r) => void emit(r), { fd: at.fd, onBurst });
+  const follower = new LogFollower(file, at.offset, emit, { fd: at.fd, onBurst });
   await follower.start();
   if (signal.aborted) {
     follower.close();

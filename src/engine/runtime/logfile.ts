@@ -12,161 +12,8 @@ import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { orUndefined } from '../../util/best-effort.js';
 
-export interface LogRecord {
-  /** Nanoseconds since the epoch (for since/until comparisons and `-t`). */
-  timeNs: bigint;
-  stream: 'stdout' | 'stderr';
-  /** The bytes, with the newline for a record that ends a line. */
-  data: Buffer;
-}
-
-const NL = Buffer.from('\n');
-
-/** Parses one log line (json-file or k8s-file, without its trailing newline). */
-export function parseLogLine(line: Buffer): LogRecord | undefined {
-  return line[0] === 0x7b ? parseJsonLine(line) : parseK8sLine(line);
-}
-
-/** Parses one k8s-file line. */
-export function parseK8sLine(line: Buffer): LogRecord | undefined {
-  const s1 = line.indexOf(0x20);
-  if (s1 < 0) return undefined;
-  const s2 = line.indexOf(0x20, s1 + 1);
-  if (s2 < 0) return undefined;
-  const s3 = line.indexOf(0x20, s2 + 1);
-  const stream = line.subarray(s1 + 1, s2).toString();
-  if (stream !== 'stdout' && stream !== 'stderr') return undefined;
-  const flag = s3 < 0 ? line.subarray(s2 + 1).toString() : line.subarray(s2 + 1, s3).toString();
-  const content = s3 < 0 ? Buffer.alloc(0) : line.subarray(s3 + 1);
-  const data = flag === 'P' ? Buffer.from(content) : Buffer.concat([content, NL]);
-  return { timeNs: cachedTimeNs(line.subarray(0, s1)), stream, data };
-}
-
-const JSON_HEAD = Buffer.from('{"log":"');
-const STREAM_KEY = Buffer.from('"stream":"');
-const TIME_KEY = Buffer.from('"time":"');
-
-/**
- * Parses one json-file line. The lines berth-logger and dockerd write (`log`, `stream`, `time` in
- * that order) take a fast path on the bytes; anything else goes through JSON.parse.
- */
-export function parseJsonLine(line: Buffer): LogRecord | undefined {
-  if (line.subarray(0, JSON_HEAD.length).equals(JSON_HEAD)) {
-    const end = stringEnd(line, JSON_HEAD.length);
-    if (end > 0) {
-      const s = line.indexOf(STREAM_KEY, end);
-      const t = line.indexOf(TIME_KEY, end);
-      if (s > 0 && t > 0) {
-        const sv = line.subarray(s + STREAM_KEY.length, s + STREAM_KEY.length + 6).toString();
-        const tEnd = line.indexOf(0x22, t + TIME_KEY.length);
-        if ((sv === 'stdout' || sv === 'stderr') && tEnd > 0) {
-          return { stream: sv, data: unescapeJson(line.subarray(JSON_HEAD.length, end)), timeNs: cachedTimeNs(line.subarray(t + TIME_KEY.length, tEnd)) };
-        }
-      }
-    }
-  }
-  try {
-    const o = JSON.parse(line.toString()) as { log?: string; stream?: string; time?: string };
-    const stream = o.stream === 'stderr' ? 'stderr' : 'stdout';
-    return { stream, data: Buffer.from(o.log ?? ''), timeNs: parseTimeNs(o.time ?? '') };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Index of the quote closing the JSON string that starts at `from`, or -1. */
-function stringEnd(b: Buffer, from: number): number {
-  let i = from;
-  for (;;) {
-    const q = b.indexOf(0x22, i);
-    if (q < 0) return -1;
-    let bs = 0;
-    for (let j = q - 1; j >= from && b[j] === 0x5c; j--) bs++;
-    if (bs % 2 === 0) return q;
-    i = q + 1;
-  }
-}
-
-/** The bytes a JSON string body stands for (its escapes undone), as UTF-8. */
-export function unescapeJson(body: Buffer): Buffer {
-  let bs = body.indexOf(0x5c);
-  if (bs < 0) return Buffer.from(body);
-  // The common line: plain text and its final "\n".
-  if (bs === body.length - 2 && body[bs + 1] === 0x6e) {
-    const out = Buffer.allocUnsafe(body.length - 1);
-    body.copy(out, 0, 0, bs);
-    out[bs] = 0x0a;
-    return out;
-  }
-  const out = Buffer.allocUnsafe(body.length);
-  let o = 0;
-  let i = 0;
-  while (bs >= 0) {
-    o += body.copy(out, o, i, bs);
-    const c = body[bs + 1];
-    i = bs + 2;
-    switch (c) {
-      case 0x6e: out[o++] = 0x0a; break; // n
-      case 0x72: out[o++] = 0x0d; break; // r
-      case 0x74: out[o++] = 0x09; break; // t
-      case 0x62: out[o++] = 0x08; break; // b
-      case 0x66: out[o++] = 0x0c; break; // f
-      case 0x75: {
-        // \uXXXX, a surrogate pair → UTF-8 (never longer than its escape)
-        let cp = parseInt(body.subarray(bs + 2, bs + 6).toString(), 16);
-        i = bs + 6;
-        if (cp >= 0xd800 && cp < 0xdc00 && body[i] === 0x5c && body[i + 1] === 0x75) {
-          const lo = parseInt(body.subarray(i + 2, i + 6).toString(), 16);
-          if (lo >= 0xdc00 && lo < 0xe000) {
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            i += 6;
-          }
-        }
-        o += out.write(String.fromCodePoint(Number.isNaN(cp) ? 0xfffd : cp), o);
-        break;
-      }
-      default: out[o++] = c; // \" \\ \/
-    }
-    bs = body.indexOf(0x5c, i);
-  }
-  o += body.copy(out, o, i);
-  return out.subarray(0, o);
-}
-
-let lastTimeBytes = Buffer.alloc(0);
-let lastTimeNs = 0n;
-
-/** parseTimeNs with a one-entry cache: a burst of lines shares its timestamp. */
-function cachedTimeNs(t: Buffer): bigint {
-  if (t.equals(lastTimeBytes)) return lastTimeNs;
-  lastTimeNs = parseTimeNs(t.toString());
-  lastTimeBytes = Buffer.from(t);
-  return lastTimeNs;
-}
-
-/** `2026-11-23T04:52:31.643162609+00:00` or `…Z` → ns since epoch. */
-export function parseTimeNs(t: string): bigint {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(t);
-  if (!m) return 0n;
-  const ms = Date.parse(m[1] + (m[3] === 'Z' ? 'Z' : m[3]));
-  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
-  return BigInt(ms) * 1_000_000n + BigInt(frac);
-}
-
-/** Splits a growing byte stream into complete lines, keeping the unfinished tail. */
-export class LineSplitter {
-  private rest: Buffer = Buffer.alloc(0);
-  push(chunk: Buffer, onLine: (line: Buffer) => void): void {
-    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
-    let start = 0;
-    let nl;
-    while ((nl = buf.indexOf(0x0a, start)) >= 0) {
-      onLine(buf.subarray(start, nl));
-      start = nl + 1;
-    }
-    this.rest = Buffer.from(buf.subarray(start));
-  }
-}
+import { RecordScanner, parseLogLine, type LogRecord, type RecordView } from './log-lines.js';
+export { parseLogLine, parseK8sLine, parseJsonLine, parseTimeNs, LineSplitter, copyRecord, type LogRecord, type RecordView } from './log-lines.js';
 
 // ───────────────────────────── the files of a log ─────────────────────────────
 
@@ -207,20 +54,23 @@ export interface ReadOptions {
   keepOpen?: boolean;
 }
 
-/** Called for each record; a promise holds the reading back (the client is slow). */
-export type RecordSink = (r: LogRecord) => void | Promise<void>;
+/** Called for each record, a view valid during the call only (see log-lines.ts). */
+export type RecordSink = (v: RecordView) => void;
+/** Called after each chunk read; a promise holds the reading back (the client is slow). */
+export type ChunkEnd = () => void | Promise<void>;
 
 /**
  * Reads a log from its oldest file to the end of the current one, as it is when called. Returns
  * where the current file ended (with `keepOpen`, its descriptor too).
  */
-export async function readLog(files: LogFiles, o: ReadOptions, sink: RecordSink, flush?: () => void | Promise<void>): Promise<{ fd?: number; offset: number }> {
+export async function readLog(files: LogFiles, o: ReadOptions, sink: RecordSink, flush?: ChunkEnd): Promise<{ fd?: number; offset: number }> {
   // The current file first, so a rotation meanwhile cannot make us miss its content. A raw
   // descriptor (not a FileHandle, which GC would close) as the follower goes on with it.
   const fh = await RawFile.open(files.current);
   const size = fh ? await fh.size() : 0;
   const older = [...(files.legacy ? [files.legacy] : []), ...(await rotatedFiles(files.current))];
-  const filter = (r: LogRecord) => (o.sinceNs === undefined || r.timeNs >= o.sinceNs) && (o.untilNs === undefined || r.timeNs <= o.untilNs);
+  const filtered: RecordSink =
+    o.sinceNs === undefined && o.untilNs === undefined ? sink : (v) => (o.sinceNs === undefined || v.timeNs >= o.sinceNs) && (o.untilNs === undefined || v.timeNs <= o.untilNs) && sink(v);
   try {
     if (o.tail === 0) return handOver(fh, size, o.keepOpen);
     if (o.tail !== undefined && o.tail > 0) {
@@ -237,10 +87,10 @@ export async function readLog(files: LogFiles, o: ReadOptions, sink: RecordSink,
         need -= lines;
         if (need <= 0) break;
       }
-      for (const part of parts) for (const r of part) if (filter(r)) await sink(r);
+      for (const part of parts) for (const r of part) filtered({ stream: r.stream, timeNs: r.timeNs, buf: r.data, start: 0, end: r.data.length });
     } else {
-      for (const f of older) await streamFile(f, undefined, filter, sink);
-      if (fh) await streamFile(files.current, { fh, size }, filter, sink);
+      for (const f of older) await streamFile(f, undefined, filtered, flush);
+      if (fh) await streamFile(files.current, { fh, size }, filtered, flush);
     }
     await flush?.();
     return handOver(fh, size, o.keepOpen);
@@ -339,27 +189,18 @@ function takeLastLines(records: LogRecord[], n: number): { taken: LogRecord[]; l
 }
 
 /** Streams one file's records (a .gz through gunzip; the current file up to `size`). */
-async function streamFile(f: string, current: { fh: RawFile; size: number } | undefined, filter: (r: LogRecord) => boolean, sink: RecordSink): Promise<void> {
-  const splitter = new LineSplitter();
-  const onChunk = async (chunk: Buffer) => {
-    const pending: LogRecord[] = [];
-    splitter.push(chunk, (line) => {
-      const r = parseLogLine(line);
-      if (r && filter(r)) pending.push(r);
-    });
-    for (const r of pending) {
-      const p = sink(r);
-      if (p) await p;
-    }
-  };
+async function streamFile(f: string, current: { fh: RawFile; size: number } | undefined, sink: RecordSink, chunkEnd?: ChunkEnd): Promise<void> {
+  const scanner = new RecordScanner();
   if (current) {
-    const buf = Buffer.allocUnsafe(1024 * 1024);
     let off = 0;
     while (off < current.size) {
-      const { bytesRead } = await current.fh.read(buf, 0, Math.min(buf.length, current.size - off), off);
+      // A buffer per read: the scanner rewrites escapes in place and keeps the unfinished line.
+      const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, current.size - off));
+      const { bytesRead } = await current.fh.read(buf, 0, buf.length, off);
       if (bytesRead === 0) break;
       off += bytesRead;
-      await onChunk(buf.subarray(0, bytesRead));
+      scanner.push(buf.subarray(0, bytesRead), sink);
+      await chunkEnd?.();
     }
     return;
   }
@@ -372,7 +213,10 @@ async function streamFile(f: string, current: { fh: RawFile; size: number } | un
     return; // rotated away meanwhile
   }
   try {
-    for await (const chunk of src) await onChunk(chunk as Buffer);
+    for await (const chunk of src) {
+      scanner.push(chunk as Buffer, sink);
+      await chunkEnd?.();
+    }
   } catch {
     // A file removed by a rotation while read: what was read stands.
   }
@@ -397,13 +241,13 @@ export class LogFollower {
   private reading = false;
   private again = false;
   private closed = false;
-  private splitter = new LineSplitter();
+  private scanner = new RecordScanner();
   private drainWaiters: Array<() => void> = [];
 
   constructor(
     private file: string,
     offset: number,
-    private onRecord: (r: LogRecord) => void,
+    private onRecord: RecordSink,
     private o: { fd?: number; onBurst?: () => void } = {},
   ) {
     this.offset = offset;
@@ -494,10 +338,7 @@ export class LogFollower {
       }
       if (n > 0) {
         this.offset += n;
-        this.splitter.push(buf.subarray(0, n), (line) => {
-          const r = parseLogLine(line);
-          if (r) this.onRecord(r);
-        });
+        this.scanner.push(buf.subarray(0, n), this.onRecord);
         this.o.onBurst?.();
         this.readMore();
         return;
@@ -514,10 +355,7 @@ export class LogFollower {
           read(this.fd!, buf, 0, buf.length, this.offset, (e2, n2) => {
             if (!e2 && n2 > 0) {
               this.offset += n2;
-              this.splitter.push(buf.subarray(0, n2), (line) => {
-                const r = parseLogLine(line);
-                if (r) this.onRecord(r);
-              });
+              this.scanner.push(buf.subarray(0, n2), this.onRecord);
               this.o.onBurst?.();
               this.readMore();
               return;
@@ -568,7 +406,7 @@ export class LogFollower {
         close(this.fd!, () => {});
         this.fd = fd;
         this.offset = 0;
-        this.splitter = new LineSplitter();
+        this.scanner = new RecordScanner();
         fstat(fd, (e, st) => {
           if (!e) this.ino = st.ino;
           this.readMore();
