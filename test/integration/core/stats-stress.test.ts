@@ -9,7 +9,7 @@ import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
 import { ok } from '../support/assert.js';
 
 const STEADY = ['st0', 'st1', 'st2'];
-const READERS = 8;
+const READERS = 15;
 const ROUNDS = 4;
 
 /** A streamed stats request read for `samples` samples, then dropped; or to its end. */
