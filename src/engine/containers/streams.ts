@@ -72,7 +72,7 @@ export function parseDetachKeys(spec: string | null | undefined): Buffer {
     else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
       const c = k[5];
       out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 } as Record<string, number>)[c]);
-    } else throw new InvalidArgumentError(`Invalid detach keys (${k}) provided`);
+    } else throw new InvalidArgumentError(`Invalid detach keys (${s}) provided`);
   }
   return Buffer.from(out);
 }
@@ -173,9 +173,10 @@ export type AttachEnd = 'exited' | 'detached' | 'closed';
 /**
  * Attaches to a container. Resolves when the output is over: the container exited (after all of
  * its output was sent), the client detached (published as a `detach` event), or the client went
- * away (call `abort`).
+ * away (call `abort`). Bad detach keys throw here, before anything is streamed.
  */
 export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
+  if (o.detachKeys) parseDetachKeys(o.detachKeys);
   // Aborted when the attach ends for any reason: withdraws the start/exit waiters at once.
   const ended = new AbortController();
   let follower: LogFollower | undefined;
@@ -206,12 +207,16 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     await fsp.writeFile(outPath, '', { flag: 'a' });
     const files = logFilesOf(svc, rec);
     // As dockerd: the replay (logs=1) comes from the log; a driver that keeps none has nothing.
-    const at = files && o.logs ? await readLog(files, { keepOpen: o.stream && outPath === files.current }, emit, flush) : undefined;
+    const replayed = files && o.logs ? await readLog(files, { keepOpen: o.stream && outPath === files.current }, emit, flush) : undefined;
+    // Where the live output starts: fixed before the event, which a client may answer with a start.
+    const from = replayed?.fd !== undefined ? replayed : await endOf(outPath);
+    // dockerd publishes `attach` once the logs are replayed, before streaming (also without it).
+    svc.emit(rec, 'attach');
     if (!o.stream) {
       finish('closed');
       return;
     }
-    const following = await followFrom(svc, rec.id, outPath, at?.fd !== undefined ? at : await endOf(outPath), emit, () => void flush(), ended.signal);
+    const following = await followFrom(svc, rec.id, outPath, from, emit, () => void flush(), ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
@@ -226,7 +231,9 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   })().catch(() => finish('closed'));
 
   function wireStdin() {
-    const keys = o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
+    // As dockerd: the detach sequence is looked for only on a terminal; without one stdin is
+    // passed on byte for byte (the keys were checked before the stream was opened).
+    const keys = !rec.config.Tty || o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
     input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, keys, () => finish('detached'));
     if (rec.state.Running) input.connect();
     else
