@@ -4,7 +4,7 @@
 // deploy.replicas agreeing, one mount per container path.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { findCycle } from '../graph.js';
+import { checkCycles, DependencyCycleError } from '../graph.js';
 import type { Project, ServiceConfig } from '../model.js';
 import { ComposeError } from './errors.js';
 
@@ -93,8 +93,12 @@ export function checkConsistency(project: Project, disabled: Record<string, Serv
     if (secret.external) continue;
     if (!secret.file && !secret.environment) fail(`secret ${JSON.stringify(name)} must declare either \`file\` or \`environment\`: ${INVALID}`);
   }
-  const cycle = findCycle(project.services);
-  if (cycle) fail(cycle);
+  try {
+    checkCycles(project.services);
+  } catch (e) {
+    if (e instanceof DependencyCycleError) fail(e.message);
+    throw e;
+  }
 }
 
 function isDirectory(p: string): boolean {
