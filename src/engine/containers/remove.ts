@@ -78,7 +78,6 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
     }
   }
   await bestEffort(svc.o.images.releaseHolds(), 'releasing image layer holds');
-  svc.lastStats.delete(rec.id);
   svc.emit(rec, 'destroy');
   svc.waiters.wasRemoved(rec.id);
   // Waits for an exit that can no longer come end with the last exit code, as in dockerd.
