@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../engine/errors.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { firstStatsFrame, statsOnce, watchStats } from '../engine/containers/stats.js';
-import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
+import { attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
 import type {
@@ -132,6 +132,9 @@ export function registerContainerRoutes(r: Router): void {
     const svc = ctx.engine.containers;
     const rec = svc.get(ctx.params.id);
     const q = ctx.query;
+    const detachKeys = q.get('detachKeys') ?? undefined;
+    // Bad keys are dockerd's 400, before the stream is opened.
+    if (detachKeys) parseDetachKeys(detachKeys);
     const raw = openRawStream(ctx, rec.config.Tty);
     const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
     // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
@@ -142,7 +145,7 @@ export function registerContainerRoutes(r: Router): void {
       stderr: queryBool(q, 'stderr'),
       logs: queryBool(q, 'logs'),
       stream: queryBool(q, 'stream'),
-      detachKeys: q.get('detachKeys') ?? undefined,
+      detachKeys,
       sink: frameSink(raw.output, rec.config.Tty),
     });
     raw.gone.addEventListener('abort', att.abort, { once: true });

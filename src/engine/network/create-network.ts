@@ -15,9 +15,7 @@ import type { DriverName, IpamConfig, NetworkCreateRequest } from './types.js';
 const DRIVERS: DriverName[] = ['bridge', 'macvlan', 'ipvlan'];
 
 export async function createNetwork(ctx: NetworkContext, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
-  const name = (req.Name ?? '').trim();
-  if (!name) throw new InvalidArgumentError('network name must be specified');
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new InvalidArgumentError(`invalid network name "${name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
+  const name = checkedName(req.Name ?? '');
   // Checked and reserved in one synchronous step: a second create with this name, arriving while
   // this one awaits its subnet or bridge, gets dockerd's 409 instead of being saved as well.
   if (ctx.namesBeingCreated.has(name) || [...ctx.networks.values()].some((n) => n.Name === name)) {
@@ -31,6 +29,19 @@ export async function createNetwork(ctx: NetworkContext, req: NetworkCreateReque
     // Taken for good by the record on success; free again on failure.
     ctx.namesBeingCreated.delete(name);
   }
+}
+
+/** Names of the networks every daemon has, and `default` (NetworkMode's name for the default bridge). */
+const PREDEFINED_NAMES = new Set(['bridge', 'host', 'none', 'default']);
+
+/**
+ * The name as dockerd takes it: any name but a blank one and a predefined one (dockerd checks no
+ * characters; it keeps the name as given, spaces included).
+ */
+function checkedName(name: string): string {
+  if (PREDEFINED_NAMES.has(name)) throw new ForbiddenError(`operation is not permitted on predefined ${name} network `);
+  if (!name.trim()) throw new InvalidArgumentError('invalid name: name is empty');
+  return name;
 }
 
 /** The request's driver, once the request asks for nothing berth or the driver cannot do. */

@@ -96,7 +96,7 @@ export class NetworkManager {
   }
 
   inspect(idOrName: string): NetworkInspect {
-    return networkView(this.ctx, resolveNetwork(this.ctx, idOrName));
+    return networkView(this.ctx, resolveNetwork(this.ctx, idOrName, 'inspect'));
   }
 
   remove(idOrName: string): Promise<void> {

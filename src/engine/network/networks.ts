@@ -1,7 +1,7 @@
 // Docker networks as records: find one (ID, name, ID prefix), list, inspect, remove, prune.
 // Creating one is create-network.ts; the predefined ones are predefined.ts.
 import type { NetworkContext } from './context.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import { newId, resolveByIdPrefix } from '../../util/ids.js';
 import { networkListFilter, networkPruneFilter } from './filters.js';
 import { syncFirewall } from './firewall-sync.js';
@@ -27,13 +27,22 @@ export function newNetworkRecord(name: string, driver: DriverName, extra: Partia
   };
 }
 
-/** Finds a network by full ID, name, or unique ID prefix, as Docker does (ID first, then name). */
-export function resolveNetwork(ctx: NetworkContext, idOrName: string): NetworkRecord {
+/**
+ * Finds a network by full ID, name, or unique ID prefix, as Docker does (ID first, then name).
+ * An ambiguous prefix is dockerd's 400, worded as its inspect route words it (`inspect`) or as
+ * every other verb does.
+ */
+export function resolveNetwork(ctx: NetworkContext, idOrName: string, wording: 'inspect' | 'find' = 'find'): NetworkRecord {
   const all = [...ctx.networks.values()];
   const exact = all.find((n) => n.Id === idOrName) ?? all.find((n) => n.Name === idOrName);
   if (exact) return exact;
   const { match, ambiguous } = resolveByIdPrefix(all, idOrName, (n) => n.Id);
-  if (ambiguous) throw new NotFoundError(`network ${idOrName} is ambiguous (${all.filter((n) => n.Id.startsWith(idOrName)).length} matches found based on ID prefix)`);
+  if (ambiguous) {
+    const count = all.filter((n) => n.Id.startsWith(idOrName)).length;
+    throw new InvalidArgumentError(
+      wording === 'inspect' ? `${count} matches found based on ID prefix: network ${idOrName} is ambiguous` : `network ${idOrName} is ambiguous (${count} matches found based on ID prefix)`,
+    );
+  }
   if (!match) throw new NotFoundError(`network ${idOrName} not found`);
   return match;
 }

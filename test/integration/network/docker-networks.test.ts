@@ -237,6 +237,59 @@ describe('docker network verbs', { skip: integrationSkipReason() }, () => {
       assert.match(c.stderr, /network nosuch not found|No such container/);
     });
 
+    it('names as dockerd takes them: any but blank and predefined ones, kept as given', async () => {
+      for (const name of ['bridge', 'host', 'none', 'default']) {
+        const r = await d.api('POST', '/networks/create', { Name: name });
+        assert.equal(r.status, 403, r.text);
+        assert.equal(r.json.message, `operation is not permitted on predefined ${name} network `);
+      }
+      const cli = await d.docker(['network', 'create', 'default']);
+      assert.equal(cli.code, 1);
+      assert.match(cli.stderr, /operation is not permitted on predefined default network/);
+      for (const blank of ['', '   ']) {
+        const r = await d.api('POST', '/networks/create', { Name: blank });
+        assert.equal(r.status, 400, r.text);
+        assert.equal(r.json.message, 'invalid name: name is empty');
+      }
+      // dockerd checks no characters: these are all fine, and found again by their exact names.
+      for (const name of ['_under', 'with space', 'dots.and:colons', 'Ünï', 'Bridge']) {
+        ok(await d.docker(['network', 'create', name]), name);
+        assert.equal(ok(await d.docker(['network', 'inspect', '-f', '{{.Name}}', name])), name);
+        ok(await d.docker(['network', 'rm', name]), name);
+      }
+      const lead = await d.api('POST', '/networks/create', { Name: ' padded ' });
+      assert.equal(lead.status, 201, lead.text);
+      assert.equal((await d.api('GET', `/networks/${lead.json.Id}`)).json.Name, ' padded ');
+      ok(await d.docker(['network', 'rm', lead.json.Id]));
+    });
+
+    it('an ID prefix two networks share is ambiguous: 400 in dockerd’s words', async () => {
+      const made: string[] = [];
+      try {
+        // Until two networks' IDs share a first hex digit (at most 17 networks in all).
+        let prefix: string | undefined;
+        for (let i = 0; !prefix; i++) {
+          const ids = ok(await d.docker(['network', 'ls', '-q', '--no-trunc'])).split('\n');
+          prefix = '0123456789abcdef'.split('').find((c) => ids.filter((id) => id.startsWith(c)).length > 1);
+          if (prefix) break;
+          ok(await d.docker(['network', 'create', '--subnet', `10.240.${i}.0/24`, `amb${i}`]));
+          made.push(`amb${i}`);
+        }
+        const inspect = await d.api('GET', `/networks/${prefix}`);
+        assert.equal(inspect.status, 400, inspect.text);
+        assert.match(inspect.json.message, new RegExp(`^\\d+ matches found based on ID prefix: network ${prefix} is ambiguous$`));
+        const rm = await d.docker(['network', 'rm', prefix]);
+        assert.equal(rm.code, 1);
+        assert.match(rm.stderr, new RegExp(`network ${prefix} is ambiguous \\(\\d+ matches found based on ID prefix\\)`));
+        // A name wins over an ID prefix, as in dockerd.
+        ok(await d.docker(['network', 'create', '--subnet', '10.241.0.0/24', prefix]));
+        made.push(prefix);
+        assert.equal(ok(await d.docker(['network', 'inspect', '-f', '{{.Name}}', prefix])), prefix);
+      } finally {
+        for (const n of made) await d.docker(['network', 'rm', n]);
+      }
+    });
+
     // dockerd creates the container and fails its start with the 404; a 404 from create makes the
     // CLI think the image is missing and try to pull it (ContainerService.create resolves the network).
     it('docker run --network <unknown> says the network is not found', async () => {
