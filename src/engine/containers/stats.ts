@@ -102,27 +102,32 @@ export function firstStatsFrame(svc: ContainerService, ref: string): StatsRespon
 /**
  * stream=false: one-shot gives one fresh sample; otherwise dockerd's two samples, the response
  * carrying the second with the first as precpu_stats. A container that is not running answers its
- * empty frame at once. Undefined when `signal` aborts first (the client went).
+ * empty frame at once; one removed meanwhile is a 404. Undefined when `signal` aborts first (the client went).
  */
 export async function statsOnce(svc: ContainerService, ref: string, oneShot: boolean, signal: AbortSignal): Promise<StatsResponse | undefined> {
   const first = freshFrame(svc, ref);
   if (oneShot || first.read === ZERO_TIME) return withPrevious(first, undefined);
   const firstMs = Date.parse(first.read);
-  return new Promise((resolve) => {
-    const done = (v: StatsResponse | undefined) => {
+  const second = await new Promise<StatsResponse | 'gone' | undefined>((resolve) => {
+    const done = (v: StatsResponse | 'gone' | undefined) => {
       unsubscribe();
       signal.removeEventListener('abort', onAbort);
       resolve(v);
     };
     const onAbort = () => done(undefined);
     const unsubscribe = svc.statsCollector.subscribe(first.id, (frame) => {
-      if (!frame) return done(undefined);
+      if (!frame) return done('gone');
       if (frame.read === ZERO_TIME) return done(withPrevious(frame, first)); // stopped meanwhile
       if (Date.parse(frame.read) - firstMs >= MIN_GAP_MS) done(withPrevious(frame, first));
     });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
+  if (second === 'gone') {
+    svc.get(first.id); // removed meanwhile: its 404
+    throw new Error(`stats: cannot sample container ${first.id}`);
+  }
+  return second;
 }
 
 /**
