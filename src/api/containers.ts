@@ -2,6 +2,7 @@
 import type { Router, Ctx } from './router.js';
 import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
+import { migrateMacAddress } from './mac-address.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { watchStats } from '../engine/containers/stats.js';
@@ -47,7 +48,9 @@ export function registerContainerRoutes(r: Router): void {
   r.post('/containers/create', async (ctx) => {
     const body = await readJson(ctx.req);
     const name = ctx.query.get('name') ?? undefined;
+    const macWarning = body && typeof body === 'object' ? migrateMacAddress(body as Parameters<typeof migrateMacAddress>[0], ctx.apiVersion) : undefined;
     const result = await ctx.engine.containers.create(name || undefined, body);
+    if (macWarning) result.Warnings = [...(result.Warnings ?? []), macWarning];
     sendJson<ContainerCreateResponse>(ctx.res, 201, result);
   });
 
