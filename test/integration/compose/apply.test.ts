@@ -72,8 +72,10 @@ describe('berth compose up/down on berthd', { skip: integrationSkipReason() }, (
 
   it('a second up changes nothing; a changed service is recreated, the rest left alone', async () => {
     const before = await ps();
-    const r = ok(await compose(['up', '-d']), 'second up') || '';
-    void r;
+    const second = await compose(['up', '-d']);
+    ok(second, 'second up');
+    assert.doesNotMatch(second.stderr, /Creat|Recreat|Start|Stop|Remov/, 'a no-change up touches no container');
+    assert.match(second.stderr, new RegExp(` Container ${P}-web-1  Running`));
     const again = await ps();
     assert.deepEqual(again.map((c) => c.ID), before.map((c) => c.ID), 'no container replaced');
     const changed = await compose(['up', '-d'], { GREETING: 'changed' });
