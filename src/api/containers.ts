@@ -2,10 +2,11 @@
 import type { Router, Ctx } from './router.js';
 import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
+import { migrateMacAddress } from './mac-address.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { watchStats } from '../engine/containers/stats.js';
-import { attachContainer, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
+import { attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
 import type {
@@ -47,7 +48,9 @@ export function registerContainerRoutes(r: Router): void {
   r.post('/containers/create', async (ctx) => {
     const body = await readJson(ctx.req);
     const name = ctx.query.get('name') ?? undefined;
+    const macWarning = body && typeof body === 'object' ? migrateMacAddress(body as Parameters<typeof migrateMacAddress>[0], ctx.apiVersion) : undefined;
     const result = await ctx.engine.containers.create(name || undefined, body);
+    if (macWarning) result.Warnings = [...(result.Warnings ?? []), macWarning];
     sendJson<ContainerCreateResponse>(ctx.res, 201, result);
   });
 
@@ -132,6 +135,9 @@ export function registerContainerRoutes(r: Router): void {
     const svc = ctx.engine.containers;
     const rec = svc.get(ctx.params.id);
     const q = ctx.query;
+    const detachKeys = q.get('detachKeys') ?? undefined;
+    // Bad keys are dockerd's 400, before the stream is opened.
+    if (detachKeys) parseDetachKeys(detachKeys);
     const raw = openRawStream(ctx, rec.config.Tty);
     const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
     // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
@@ -142,7 +148,7 @@ export function registerContainerRoutes(r: Router): void {
       stderr: queryBool(q, 'stderr'),
       logs: queryBool(q, 'logs'),
       stream: queryBool(q, 'stream'),
-      detachKeys: q.get('detachKeys') ?? undefined,
+      detachKeys,
       sink: frameSink(raw.output, rec.config.Tty),
     });
     raw.gone.addEventListener('abort', att.abort, { once: true });

@@ -218,7 +218,7 @@ export function routeCommand(argv: string[]): Route | { group: string; word?: st
       if (at > 1) route.groupArgs = argv.slice(1, at);
       return route;
     }
-    return { group: first, word };
+    return word === undefined ? { group: first } : { group: first, word };
   }
   if (Object.hasOwn(TOP_LEVEL, first)) return { path: first, module: TOP_LEVEL[first], rest: argv.slice(1) };
   return undefined;

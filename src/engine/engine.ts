@@ -108,6 +108,7 @@ export class Engine {
     await engine.networks.init();
     await engine.containers.init();
     await engine.networks.sweep((id) => engine.containers.store.find(id)?.state.Running ?? false);
+    await engine.containers.startAtBoot();
     // Sweeps build scratch and step containers a crash left behind.
     await engine.builds.init();
     return engine;

@@ -2,6 +2,7 @@
 // ARGs before the first FROM are "meta" args usable in FROM lines; a stage sees an arg only after
 // declaring it with ARG; --build-arg values override defaults; the proxy variables are always
 // allowed but stay out of the image history unless the Dockerfile declares them.
+import { envFromList, type EnvGetter } from './shell-lex.js';
 
 /** Predefined args that need no ARG declaration and are not recorded in history. */
 export const BUILTIN_ARGS = new Set([
@@ -92,4 +93,9 @@ export class BuildArgs {
 /** The warning dockerd prints after a build when some --build-arg was never declared. */
 export function unconsumedWarning(keys: string[]): string | undefined {
   return keys.length ? `[Warning] One or more build-args [${keys.join(' ')}] were not consumed\n` : undefined;
+}
+
+/** The environment a set of build args gives FROM lines and meta ARGs. */
+export function argEnv(args: Map<string, string>): EnvGetter {
+  return envFromList([...args].map(([k, v]) => `${k}=${v}`));
 }

@@ -95,6 +95,7 @@ export class ExecManager {
   /** `internal` sessions (health checks) stay out of ExecIDs and events, as Docker's do not show in exec listings. */
   create(containerRef: string, cfg: ExecConfig, o: { internal?: boolean } = {}): { Id: string } {
     const c = this.svc.get(containerRef);
+    if (c.state.Restarting) throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
     if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
     if (c.state.Paused) throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (!Array.isArray(cfg.Cmd) || cfg.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');

@@ -37,7 +37,7 @@ export function listContainers(svc: ContainerService, o: { all: boolean; limit?:
     list = list.filter((c) => Date.parse(c.created) > t);
   }
   list = list.filter((c) => {
-    if (!all && !c.state.Running) return false;
+    if (!all && !c.state.Running && !c.state.Restarting) return false;
     if (!match(f, 'name', '/' + c.name)) return false;
     if (!match(f, 'id', c.id)) return false;
     if ((f.get('is-task') ?? []).includes('true')) return false; // no swarm tasks here

@@ -6,6 +6,7 @@ import { ConflictError, SystemError } from '../errors.js';
 import { parseSignal } from './config.js';
 import { runcKill } from '../runtime/runc.js';
 import type { ContainerRecord } from './types.js';
+import { cancelRestart } from './restart-policy.js';
 import type { ContainerService } from './service.js';
 
 /** How long a SIGKILLed container gets to exit before its process is killed directly, and then again (dockerd's 10 s and 2 s). */
@@ -16,10 +17,23 @@ export async function killContainer(svc: ContainerService, ref: string, signal?:
   const sig = parseSignal(signal, 'SIGKILL');
   const rec = svc.get(ref);
   const notRunning = () => new ConflictError(`Cannot kill container: ${ref}: Container ${rec.id} is not running`);
+  // As dockerd's killWithSignal: any signal counts as a hand stop (unless-stopped stays down), and
+  // SIGKILL, the container's stop signal, or any signal when it has none, cancels the restart policy.
+  const stopping = sig.num === 9 || !rec.config.StopSignal || parseSignal(rec.config.StopSignal, 'SIGTERM').num === sig.num;
+  const waitingToRestart = await svc.locked(rec, async () => {
+    if (!rec.state.Restarting) return false;
+    rec.manuallyStopped = true;
+    // No process to signal: the restart is called off (or not, for another signal), no event.
+    if (stopping) cancelRestart(svc, rec);
+    await svc.store.save(rec);
+    return true;
+  });
+  if (waitingToRestart) return;
   if (sig.num !== 9) {
     await svc.locked(rec, async () => {
       if (!rec.state.Running) throw notRunning();
-      if (sig.num === 15) rec.manuallyStopped = true;
+      rec.manuallyStopped = true;
+      if (stopping) cancelRestart(svc, rec);
       const err = await signalContainer(svc, rec, sig.name);
       if (err) throw new SystemError(`Cannot kill container ${rec.id}: ${err.message}`);
       svc.emit(rec, 'kill', { signal: String(sig.num) });
@@ -32,6 +46,7 @@ export async function killContainer(svc: ContainerService, ref: string, signal?:
     await svc.locked(rec, async () => {
       if (!rec.state.Running) throw notRunning();
       rec.manuallyStopped = true;
+      cancelRestart(svc, rec);
       exit.begin();
     });
     await forceKill(svc, rec, exit, { event: true });

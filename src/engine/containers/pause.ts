@@ -7,6 +7,7 @@ export async function pauseContainer(svc: ContainerService, ref: string): Promis
   const rec = svc.get(ref);
   // Under the lock: an exit handled in the middle would be overwritten by 'paused'.
   await svc.locked(rec, async () => {
+    if (rec.state.Restarting) throw new ConflictError(`Container ${rec.id} is restarting, wait until the container is running`);
     if (!rec.state.Running) throw new ConflictError(`Container ${rec.id} is not running`);
     if (rec.state.Paused) throw new ConflictError(`Container ${rec.id} is already paused`);
     await runcPause(svc.runtimeFor(rec), rec.id);

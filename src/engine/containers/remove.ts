@@ -8,7 +8,7 @@ import { runcDelete } from '../runtime/runc.js';
 import { ExitWait, forceKill } from './kill.js';
 import { removeRootfs } from '../storage/rootfs.js';
 import { teardownNetwork } from './network-plan.js';
-import { clearRestartTimer } from './restart-policy.js';
+import { cancelRestart, dropRestartManager } from './restart-policy.js';
 import { directorySize } from '../../util/dir-size.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
@@ -19,17 +19,18 @@ export async function removeContainer(svc: ContainerService, ref: string, o: { f
   // A start may win the lock between the kill and the removal: then it is killed again.
   for (let attempt = 0; ; attempt++) {
     if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
-    if (rec.state.Running && (!o.force || attempt >= 3)) {
-      const what = rec.state.Paused ? 'paused' : 'running';
+    const live = rec.state.Running || rec.state.Restarting;
+    if (live && (!o.force || attempt >= 3)) {
+      const what = rec.state.Paused ? 'paused' : rec.state.Restarting ? 'restarting' : 'running';
       throw new ConflictError(`cannot remove container "/${rec.name}": container is ${what}: stop the container before removing or force remove`);
     }
-    if (rec.state.Running) await killForRemoval(svc, rec);
+    if (live) await killForRemoval(svc, rec);
     // Gone while we waited (an --rm container removes itself at its exit): what was asked is done.
     if (svc.store.find(rec.id) !== rec) return;
     const removed = await svc.locked(rec, async () => {
       if (rec.state.Status === 'removing') throw new ConflictError(`removal of container ${rec.id} is already in progress`);
       if (rec.state.Running) return false;
-      clearRestartTimer(svc, rec.id);
+      cancelRestart(svc, rec);
       rec.manuallyStopped = true;
       await removeNow(svc, rec, { volumes: !!o.volumes });
       return true;
@@ -42,7 +43,7 @@ async function killForRemoval(svc: ContainerService, rec: ContainerRecord): Prom
   const exit = new ExitWait(svc, rec);
   try {
     await svc.locked(rec, async () => {
-      clearRestartTimer(svc, rec.id);
+      cancelRestart(svc, rec);
       rec.manuallyStopped = true;
       if (rec.state.Running) exit.begin();
     });
@@ -79,6 +80,7 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
   }
   await bestEffort(svc.o.images.releaseHolds(), 'releasing image layer holds');
   svc.lastStats.delete(rec.id);
+  dropRestartManager(svc, rec.id);
   svc.emit(rec, 'destroy');
   svc.waiters.wasRemoved(rec.id);
   // Waits for an exit that can no longer come end with the last exit code, as in dockerd.

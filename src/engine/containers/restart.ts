@@ -2,16 +2,18 @@
 import { NotModifiedError } from '../errors.js';
 import { stopContainer } from './stop.js';
 import { startNow } from './start.js';
+import { resetRestartManager } from './restart-policy.js';
 import type { ContainerService } from './service.js';
 
 export async function restartContainer(svc: ContainerService, ref: string, timeout?: number, signal?: string): Promise<void> {
   const rec = svc.get(ref);
-  if (rec.state.Running) await stopContainer(svc, rec.id, { timeout, signal }).catch((e) => {
+  if (rec.state.Running || rec.state.Restarting) await stopContainer(svc, rec.id, { timeout, signal }).catch((e) => {
     if (!(e instanceof NotModifiedError)) throw e;
   });
   await svc.locked(rec, async () => {
-    rec.manuallyStopped = false;
-    if (!rec.state.Running) await startNow(svc, rec);
+    if (rec.state.Running) return;
+    resetRestartManager(svc, rec);
+    await startNow(svc, rec);
   });
   svc.emit(rec, 'restart');
 }

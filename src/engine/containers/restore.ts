@@ -9,6 +9,8 @@ import type { ContainerService } from './service.js';
 import { onExit } from './monitor.js';
 import { removeNow } from './remove.js';
 import { readdirIfExists } from '../../util/fs.js';
+import { resetRestartManager, startsAtBoot } from './restart-policy.js';
+import { startNow } from './start.js';
 
 /** Loads records and reconciles them with reality: containers kept running while berthd was down. */
 export async function restoreContainers(svc: ContainerService): Promise<void> {
@@ -29,7 +31,7 @@ async function sweepRuntimeState(svc: ContainerService): Promise<void> {
   for (const name of await readdirIfExists(runtimes)) {
     for (const id of await readdirIfExists(path.join(runtimes, name))) {
       const rec = svc.store.find(id);
-      if (rec && (rec.state.Running || rec.state.Status === 'restarting')) continue;
+      if (rec?.state.Running) continue;
       if (rec) {
         // Its next start deletes it first (it may belong to another runtime than the record's).
         svc.runtimeState.leftovers.add(id);
@@ -45,7 +47,15 @@ async function recover(svc: ContainerService, rec: ContainerRecord): Promise<voi
     await removeNow(svc, rec, { volumes: false });
     return;
   }
-  if (!rec.state.Running && rec.state.Status !== 'restarting') return;
+  if (rec.state.Restarting) {
+    // Its back-off ended with berthd: stopped now, with the exit it had; startContainersAtBoot
+    // starts it again when its policy says so.
+    rec.state.Restarting = false;
+    rec.state.Status = 'exited';
+    await svc.store.save(rec);
+    return;
+  }
+  if (!rec.state.Running) return;
   const rt = svc.runtimeFor(rec);
   const st = await runcState(rt, rec.id);
   const code = await svc.exits.readExit(rec.id);
@@ -60,4 +70,24 @@ async function recover(svc: ContainerService, rec: ContainerRecord): Promise<voi
   }
   // It exited while we were away: its exit file has the real code.
   await onExit(svc, rec.id, code ?? 255, { recovering: true });
+}
+
+/**
+ * As dockerd's restore: containers that ran before, are stopped now, and whose restart policy
+ * says so, are started (a manual start: fresh restart manager, RestartCount 0). `always` comes
+ * back even after a hand stop; `unless-stopped` does not.
+ */
+export async function startContainersAtBoot(svc: ContainerService): Promise<void> {
+  const due = svc.store.all().filter(startsAtBoot);
+  await Promise.all(
+    due.map((rec) =>
+      svc
+        .locked(rec, async () => {
+          if (!startsAtBoot(rec)) return;
+          resetRestartManager(svc, rec);
+          await startNow(svc, rec);
+        })
+        .catch((e: Error) => log.warn(`start at boot ${rec.id.slice(0, 12)}: ${e.message}`)),
+    ),
+  );
 }

@@ -19,7 +19,8 @@ import { ownCgroupParent } from './cgroups.js';
 import { ContainerLocks } from './locks.js';
 import { LifecycleWaiters } from './waiters.js';
 import { RuntimeStateCleanup } from './runtime-state.js';
-import { restoreContainers } from './restore.js';
+import { restoreContainers, startContainersAtBoot } from './restore.js';
+import type { RestartManager } from './restart-policy.js';
 import { createContainer, type CreateRequest } from './create.js';
 import { startContainer } from './start.js';
 import { stopContainer } from './stop.js';
@@ -60,8 +61,11 @@ export class ContainerService {
   readonly locks = new ContainerLocks();
   readonly waiters = new LifecycleWaiters();
   readonly runtimeState = new RuntimeStateCleanup();
-  /** Pending restarts under the restart policy (restart-policy.ts). */
-  readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Settled once start-up is done (restore, network sweep, starts at boot): restarts wait for it, as dockerd's waitForStartupDone. */
+  readonly startupDone: Promise<void>;
+  private markStartupDone!: () => void;
+  /** Each container's restart manager: back-off, cancellation, pending restart (restart-policy.ts). */
+  readonly restartManagers = new Map<string, RestartManager>();
   /** The previous stats sample of each container (stats.ts). */
   readonly lastStats = new Map<string, StatsSample>();
   /** Told when a container starts running and when it stops (health checks hang off these). */
@@ -74,6 +78,7 @@ export class ContainerService {
     this.socketDir = path.join(o.execRoot, 's');
     this.cgroupParent = ownCgroupParent();
     this.conmonPath = which(o.conmonPath) ?? o.conmonPath;
+    this.startupDone = new Promise((resolve) => (this.markStartupDone = resolve));
   }
 
   // ───────────────────────── where things are ─────────────────────────
@@ -133,6 +138,14 @@ export class ContainerService {
 
   init(): Promise<void> {
     return restoreContainers(this);
+  }
+  /** After init and the network sweep: starts the stopped containers whose restart policy says so. */
+  async startAtBoot(): Promise<void> {
+    try {
+      await startContainersAtBoot(this);
+    } finally {
+      this.markStartupDone();
+    }
   }
   create(name: string | undefined, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     return createContainer(this, name, req);
@@ -202,7 +215,7 @@ export class ContainerService {
 
   async close(): Promise<void> {
     this.exits.stop();
-    for (const t of this.restartTimers.values()) clearTimeout(t);
+    for (const m of this.restartManagers.values()) clearTimeout(m.timer);
     await this.runtimeState.close();
   }
 }

@@ -13,7 +13,7 @@ import { buildContainerSpec } from './spec.js';
 import { ensureEtcFiles, writeEtcFiles } from './etc-files.js';
 import { planNetwork, teardownNetwork } from './network-plan.js';
 import { onExit } from './monitor.js';
-import { clearRestartTimer } from './restart-policy.js';
+import { resetRestartManager } from './restart-policy.js';
 import { tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 import { bestEffort, settled } from '../../util/best-effort.js';
@@ -22,14 +22,15 @@ export async function startContainer(svc: ContainerService, ref: string): Promis
   const rec = svc.get(ref);
   await svc.locked(rec, async () => {
     if (rec.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead');
-    if (rec.state.Running) throw new NotModifiedError();
+    // A container waiting to restart counts as running, as in dockerd.
+    if (rec.state.Running || rec.state.Restarting) throw new NotModifiedError();
     if (rec.state.Status === 'removing' || rec.state.Dead) throw new ConflictError(`container is marked for removal and cannot be started`);
-    rec.manuallyStopped = false;
+    resetRestartManager(svc, rec);
     await startNow(svc, rec);
   });
 }
 
-/** Starts the container; the caller holds its lock. */
+/** Starts the container; the caller holds its lock (a manual start resets the restart manager first). */
 export async function startNow(svc: ContainerService, rec: ContainerRecord): Promise<void> {
   const id = rec.id;
   const rt = svc.runtimeFor(rec);
@@ -38,7 +39,6 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
   const undo: Array<() => Promise<unknown>> = [];
   const t = tracer('start', id);
   try {
-    clearRestartTimer(svc, id);
     await svc.exits.removeExitFile(id);
     await svc.runtimeState.settled(id);
     // Only a runtime container left over by a failed clean-up needs deleting (one spawn saved per start).

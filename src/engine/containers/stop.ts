@@ -4,7 +4,7 @@
 import { EngineError, NotModifiedError, SystemError } from '../errors.js';
 import { parseSignal } from './config.js';
 import { runcResume } from '../runtime/runc.js';
-import { clearRestartTimer } from './restart-policy.js';
+import { cancelRestart } from './restart-policy.js';
 import { ExitWait, forceKill, signalContainer } from './kill.js';
 import { log } from '../../util/log.js';
 import type { ContainerService } from './service.js';
@@ -21,10 +21,8 @@ export async function stopContainer(svc: ContainerService, ref: string, o: { tim
     // Signalled under the lock, with the exit registered first: the exit cannot be missed.
     const outcome = await svc.locked(rec, async () => {
       rec.manuallyStopped = true;
-      clearRestartTimer(svc, rec.id);
-      if (rec.state.Restarting) {
-        rec.state.Restarting = false;
-        rec.state.Status = 'exited';
+      // Waiting to restart: the restart is called off, and it stays exited.
+      if (cancelRestart(svc, rec)) {
         await svc.store.save(rec);
         return 'done' as const;
       }
@@ -36,7 +34,11 @@ export async function stopContainer(svc: ContainerService, ref: string, o: { tim
       if (err) log.warn(`stop ${rec.id.slice(0, 12)}: ${sig.name}: ${err.message}`);
       return err ? ('signal failed' as const) : ('signalled' as const);
     });
-    if (outcome === 'done') return;
+    // Called off while waiting to restart: stopped without a signal, and still a `stop` event (dockerd's).
+    if (outcome === 'done') {
+      svc.emit(rec, 'stop');
+      return;
+    }
     const grace = outcome === 'kill' ? 0 : outcome === 'signal failed' ? FAILED_SIGNAL_GRACE_MS : timeout < 0 ? -1 : timeout * 1000;
     if (!(grace !== 0 && (await exit.within(grace)))) {
       try {

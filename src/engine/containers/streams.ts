@@ -26,7 +26,7 @@ export function parseDetachKeys(spec: string | null | undefined): Buffer {
     else if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) {
       const c = k[5];
       out.push(c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 96 : ({ '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, _: 31 } as Record<string, number>)[c]);
-    } else throw new InvalidArgumentError(`Invalid detach keys (${k}) provided`);
+    } else throw new InvalidArgumentError(`Invalid detach keys (${s}) provided`);
   }
   return Buffer.from(out);
 }
@@ -127,9 +127,10 @@ export type AttachEnd = 'exited' | 'detached' | 'closed';
 /**
  * Attaches to a container. Resolves when the output is over: the container exited (after all of
  * its output was sent), the client detached (published as a `detach` event), or the client went
- * away (call `abort`).
+ * away (call `abort`). Bad detach keys throw here, before anything is streamed.
  */
 export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: AttachOptions): { done: Promise<AttachEnd>; abort: () => void } {
+  if (o.detachKeys) parseDetachKeys(o.detachKeys);
   // Aborted when the attach ends for any reason: withdraws the start/exit waiters at once.
   const ended = new AbortController();
   let follower: LogFollower | undefined;
@@ -154,6 +155,8 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     await fsp.writeFile(logPath, '', { flag: 'a' });
     const { records, size } = await readLogRecords(logPath);
     if (o.logs) for (const r of records) emit(r);
+    // dockerd publishes `attach` once the logs are replayed, before streaming (also without it).
+    svc.emit(rec, 'attach');
     if (!o.stream) {
       finish('closed');
       return;
@@ -172,7 +175,9 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
   })().catch(() => finish('closed'));
 
   function wireStdin() {
-    const keys = o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
+    // As dockerd: the detach sequence is looked for only on a terminal; without one stdin is
+    // passed on byte for byte (the keys were checked before the stream was opened).
+    const keys = !rec.config.Tty || o.detachKeys === '' ? Buffer.alloc(0) : parseDetachKeys(o.detachKeys);
     input = new StdinForwarder(svc.attachSocket(rec.id), o.stdin!, keys, () => finish('detached'));
     if (rec.state.Running) input.connect();
     else

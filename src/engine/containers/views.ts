@@ -34,7 +34,8 @@ export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts
     Created: c.created,
     Path: c.path,
     Args: c.args,
-    State: { ...c.state },
+    // Waiting to restart counts as running, as in dockerd (State.Running and State.Restarting both true).
+    State: { ...c.state, Running: c.state.Running || c.state.Restarting },
     Image: c.image,
     ResolvConfPath: path.join(dir, 'resolv.conf'),
     HostnamePath: path.join(dir, 'hostname'),

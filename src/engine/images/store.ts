@@ -1,6 +1,7 @@
 // The local image store: image records (config blob = identity), the tag/digest index, and the
 // shared layer store. Lookups are synchronous over in-memory maps loaded at init(); every change
 // is written to disk first (atomic JSON) and then applied in memory.
+// Which images may go and what an rmi or prune removes is decided in remove.ts.
 //
 // On disk (<dataRoot>):
 //   blobs/sha256/<hex>        config blobs and uncompressed layer tars (digest-verified)
@@ -13,10 +14,9 @@ import path from 'node:path';
 import { goArch } from '../../util/platform.js';
 import type { Readable } from 'node:stream';
 import type { EventBus } from '../events.js';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
-import { getBoolOrDefault, prunePredicate } from '../filters.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { atomicWriteJson, readJsonOrSkip, sweepTempFiles } from '../../util/fs.js';
-import { resolveByIdPrefix, shortId } from '../../util/ids.js';
+import { resolveByIdPrefix } from '../../util/ids.js';
 import { BlobStore, hexOf, sha256Hex } from './blobs.js';
 import { chainIds, LayerStore, type LayerMeta } from './layers.js';
 import {
@@ -29,6 +29,7 @@ import {
   type NamedReference,
 } from './reference.js';
 import { settled } from '../../util/best-effort.js';
+import { pruneImages, removeImage } from './remove.js';
 
 /** The image config blob (application/vnd.docker.container.image.v1+json / OCI image config). */
 export interface ImageConfigBlob {
@@ -238,7 +239,8 @@ export class ImageStore {
     return this.list().filter((i) => i.parent === id);
   }
 
-  private refsOf(id: string): string[] {
+  /** The normalised references that point at an image. */
+  refsOf(id: string): string[] {
     return [...this.refs.entries()].filter(([, v]) => v === id).map(([k]) => k);
   }
 
@@ -359,129 +361,38 @@ export class ImageStore {
     });
   }
 
-  private async deleteReference(key: string): Promise<void> {
+  /** An image's labels, as its events carry them. */
+  labelAttrs(img: ImageRecord): Record<string, string> {
+    return { ...(img.config.config?.Labels ?? {}) };
+  }
+
+  // ---- removal (the rules are in remove.ts) --------------------------------------------
+
+  /** DELETE /images/{name}: Docker's rules (image_delete.go) for untagging and deleting. */
+  remove(ref: string, o: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteResponseItem[]> {
+    return removeImage(this, ref, o);
+  }
+
+  /** POST /images/prune: dangling images by default, every unused image with `dangling=false`. */
+  prune(o: { filters?: Map<string, string[]> } = {}): Promise<{ ImagesDeleted: DeleteResponseItem[] | null; SpaceReclaimed: number }> {
+    return pruneImages(this, o);
+  }
+
+  /** Whether the store holds the image with this full ID. */
+  has(id: string): boolean {
+    return this.images.has(id);
+  }
+
+  /** Drops one tag or digest reference (its normalised key). */
+  async deleteReference(key: string): Promise<void> {
     await this.serial(async () => {
       this.refs.delete(key);
       await this.saveRefs();
     });
   }
 
-  private labelAttrs(img: ImageRecord): Record<string, string> {
-    return { ...(img.config.config?.Labels ?? {}) };
-  }
-
-  // ---- removal --------------------------------------------------------------------------
-
-  /** DELETE /images/{name}: Docker's rules (image_delete.go) for untagging and deleting. */
-  async remove(ref: string, o: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteResponseItem[]> {
-    const force = !!o.force;
-    const prune = !o.noprune;
-    const img = this.get(ref);
-    const records: DeleteResponseItem[] = [];
-    let repoRefs = this.refsOf(img.id);
-    let removedRepositoryRef = false;
-
-    if (!isImageIdPrefix(img.id, ref)) {
-      if (!force && isSingleReference(repoRefs)) {
-        const ctr = this.opts.containersUsingImage(img.id)[0];
-        if (ctr) {
-          throw new ConflictError(
-            `conflict: unable to remove repository reference ${JSON.stringify(ref)} (must force) - container ${shortId(ctr.id)} is using its referenced image ${shortId(img.id)}`,
-          );
-        }
-      }
-      const parsed = withDefaultTag(parseNormalizedNamed(ref));
-      const key = parsed.digest ? referenceString({ ...parsed, tag: undefined }) : referenceString(parsed);
-      await this.deleteReference(key);
-      this.opts.events.publish('image', 'untag', img.id, { name: img.id, ...this.labelAttrs(img) });
-      records.push({ Untagged: familiarString(parseNormalizedNamed(key)) });
-      repoRefs = this.refsOf(img.id);
-      if (!parsed.digest) {
-        const sameRepoTag = repoRefs.some((r) => {
-          const p = parseNormalizedNamed(r);
-          return !p.digest && p.domain === parsed.domain && p.path === parsed.path;
-        });
-        if (!sameRepoTag) {
-          const remaining: string[] = [];
-          for (const r of repoRefs) {
-            const p = parseNormalizedNamed(r);
-            if (p.digest && p.domain === parsed.domain && p.path === parsed.path) {
-              await this.deleteReference(r);
-              records.push({ Untagged: familiarString(p) });
-            } else remaining.push(r);
-          }
-          repoRefs = remaining;
-        }
-      }
-      if (repoRefs.length > 0) return records;
-      removedRepositoryRef = true;
-    } else if (isSingleReference(repoRefs)) {
-      // An ID was given and the image has at most one tag (in one repository): remove them all.
-      this.checkDeleteConflict(img.id, force ? HARD : HARD | STOPPED);
-      for (const r of repoRefs) {
-        await this.deleteReference(r);
-        this.opts.events.publish('image', 'untag', img.id, { name: img.id, ...this.labelAttrs(img) });
-        records.push({ Untagged: familiarString(parseNormalizedNamed(r)) });
-      }
-    }
-    await this.deleteHelper(img.id, records, force, prune, removedRepositoryRef);
-    return records;
-  }
-
-  /** Throws the first conflict found among the kinds in `mask` (image_delete.go's checkImageDeleteConflict). */
-  private checkDeleteConflict(id: string, mask: number): void {
-    const c = this.findConflict(id, mask);
-    if (c) throw new ConflictError(c.message);
-  }
-
-  private findConflict(id: string, mask: number): { message: string; used: boolean } | undefined {
-    const short = shortId(id);
-    if (mask & CHILD && this.children(id).length > 0) {
-      return { message: `conflict: unable to delete ${short} (cannot be forced) - image has dependent child images`, used: false };
-    }
-    const users = this.opts.containersUsingImage(id);
-    const running = users.find((c) => c.running);
-    if (mask & RUNNING && running) {
-      return { message: `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${shortId(running.id)}`, used: true };
-    }
-    if (mask & REFERENCE && this.refsOf(id).length > 0) {
-      return { message: `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`, used: false };
-    }
-    const stopped = users.find((c) => !c.running);
-    if (mask & STOPPED && stopped) {
-      return { message: `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${shortId(stopped.id)}`, used: true };
-    }
-    return undefined;
-  }
-
-  private isDangling(id: string): boolean {
-    return this.refsOf(id).length === 0 && this.children(id).length === 0;
-  }
-
-  private async deleteHelper(id: string, records: DeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean): Promise<void> {
-    const mask = force ? HARD : HARD | SOFT;
-    const conflict = this.findConflict(id, mask);
-    if (conflict) {
-      if (quiet && (!this.isDangling(id) || conflict.used)) return;
-      throw new ConflictError(conflict.message);
-    }
-    const img = this.images.get(id)!;
-    const parent = img.parent;
-    for (const r of this.refsOf(id)) {
-      await this.deleteReference(r);
-      this.opts.events.publish('image', 'untag', id, { name: id, ...this.labelAttrs(img) });
-      records.push({ Untagged: familiarString(parseNormalizedNamed(r)) });
-    }
-    const removedLayers = await this.deleteImage(img);
-    this.opts.events.publish('image', 'delete', id, { name: id, ...this.labelAttrs(img) });
-    records.push({ Deleted: id });
-    for (const l of removedLayers) records.push({ Deleted: l });
-    if (!prune || !parent || !this.images.has(parent)) return;
-    await this.deleteHelper(parent, records, false, true, true);
-  }
-
   /** Drops the record and every layer no other image (or held container) still needs; returns those chain IDs. */
-  private async deleteImage(img: ImageRecord): Promise<string[]> {
+  async deleteRecord(img: ImageRecord): Promise<string[]> {
     return this.serial(async () => {
       await fsp.rm(this.metaFile(img.id), { force: true });
       this.images.delete(img.id);
@@ -523,54 +434,7 @@ export class ImageStore {
     }
     return freed;
   }
-
-  /** POST /images/prune: dangling images by default, every unused image with `dangling=false`. */
-  async prune(o: { filters?: Map<string, string[]> } = {}): Promise<{ ImagesDeleted: DeleteResponseItem[] | null; SpaceReclaimed: number }> {
-    const filters = o.filters ?? new Map<string, string[]>();
-    const keep = prunePredicate(filters, ['dangling', 'until', 'label', 'label!']);
-    const danglingOnly = getBoolOrDefault(filters, 'dangling', true);
-    const deleted: DeleteResponseItem[] = [];
-    let space = 0;
-    const candidates = this.list().filter((img) => {
-      if (this.children(img.id).length > 0) return false; // parents go with their children (prune=true)
-      if (danglingOnly && this.refsOf(img.id).length > 0) return false;
-      if (this.opts.containersUsingImage(img.id).length > 0) return false;
-      if (!keep(createdSeconds(img) * 1000, img.config.config?.Labels)) return false;
-      return true;
-    });
-    for (const img of candidates) {
-      if (!this.images.has(img.id)) continue;
-      const sizeBefore = this.totalLayerSize();
-      const recs: DeleteResponseItem[] = [];
-      try {
-        if (danglingOnly) {
-          await this.deleteHelper(img.id, recs, false, true, false);
-        } else {
-          for (const r of this.refsOf(img.id)) recs.push(...(await this.remove(familiarString(parseNormalizedNamed(r)), { force: false })));
-          if (this.images.has(img.id)) await this.deleteHelper(img.id, recs, false, true, false);
-        }
-      } catch (e) {
-        if (!(e instanceof ConflictError)) throw e;
-      }
-      deleted.push(...recs);
-      space += sizeBefore - this.totalLayerSize();
-    }
-    space += await this.releaseHolds();
-    return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
-  }
-
-  private totalLayerSize(): number {
-    return this.layers.all().reduce((n, l) => n + l.size, 0);
-  }
 }
-
-// Conflict kinds of image_delete.go.
-const CHILD = 1;
-const RUNNING = 2;
-const REFERENCE = 4;
-const STOPPED = 8;
-const HARD = CHILD | RUNNING;
-const SOFT = REFERENCE | STOPPED;
 
 /** The name Docker prints in "No such image": the familiar reference with `:latest`, or the input. */
 export function notFoundName(refOrId: string): string {
@@ -580,27 +444,6 @@ export function notFoundName(refOrId: string): string {
   } catch {
     return refOrId;
   }
-}
-
-function isImageIdPrefix(imageId: string, possiblePrefix: string): boolean {
-  if (imageId.startsWith(possiblePrefix)) return true;
-  const i = imageId.indexOf(':');
-  return i >= 0 && imageId.slice(i + 1).startsWith(possiblePrefix);
-}
-
-/** All references are in one repository with at most one tag (image_delete.go). */
-function isSingleReference(refs: string[]): boolean {
-  if (refs.length <= 1) return refs.length === 1;
-  let single: NamedReference | undefined;
-  const canonicalNames = new Set<string>();
-  for (const r of refs) {
-    const p = parseNormalizedNamed(r);
-    if (p.digest) canonicalNames.add(`${p.domain}/${p.path}`);
-    else if (!single) single = p;
-    else return false;
-  }
-  if (!single) single = parseNormalizedNamed(refs[0]);
-  return canonicalNames.size === 1 && canonicalNames.has(`${single.domain}/${single.path}`);
 }
 
 export function createdSeconds(img: ImageRecord): number {

@@ -4,11 +4,13 @@ import type { CniConfList, CniPluginConf } from './cni.js';
 import type { EndpointRecord, NetworkRecord } from './types.js';
 
 export function cniConfig(net: NetworkRecord, ep: EndpointRecord): CniConfList {
-  const ipam = {
-    type: 'static',
-    addresses: [{ address: `${ep.ipv4}/${ep.prefixLen}`, ...(ep.gateway ? { gateway: ep.gateway } : {}) }],
-    routes: ep.defaultRoute && ep.gateway ? [{ dst: '0.0.0.0/0' }] : [],
-  };
+  const addresses = [{ address: `${ep.ipv4}/${ep.prefixLen}`, ...(ep.gateway ? { gateway: ep.gateway } : {}) }];
+  const routes = ep.defaultRoute && ep.gateway ? [{ dst: '0.0.0.0/0' }] : [];
+  if (ep.ipv6) {
+    addresses.push({ address: `${ep.ipv6}/${ep.prefixLen6}`, ...(ep.gateway6 ? { gateway: ep.gateway6 } : {}) });
+    if (ep.defaultRoute && ep.gateway6) routes.push({ dst: '::/0' });
+  }
+  const ipam = { type: 'static', addresses, routes };
   const mtu = Number(net.Options['com.docker.network.driver.mtu']) || undefined;
   let main: CniPluginConf;
   if (net.Driver === 'bridge') {

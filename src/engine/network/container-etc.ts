@@ -35,7 +35,9 @@ export function containerHosts(ctx: NetworkContext, containerId: string, o: { ex
   const extra = parseExtraHosts(o.extraHosts, hostGateway(ctx));
   const hostname = o.hostname ?? sb?.hostname ?? shortId(containerId);
   const fqdn = o.domainname ? `${hostname}.${o.domainname}` : undefined;
-  const ownIp = sb && Object.values(sb.endpoints).find((e) => e.ipv4)?.ipv4;
-  const self = ownIp ? { ip: ownIp, names: fqdn ? [fqdn, hostname] : [hostname] } : undefined;
+  // As dockerd: the container's own name on its first address, and on its IPv6 address too.
+  const own = sb && Object.values(sb.endpoints).find((e) => e.ipv4);
+  const names = fqdn ? [fqdn, hostname] : [hostname];
+  const self = own ? [{ ip: own.ipv4, names }, ...(own.ipv6 ? [{ ip: own.ipv6, names }] : [])] : undefined;
   return renderHosts(extra, sb?.linkHosts ?? [], self);
 }

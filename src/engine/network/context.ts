@@ -9,6 +9,7 @@ import { findCniPath } from './cni.js';
 import { EmbeddedDns } from './dns.js';
 import type { ResolvConf } from './etcfiles.js';
 import { Firewall } from './firewall.js';
+import { LoopbackProxy } from './loopback-proxy.js';
 import { NetnsPool } from './netns-pool.js';
 import { PortAllocator } from './ports.js';
 import { embeddedDnsBackend } from './resolver.js';
@@ -47,9 +48,13 @@ export interface NetworkManagerOptions {
 export class NetworkContext {
   readonly store: NetworkStore;
   readonly firewall: Firewall;
+  /** The same rules in ip6tables, for dual-stack networks. */
+  readonly firewall6: Firewall;
   readonly cniPath: string;
   readonly dns: EmbeddedDns;
   readonly ports = new PortAllocator();
+  /** Relays [::1]:port to containers' IPv6 addresses (loopback-proxy.ts). */
+  readonly loopbackProxy = new LoopbackProxy();
   readonly networks = new Map<string, NetworkRecord>();
   readonly sandboxes = new Map<string, SandboxRecord>();
   /** Per-container operation queue: attach, connect, detach of one container never interleave. */
@@ -61,10 +66,13 @@ export class NetworkContext {
   readonly netnsDir: string;
   readonly netnsPool: NetnsPool;
   hostResolv: ResolvConf = { nameservers: [], search: [], options: [] };
+  /** This data root's random ID, from which the default IPv6 pool is derived (ipam6.ts); set by init. */
+  hostId = '';
 
   constructor(readonly opts: NetworkManagerOptions) {
     this.store = new NetworkStore(opts.dataRoot);
     this.firewall = opts.firewall ?? new Firewall();
+    this.firewall6 = new Firewall(this.firewall.prefix, 6);
     this.cniPath = opts.cniPath ?? findCniPath();
     this.netnsDir = path.join(opts.execRoot, 'netns');
     this.netnsPool = new NetnsPool(this.netnsDir, opts.netnsPoolSize ?? 2);

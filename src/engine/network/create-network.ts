@@ -6,6 +6,8 @@ import { newId } from '../../util/ids.js';
 import { syncFirewall } from './firewall-sync.js';
 import { formatCidr, formatIPv4 } from './ipv4.js';
 import { overlapsExisting, pickSubnet, validateIpam } from './ipam.js';
+import { overlapsExisting6, pickSubnet6, validateIpam6 } from './ipam6.js';
+import { formatCidr6, formatIPv6 } from './ipv6.js';
 import { linkExists } from './links.js';
 import { bringUpNetwork, tearDownNetwork } from './network-devices.js';
 import { newNetworkRecord } from './networks.js';
@@ -49,7 +51,6 @@ function checkedDriver(req: NetworkCreateRequest): DriverName {
   const driver = (req.Driver || 'bridge') as DriverName;
   if (driver === ('host' as DriverName) || driver === ('null' as DriverName)) throw new ForbiddenError(`only one instance of "${driver}" network is allowed`);
   if (!DRIVERS.includes(driver)) throw new NotFoundError(`plugin "${driver}" not found`);
-  if (req.EnableIPv6) throw new InvalidArgumentError('berth does not support IPv6 networks: create the network without --ipv6');
   if (req.EnableIPv4 === false) throw new InvalidArgumentError('berth does not support networks without IPv4');
   if (req.ConfigOnly || req.ConfigFrom?.Network) throw new InvalidArgumentError('config-only networks are not supported by berth');
   if (req.IPAM?.Driver && req.IPAM.Driver !== 'default') throw new NotFoundError(`plugin "${req.IPAM.Driver}" not found`);
@@ -62,14 +63,26 @@ function checkedDriver(req: NetworkCreateRequest): DriverName {
  */
 async function build(ctx: NetworkContext, name: string, driver: DriverName, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
   const options = { ...(req.Options ?? {}) };
-  const configs = (req.IPAM?.Config ?? []).filter((c) => c.Subnet || c.Gateway || c.IPRange);
-  if (configs.some((c) => c.Subnet?.includes(':'))) throw new InvalidArgumentError('berth does not support IPv6 networks: create the network without an IPv6 subnet');
+  const given = (req.IPAM?.Config ?? []).filter((c) => c.Subnet || c.Gateway || c.IPRange);
+  const isV6 = (c: IpamConfig) => !!c.Subnet?.includes(':');
+  const configs = given.filter((c) => !isV6(c));
+  // As dockerd: an IPv6 subnet on a network without IPv6 is not looked at.
+  const configs6 = req.EnableIPv6 ? given.filter(isV6) : [];
   if (configs.length > 1) throw new InvalidArgumentError('berth supports one IPv4 subnet per network');
+  if (configs6.length > 1) throw new InvalidArgumentError('berth supports one IPv6 subnet per network');
+  const ipam6 = validateIpam6(configs6[0]);
   const ipam = validateIpam(configs[0]);
   const subnet = ipam.subnet ?? (await pickSubnet(ctx));
   const conflicting = await overlapsExisting(ctx, subnet, !ipam.subnet);
   if (conflicting) throw new ForbiddenError('invalid pool request: Pool overlaps with other one on this address space');
   const gateway = ipam.gateway ?? subnet.base + 1;
+  let cfg6: IpamConfig | undefined;
+  if (req.EnableIPv6) {
+    const subnet6 = ipam6.subnet ?? pickSubnet6(ctx);
+    if (overlapsExisting6(ctx, subnet6)) throw new ForbiddenError('invalid pool request: Pool overlaps with other one on this address space');
+    cfg6 = { Subnet: formatCidr6(subnet6), Gateway: formatIPv6(ipam6.gateway ?? subnet6.base + 1n) };
+    if (ipam6.range) cfg6.IPRange = formatCidr6(ipam6.range);
+  }
 
   const id = newId();
   const rec = newNetworkRecord(name, driver, {
@@ -82,7 +95,8 @@ async function build(ctx: NetworkContext, name: string, driver: DriverName, req:
   });
   const cfg: IpamConfig = { Subnet: formatCidr(subnet), Gateway: formatIPv4(gateway) };
   if (ipam.range) cfg.IPRange = formatCidr(ipam.range);
-  rec.IPAM = { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: [cfg] };
+  rec.IPAM = { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: cfg6 ? [cfg, cfg6] : [cfg] };
+  rec.EnableIPv6 = !!cfg6;
 
   if (driver === 'bridge') {
     const dev = options['com.docker.network.bridge.name'] || `br-${id.slice(0, 12)}`;

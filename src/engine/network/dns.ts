@@ -11,8 +11,8 @@ import * as dnsPacket from 'dns-packet';
 import { bestEffort, orUndefined } from '../../util/best-effort.js';
 
 export interface DnsLookup {
-  /** Names this container can see; `ipv4` holds the addresses on shared networks. */
-  lookup(clientIp: string, name: string): { ipv4: string[] } | undefined;
+  /** Names this container can see; `ipv4` and `ipv6` hold the addresses on shared networks. */
+  lookup(clientIp: string, name: string): { ipv4: string[]; ipv6: string[] } | undefined;
   /** PTR: the name of a container address the client can see. */
   reverse(clientIp: string, ip: string): string | undefined;
   /** Resolvers to forward to; empty means answer SERVFAIL instead of forwarding. */
@@ -140,12 +140,13 @@ export class EmbeddedDns {
     }
     const found = this.resolver.lookup(clientIp, name);
     if (!found) return undefined;
-    // A known container name: A records for its addresses; other types get an empty NOERROR,
-    // so resolvers do not go asking upstream for AAAA and wait.
-    const answers: dnsPacket.Answer[] =
-      question.type === 'A' || (question.type as string) === 'ANY'
-        ? found.ipv4.map((ip) => ({ type: 'A' as const, name: question.name, ttl: TTL, class: 'IN' as const, data: ip }))
-        : [];
+    // A known container name: A and AAAA records for its addresses; other types get an empty
+    // NOERROR, so resolvers do not go asking upstream and wait.
+    const any = (question.type as string) === 'ANY';
+    const answers: dnsPacket.Answer[] = [
+      ...(question.type === 'A' || any ? found.ipv4.map((ip) => ({ type: 'A' as const, name: question.name, ttl: TTL, class: 'IN' as const, data: ip })) : []),
+      ...(question.type === 'AAAA' || any ? found.ipv6.map((ip) => ({ type: 'AAAA' as const, name: question.name, ttl: TTL, class: 'IN' as const, data: ip })) : []),
+    ];
     return (q) => reply(q, 0, answers);
   }
 }

@@ -8,9 +8,12 @@ import { newId, shortId } from '../../util/ids.js';
 import { cniAdd, cniDel } from './cni.js';
 import { cniConfig } from './cni-config.js';
 import { allocateIp } from './ipam.js';
-import { formatIPv4, macForIPv4, mustParseCidr } from './ipv4.js';
+import { allocateIp6, ipamV6 } from './ipam6.js';
+import { formatIPv4, macForIPv4, mustParseCidr, parseIPv4 } from './ipv4.js';
+import { formatIPv6, parseIPv6 } from './ipv6.js';
+import { runOk } from './run.js';
 import { deleteLink, linkExists, setLinkDown } from './links.js';
-import type { EndpointRecord, EndpointSettingsIn, NetworkRecord, SandboxRecord } from './types.js';
+import type { EndpointIpamConfig, EndpointRecord, EndpointSettingsIn, NetworkRecord, SandboxRecord } from './types.js';
 
 const IFNAME_PREFIX = 'eth';
 
@@ -24,7 +27,9 @@ export async function addEndpoint(ctx: NetworkContext, sb: SandboxRecord, net: N
   if (sb.endpoints[net.Id]) throw new ForbiddenError(`endpoint with name ${sb.name} already exists in network ${net.Name}`);
   const isUserDefined = !net.predefined;
   const wantIp = cfg.IPAMConfig?.IPv4Address;
-  if (wantIp && !isUserDefined) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
+  const wantIp6 = cfg.IPAMConfig?.IPv6Address;
+  const linkLocal = checkedLinkLocalIps(cfg.IPAMConfig?.LinkLocalIPs);
+  if ((wantIp || wantIp6) && !isUserDefined) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
   if (cfg.Aliases?.length && !isUserDefined) throw new InvalidArgumentError('network-scoped alias is supported only for containers in user defined networks');
   const ep: EndpointRecord = {
     networkId: net.Id,
@@ -38,7 +43,7 @@ export async function addEndpoint(ctx: NetworkContext, sb: SandboxRecord, net: N
     aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null,
     dnsNames: null,
     links: cfg.Links?.length ? [...cfg.Links] : null,
-    ipamConfig: cfg.IPAMConfig && (cfg.IPAMConfig.IPv4Address || cfg.IPAMConfig.IPv6Address) ? { IPv4Address: cfg.IPAMConfig.IPv4Address } : null,
+    ipamConfig: ipamConfigView(cfg.IPAMConfig),
     driverOpts: cfg.DriverOpts ?? null,
     defaultRoute: false,
     state: 'attaching',
@@ -54,7 +59,14 @@ export async function addEndpoint(ctx: NetworkContext, sb: SandboxRecord, net: N
   ep.ipv4 = formatIPv4(ip);
   ep.prefixLen = cidr.prefix;
   ep.gateway = net.IPAM.Config[0].Gateway ?? '';
-  ep.mac = cfg.MacAddress || macForIPv4(ip);
+  if (wantIp6 && (!net.EnableIPv6 || !ipamV6(net))) throw new InvalidArgumentError('user specified IP address is supported only when connecting to networks with user configured subnets');
+  if (net.EnableIPv6 && ipamV6(net)) {
+    const v6 = ipamV6(net)!;
+    ep.ipv6 = formatIPv6(allocateIp6(ctx, net, wantIp6));
+    ep.prefixLen6 = Number(v6.Subnet!.split('/')[1]);
+    ep.gateway6 = v6.Gateway ?? '';
+  }
+  ep.mac = checkedMac(cfg.MacAddress) ?? macForIPv4(ip);
   if (isUserDefined) ep.dnsNames = [sb.name, ...(ep.aliases ?? []), shortId(sb.containerId)].filter((x, i, a) => x && a.indexOf(x) === i);
   ep.defaultRoute = !net.Internal && !Object.values(sb.endpoints).some((e) => e.defaultRoute);
   // Journal first: from here on a crash leaves a record the sweep will CNI-DEL.
@@ -62,10 +74,49 @@ export async function addEndpoint(ctx: NetworkContext, sb: SandboxRecord, net: N
   await ctx.saveSandbox(sb);
   const added = await cniAdd(ctx.cniPath, cniConfig(net, ep), { containerId: sb.containerId, netns: sb.netnsPath, ifname: ep.ifname });
   if (net.Driver === 'bridge') ep.hostIfname = added.interfaces?.find((i) => !i.sandbox && i.name !== net.device)?.name;
+  if (linkLocal.length) await addLinkLocalIps(sb.netnsPath, ep.ifname, linkLocal);
   ep.state = 'attached';
   await ctx.saveSandbox(sb);
   ctx.opts.events.publish('network', 'connect', net.Id, { container: sb.containerId, name: net.Name, type: net.Driver });
   return ep;
+}
+
+/** EndpointSettings.IPAMConfig as inspect echoes it: what was asked for, null when nothing was. */
+function ipamConfigView(c: EndpointIpamConfig | null | undefined): EndpointIpamConfig | null {
+  if (!c) return null;
+  const out: EndpointIpamConfig = {};
+  if (c.IPv4Address) out.IPv4Address = c.IPv4Address;
+  if (c.IPv6Address) out.IPv6Address = c.IPv6Address;
+  if (c.LinkLocalIPs?.length) out.LinkLocalIPs = [...c.LinkLocalIPs];
+  return Object.keys(out).length ? out : null;
+}
+
+/** --mac-address as dockerd takes it (net.ParseMAC's 6-byte forms), in lower case with colons. */
+function checkedMac(mac: string | undefined): string | undefined {
+  if (!mac) return undefined;
+  if (!/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$|^[0-9a-f]{2}(?:-[0-9a-f]{2}){5}$/i.test(mac)) throw new InvalidArgumentError(`invalid MAC address ${mac}`);
+  return mac.replace(/-/g, ':').toLowerCase();
+}
+
+/** --link-local-ip values, checked as dockerd's EndpointIPAMConfig.Validate checks them. */
+function checkedLinkLocalIps(ips: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const ip of ips ?? []) {
+    const v4 = parseIPv4(ip);
+    const v6 = v4 === undefined ? parseIPv6(ip) : undefined;
+    if ((v4 === undefined && v6 === undefined) || v4 === 0 || v6 === 0n) throw new InvalidArgumentError(`invalid link-local IP address: ${ip}`);
+    out.push(v4 !== undefined ? `${ip}/16` : `${formatIPv6(v6!)}/64`);
+  }
+  return out;
+}
+
+/**
+ * Adds the link-local addresses to the container's interface, as libnetwork does after plumbing
+ * it (169.254.0.0/16 and /64 masks, osl setInterfaceLinkLocalIPs).
+ */
+async function addLinkLocalIps(netnsPath: string, ifname: string, cidrs: string[]): Promise<void> {
+  const batch = cidrs.map((c) => `addr add ${c} dev ${ifname}`).join('\n') + '\n';
+  await runOk('nsenter', [`--net=${netnsPath}`, 'ip', '-batch', '-'], { input: batch });
 }
 
 /**

@@ -76,10 +76,9 @@ const HOSTS_HEADER = [
 ];
 
 /** /etc/hosts: the standard entries, --add-host, --link entries, then the container's own name. */
-export function renderHosts(extra: HostsEntry[], links: HostsEntry[], self: HostsEntry | undefined): string {
+export function renderHosts(extra: HostsEntry[], links: HostsEntry[], self: HostsEntry | HostsEntry[] | undefined): string {
   const lines = [...HOSTS_HEADER];
-  for (const e of [...extra, ...links]) lines.push(`${e.ip}\t${e.names.join(' ')}`);
-  if (self) lines.push(`${self.ip}\t${self.names.join(' ')}`);
+  for (const e of [...extra, ...links, ...(Array.isArray(self) ? self : self ? [self] : [])]) lines.push(`${e.ip}\t${e.names.join(' ')}`);
   return lines.join('\n') + '\n';
 }
 

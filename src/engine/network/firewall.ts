@@ -11,6 +11,9 @@
 // nat:    PREROUTING/OUTPUT (dst-type LOCAL) → BERTH-DNAT (published ports, 127.0.0.1 included:
 //         the bridges get route_localnet=1); POSTROUTING → BERTH-POSTROUTING (masquerade out of
 //         non-internal bridges, loopback-sourced DNAT, hairpin).
+// IPv6 (dual-stack networks) has the same chains and rules in ip6tables, as dockerd mirrors its
+// own, except that ::1 is not DNATed (IPv6 has no route_localnet: berthd's userland proxy serves
+// [::1], as docker-proxy does), and berth's ip6tables chains exist only while an IPv6 network does.
 import { run, runOk } from './run.js';
 import { settled } from '../../util/best-effort.js';
 
@@ -33,24 +36,29 @@ export interface FirewallPort {
 const FILTER_CHAINS = ['BERTH-FORWARD', 'BERTH-ISOLATION-1', 'BERTH-ISOLATION-2', 'BERTH-PUBLISHED'];
 const NAT_CHAINS = ['BERTH-DNAT', 'BERTH-POSTROUTING'];
 
+export type Family = 4 | 6;
+
 /** Rules that join the built-in chains to berth's; only these live outside BERTH-* chains. */
-const JUMPS: { table: 'filter' | 'nat'; chain: string; rule: string; insert: boolean }[] = [
-  { table: 'filter', chain: 'FORWARD', rule: '-j BERTH-FORWARD', insert: true },
-  { table: 'nat', chain: 'PREROUTING', rule: '-m addrtype --dst-type LOCAL -j BERTH-DNAT', insert: false },
-  { table: 'nat', chain: 'OUTPUT', rule: '-m addrtype --dst-type LOCAL -j BERTH-DNAT', insert: false },
-  { table: 'nat', chain: 'POSTROUTING', rule: '-j BERTH-POSTROUTING', insert: true },
-];
+function jumps(family: Family): { table: 'filter' | 'nat'; chain: string; rule: string; insert: boolean }[] {
+  return [
+    { table: 'filter', chain: 'FORWARD', rule: '-j BERTH-FORWARD', insert: true },
+    { table: 'nat', chain: 'PREROUTING', rule: '-m addrtype --dst-type LOCAL -j BERTH-DNAT', insert: false },
+    { table: 'nat', chain: 'OUTPUT', rule: `${family === 6 ? '! -d ::1/128 ' : ''}-m addrtype --dst-type LOCAL -j BERTH-DNAT`, insert: false },
+    { table: 'nat', chain: 'POSTROUTING', rule: '-j BERTH-POSTROUTING', insert: true },
+  ];
+}
 
 /** Chain names use `prefix` in place of BERTH (tests run their own set beside a live berthd). */
-export function renderRules(networks: FirewallNetwork[], ports: FirewallPort[], prefix = 'BERTH'): string {
-  return withPrefix(renderBerthRules(networks, ports), prefix);
+export function renderRules(networks: FirewallNetwork[], ports: FirewallPort[], prefix = 'BERTH', family: Family = 4): string {
+  return withPrefix(renderBerthRules(networks, ports, family), prefix);
 }
 
 function withPrefix(text: string, prefix: string): string {
   return prefix === 'BERTH' ? text : text.replace(/\bBERTH-/g, `${prefix}-`);
 }
 
-function renderBerthRules(networks: FirewallNetwork[], ports: FirewallPort[]): string {
+function renderBerthRules(networks: FirewallNetwork[], ports: FirewallPort[], family: Family): string {
+  const host = family === 6 ? 128 : 32;
   const filter: string[] = ['-A BERTH-FORWARD -j BERTH-ISOLATION-1', '-A BERTH-FORWARD -j BERTH-PUBLISHED'];
   const iso1: string[] = [];
   const iso2: string[] = [];
@@ -70,16 +78,17 @@ function renderBerthRules(networks: FirewallNetwork[], ports: FirewallPort[]): s
     iso2.push(`-A BERTH-ISOLATION-2 -o ${b} -j DROP`);
     // Published ports reached through 127.0.0.1 (route_localnet) and hairpin connections from a
     // container to a port published by its own bridge need their source rewritten to the gateway.
-    nat.push(`-A BERTH-POSTROUTING -s 127.0.0.0/8 -o ${b} -j MASQUERADE`);
+    if (family === 4) nat.push(`-A BERTH-POSTROUTING -s 127.0.0.0/8 -o ${b} -j MASQUERADE`);
     nat.push(`-A BERTH-POSTROUTING -s ${n.subnet} -o ${b} -m conntrack --ctstate DNAT -j MASQUERADE`);
   }
   const published: string[] = [];
   const dnat: string[] = [];
   for (const p of ports) {
-    const dst = p.hostIp && p.hostIp !== '0.0.0.0' ? ` -d ${p.hostIp}/32` : '';
-    dnat.push(`-A BERTH-DNAT -p ${p.proto}${dst} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${p.containerIp}:${p.containerPort}`);
+    const dst = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? ` -d ${p.hostIp}/${host}` : '';
+    const to = family === 6 ? `[${p.containerIp}]:${p.containerPort}` : `${p.containerIp}:${p.containerPort}`;
+    dnat.push(`-A BERTH-DNAT -p ${p.proto}${dst} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${to}`);
     published.push(
-      `-A BERTH-PUBLISHED -d ${p.containerIp}/32 ! -i ${p.bridge} -o ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`,
+      `-A BERTH-PUBLISHED -d ${p.containerIp}/${host} ! -i ${p.bridge} -o ${p.bridge} -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j ACCEPT`,
     );
   }
   return [
@@ -104,10 +113,17 @@ function renderBerthRules(networks: FirewallNetwork[], ports: FirewallPort[]): s
 export class Firewall {
   private queue: Promise<unknown> = Promise.resolve();
   private jumpsChecked = false;
+  /** Chains of an earlier run may be there (until the first removeUnused). */
+  private mayHaveLeftovers = true;
 
-  private readonly bin = { restore: 'iptables-restore', save: 'iptables-save' };
+  private readonly bin: { restore: string; save: string };
 
-  constructor(private readonly prefix = 'BERTH') {}
+  constructor(
+    readonly prefix = 'BERTH',
+    readonly family: Family = 4,
+  ) {
+    this.bin = family === 6 ? { restore: 'ip6tables-restore', save: 'ip6tables-save' } : { restore: 'iptables-restore', save: 'iptables-save' };
+  }
 
   private chain(c: string): string {
     return withPrefix(c, this.prefix);
@@ -117,9 +133,17 @@ export class Firewall {
   sync(networks: FirewallNetwork[], ports: FirewallPort[]): Promise<void> {
     const job = this.queue.then(async () => {
       await this.ensureJumps();
-      await runOk(this.bin.restore, ['-w', '--noflush'], { input: renderRules(networks, ports, this.prefix), timeoutMs: 30_000 });
+      await runOk(this.bin.restore, ['-w', '--noflush'], { input: renderRules(networks, ports, this.prefix, this.family), timeoutMs: 30_000 });
     });
     this.queue = settled(job); // job's error goes to its caller
+    return job;
+  }
+
+  /** Removes berth's chains and jumps when this instance made them or an earlier run may have left them. */
+  removeUnused(): Promise<void> {
+    if (!this.jumpsChecked && !this.mayHaveLeftovers) return Promise.resolve();
+    const job = this.queue.then(() => this.removeNow());
+    this.queue = settled(job);
     return job;
   }
 
@@ -133,7 +157,7 @@ export class Firewall {
       for (const c of table === 'filter' ? FILTER_CHAINS : NAT_CHAINS) {
         if (!hasChain(saved, table, this.chain(c))) lines.push(`:${this.chain(c)} - [0:0]`);
       }
-      for (const j of JUMPS.filter((x) => x.table === table)) {
+      for (const j of jumps(this.family).filter((x) => x.table === table)) {
         const rule = this.chain(j.rule);
         if (!hasRule(saved, table, `-A ${j.chain} ${rule}`)) lines.push(`${j.insert ? '-I' : '-A'} ${j.chain} ${j.insert ? '1 ' : ''}${rule}`);
       }
@@ -146,12 +170,16 @@ export class Firewall {
   /** Removes every berth chain and jump (tests, uninstall). */
   async removeAll(): Promise<void> {
     await this.queue;
+    await this.removeNow();
+  }
+
+  private async removeNow(): Promise<void> {
     const saved = (await run(this.bin.save, [])).stdout;
     const lines: string[] = [];
     for (const table of ['filter', 'nat'] as const) {
       const chains = table === 'filter' ? FILTER_CHAINS : NAT_CHAINS;
       lines.push(`*${table}`);
-      for (const j of JUMPS.filter((x) => x.table === table)) {
+      for (const j of jumps(this.family).filter((x) => x.table === table)) {
         const rule = this.chain(j.rule);
         if (hasRule(saved, table, `-A ${j.chain} ${rule}`)) lines.push(`-D ${j.chain} ${rule}`);
       }
@@ -163,6 +191,7 @@ export class Firewall {
     lines.push('');
     await runOk(this.bin.restore, ['-w', '--noflush'], { input: lines.join('\n') });
     this.jumpsChecked = false;
+    this.mayHaveLeftovers = false;
   }
 }
 

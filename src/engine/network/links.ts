@@ -8,14 +8,18 @@ export function linkExists(name: string): boolean {
   return existsSync(`/sys/class/net/${name}`);
 }
 
-/** Creates the bridge with the gateway address, up, with route_localnet so 127.0.0.1 DNAT works. */
-export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number): Promise<void> {
+/**
+ * Creates the bridge with the gateway address (and the IPv6 gateway of a dual-stack network, without
+ * duplicate address detection, as dockerd adds it), up, with route_localnet so 127.0.0.1 DNAT works.
+ */
+export async function ensureBridge(name: string, gatewayCidr: string | undefined, mtu?: number, gateway6Cidr?: string): Promise<void> {
   if (!linkExists(name)) {
     // An explicit address, as Docker gives its bridges: without one the kernel gives the bridge
     // the lowest MAC among its ports, so it changes when containers come and go, and every other
     // container's ARP entry for the gateway (its DNS server, its route out) goes stale.
     const cmds = [`link add name ${name}${mtu ? ` mtu ${mtu}` : ''} address ${randomMac()} type bridge`];
     if (gatewayCidr) cmds.push(`addr add ${gatewayCidr} dev ${name}`);
+    if (gateway6Cidr) cmds.push(`addr add ${gateway6Cidr} dev ${name} nodad`);
     cmds.push(`link set ${name} up`);
     await runOk('ip', ['-batch', '-'], { input: cmds.join('\n') + '\n' });
   } else {
@@ -25,6 +29,7 @@ export async function ensureBridge(name: string, gatewayCidr: string | undefined
       await run('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
       await run('ip', ['link', 'set', name, 'up']);
     }
+    if (gateway6Cidr) await run('ip', ['addr', 'replace', gateway6Cidr, 'dev', name, 'nodad']);
   }
   await setSysctl(`net/ipv4/conf/${name}/route_localnet`, '1');
 }

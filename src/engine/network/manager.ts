@@ -55,6 +55,7 @@ export class NetworkManager {
     await ctx.store.init();
     await fsp.mkdir(ctx.netnsDir, { recursive: true, mode: 0o711 });
     ctx.hostResolv = await readHostResolvConf(ctx.opts.resolvConfPath);
+    ctx.hostId = await ctx.store.hostId();
     for (const n of await ctx.store.loadNetworks()) ctx.networks.set(n.Id, n);
     for (const s of await ctx.store.loadSandboxes()) {
       ctx.sandboxes.set(s.containerId, s);
@@ -78,6 +79,7 @@ export class NetworkManager {
   async close(): Promise<void> {
     await this.ctx.netnsPool.close();
     await this.ctx.dns.close();
+    await this.ctx.loopbackProxy.close();
   }
 
   // ───────────────────────────── networks ─────────────────────────────

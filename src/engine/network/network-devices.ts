@@ -4,7 +4,8 @@
 import type { NetworkContext } from './context.js';
 import { SystemError } from '../errors.js';
 import { parseCidr } from './ipv4.js';
-import { deleteLink, ensureBridge, ensureDummy } from './links.js';
+import { ipamV6 } from './ipam6.js';
+import { deleteLink, ensureBridge, ensureDummy, setSysctl } from './links.js';
 import type { NetworkRecord } from './types.js';
 
 export async function bringUpNetwork(ctx: NetworkContext, n: NetworkRecord): Promise<void> {
@@ -13,7 +14,13 @@ export async function bringUpNetwork(ctx: NetworkContext, n: NetworkRecord): Pro
     const subnet = cfg?.Subnet ? parseCidr(cfg.Subnet) : undefined;
     const gw = cfg?.Gateway;
     const mtu = Number(n.Options['com.docker.network.driver.mtu']) || undefined;
-    await ensureBridge(n.device, gw && subnet ? `${gw}/${subnet.prefix}` : undefined, mtu);
+    const v6 = n.EnableIPv6 ? ipamV6(n) : undefined;
+    const gw6 = v6?.Gateway && v6.Subnet ? `${v6.Gateway}/${v6.Subnet.split('/')[1]}` : undefined;
+    if (gw6) {
+      // As dockerd with an IPv6 network: the host routes IPv6 between its links.
+      await setSysctl('net/ipv6/conf/all/forwarding', '1');
+    }
+    await ensureBridge(n.device, gw && subnet ? `${gw}/${subnet.prefix}` : undefined, mtu, gw6);
     if (!n.defaultBridge && gw) {
       await ctx.dns.listen(gw).catch((e: Error) => {
         throw new SystemError(`embedded DNS for network ${n.Name} cannot listen on ${gw}: ${e.message}`);

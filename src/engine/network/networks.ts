@@ -69,7 +69,7 @@ export function networkView(ctx: NetworkContext, n: NetworkRecord): NetworkInspe
       EndpointID: ep.endpointId,
       MacAddress: ep.mac,
       IPv4Address: ep.ipv4 ? `${ep.ipv4}/${ep.prefixLen}` : '',
-      IPv6Address: '',
+      IPv6Address: ep.ipv6 ? `${ep.ipv6}/${ep.prefixLen6}` : '',
     };
   }
   return {

@@ -22,6 +22,8 @@ export interface PortRequest {
   hostIp: string;
   hostPortStart: number;
   hostPortEnd: number;
+  /** The IPv6 twin of the request at this index (no host address given): it gets the same host port. */
+  twinOf?: number;
 }
 
 /** A publication with its host port decided. */
@@ -51,15 +53,23 @@ function parseHostPort(s: string | undefined): { start: number; end: number } {
   return { start, end };
 }
 
-/** Expands bindings (and -P) into one request per container port. IPv6 host addresses are skipped: berth's bridges are IPv4-only. */
-export function portRequests(bindings: PortBindings | undefined, publishAll: boolean, exposed: Record<string, unknown> | undefined): PortRequest[] {
+/**
+ * Expands bindings (and -P) into one request per container port and host address. A container
+ * with an IPv6 address (`ipv6`) is published on [::] too where no host address is given, on the
+ * same host port, as dockerd does; without one, IPv6 host addresses are skipped.
+ */
+export function portRequests(bindings: PortBindings | undefined, publishAll: boolean, exposed: Record<string, unknown> | undefined, ipv6 = false): PortRequest[] {
   const out: PortRequest[] = [];
+  const push = (r: PortRequest, anyHost: boolean) => {
+    out.push(r);
+    if (anyHost && ipv6) out.push({ ...r, hostIp: '::', twinOf: out.length - 1 });
+  };
   const bound = new Set<string>();
   for (const [key, list] of Object.entries(bindings ?? {})) {
     const { proto, start, end } = parsePortKey(key);
     for (const b of list ?? [{}]) {
       const hostIp = b.HostIp ?? '';
-      if (hostIp.includes(':')) continue;
+      if (hostIp.includes(':') && !ipv6) continue;
       const hp = parseHostPort(b.HostPort);
       const count = end - start + 1;
       if (hp.start !== 0 && hp.end - hp.start + 1 !== count && hp.end !== hp.start && count > 1) {
@@ -67,13 +77,16 @@ export function portRequests(bindings: PortBindings | undefined, publishAll: boo
       }
       for (let i = 0; i < count; i++) {
         const single = hp.start !== 0 && count > 1 && hp.end !== hp.start;
-        out.push({
-          proto,
-          containerPort: start + i,
-          hostIp: hostIp || '0.0.0.0',
-          hostPortStart: single ? hp.start + i : hp.start,
-          hostPortEnd: single ? hp.start + i : hp.end,
-        });
+        push(
+          {
+            proto,
+            containerPort: start + i,
+            hostIp: hostIp || '0.0.0.0',
+            hostPortStart: single ? hp.start + i : hp.start,
+            hostPortEnd: single ? hp.start + i : hp.end,
+          },
+          !hostIp,
+        );
         bound.add(`${start + i}/${proto}`);
       }
     }
@@ -83,7 +96,7 @@ export function portRequests(bindings: PortBindings | undefined, publishAll: boo
       const { proto, start, end } = parsePortKey(key);
       for (let p = start; p <= end; p++) {
         if (bound.has(`${p}/${proto}`)) continue;
-        out.push({ proto, containerPort: p, hostIp: '0.0.0.0', hostPortStart: 0, hostPortEnd: 0 });
+        push({ proto, containerPort: p, hostIp: '0.0.0.0', hostPortStart: 0, hostPortEnd: 0 }, true);
       }
     }
   }
@@ -92,9 +105,10 @@ export function portRequests(bindings: PortBindings | undefined, publishAll: boo
 
 /** Is a host port free for a new listener on ip? (Docker's proxy would bind it.) */
 export function canBind(proto: Proto, ip: string, port: number): Promise<true | string> {
+  const v6 = ip.includes(':');
   return new Promise((resolve) => {
     if (proto === 'udp') {
-      const s = dgram.createSocket('udp4');
+      const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
       s.once('error', (e: NodeJS.ErrnoException) => {
         s.close();
         resolve(e.code ?? String(e));
@@ -105,7 +119,7 @@ export function canBind(proto: Proto, ip: string, port: number): Promise<true | 
     if (proto === 'sctp') return resolve(true);
     const srv = net.createServer();
     srv.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-    srv.listen({ host: ip, port, exclusive: true }, () => srv.close(() => resolve(true)));
+    srv.listen({ host: ip, port, exclusive: true, ipv6Only: v6 }, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -134,8 +148,11 @@ export class PortAllocator {
     return `${proto}/${port}`;
   }
 
+  /** Held for the same address, or for the wildcard of the same family ('0.0.0.0' or '::'). */
   private conflicts(proto: Proto, hostIp: string, port: number): boolean {
-    return (this.held.get(this.key(proto, port)) ?? []).some((h) => h.hostIp === hostIp || h.hostIp === '0.0.0.0' || hostIp === '0.0.0.0');
+    const v6 = hostIp.includes(':');
+    const any = v6 ? '::' : '0.0.0.0';
+    return (this.held.get(this.key(proto, port)) ?? []).some((h) => h.hostIp.includes(':') === v6 && (h.hostIp === hostIp || h.hostIp === any || hostIp === any));
   }
 
   /** Records an allocation found on disk at startup (no checks). */
@@ -160,7 +177,9 @@ export class PortAllocator {
     const out: PortMapping[] = [];
     try {
       for (const r of reqs) {
-        const m = r.hostPortStart === 0 ? await this.allocateRandom(owner, r) : await this.allocateInRange(owner, r);
+        const twin = r.twinOf !== undefined ? out[r.twinOf] : undefined;
+        const req = twin ? { ...r, hostPortStart: twin.hostPort, hostPortEnd: twin.hostPort } : r;
+        const m = req.hostPortStart === 0 ? await this.allocateRandom(owner, req) : await this.allocateInRange(owner, req);
         out.push(m);
       }
       return out;
@@ -174,7 +193,7 @@ export class PortAllocator {
     let lastErr = '';
     for (let port = r.hostPortStart; port <= r.hostPortEnd; port++) {
       if (this.conflicts(r.proto, r.hostIp, port)) {
-        lastErr = `Bind for ${r.hostIp}:${port} failed: port is already allocated`;
+        lastErr = `Bind for ${hostPort(r.hostIp, port)} failed: port is already allocated`;
         continue;
       }
       const m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: port };
@@ -182,7 +201,7 @@ export class PortAllocator {
       const ok = await canBind(r.proto, r.hostIp, port);
       if (ok === true) return m;
       this.releaseMapping(owner, m);
-      lastErr = `Error starting userland proxy: listen ${r.proto}4 ${r.hostIp}:${port}: ${bindErrorText(ok)}`;
+      lastErr = `Error starting userland proxy: listen ${r.proto}${r.hostIp.includes(':') ? 6 : 4} ${hostPort(r.hostIp, port)}: ${bindErrorText(ok)}`;
     }
     throw new SystemError(lastErr);
   }
@@ -199,7 +218,7 @@ export class PortAllocator {
       if ((await canBind(r.proto, r.hostIp, port)) === true) return m;
       this.releaseMapping(owner, m);
     }
-    throw new SystemError(`Bind for ${r.hostIp}:0 failed: no free port in the ephemeral range`);
+    throw new SystemError(`Bind for ${hostPort(r.hostIp, 0)} failed: no free port in the ephemeral range`);
   }
 
   private releaseMapping(owner: string, m: PortMapping): void {
@@ -208,6 +227,11 @@ export class PortAllocator {
     if (rest.length) this.held.set(k, rest);
     else this.held.delete(k);
   }
+}
+
+/** `ip:port`, the address in brackets when it is IPv6 (as Go's net.JoinHostPort). */
+function hostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 /** The inspect shape: every exposed or published port, `null` when not published. */

@@ -15,14 +15,15 @@ export function embeddedDnsBackend(ctx: NetworkContext): DnsLookup {
 }
 
 function sandboxByIp(ctx: NetworkContext, ip: string): SandboxRecord | undefined {
-  for (const s of ctx.sandboxes.values()) for (const e of Object.values(s.endpoints)) if (e.ipv4 === ip) return s;
+  for (const s of ctx.sandboxes.values()) for (const e of Object.values(s.endpoints)) if (e.ipv4 === ip || (e.ipv6 && e.ipv6 === ip)) return s;
   return undefined;
 }
 
-function lookup(ctx: NetworkContext, clientIp: string, name: string): { ipv4: string[] } | undefined {
+function lookup(ctx: NetworkContext, clientIp: string, name: string): { ipv4: string[]; ipv6: string[] } | undefined {
   const client = sandboxByIp(ctx, clientIp);
   if (!client) return undefined;
   const ips: string[] = [];
+  const ips6: string[] = [];
   for (const netId of Object.keys(client.endpoints)) {
     const net = ctx.networks.get(netId);
     if (!net || net.predefined) continue;
@@ -31,10 +32,13 @@ function lookup(ctx: NetworkContext, clientIp: string, name: string): { ipv4: st
     const wanted = name.endsWith(suffix) ? [name, name.slice(0, -suffix.length)] : [name];
     for (const s of ctx.sandboxes.values()) {
       const e = s.endpoints[netId];
-      if (e?.state === 'attached' && e.ipv4 && e.dnsNames?.some((n) => wanted.includes(n.toLowerCase()))) ips.push(e.ipv4);
+      if (e?.state === 'attached' && e.ipv4 && e.dnsNames?.some((n) => wanted.includes(n.toLowerCase()))) {
+        ips.push(e.ipv4);
+        if (e.ipv6) ips6.push(e.ipv6);
+      }
     }
   }
-  return ips.length ? { ipv4: ips } : undefined;
+  return ips.length ? { ipv4: ips, ipv6: ips6 } : undefined;
 }
 
 function reverse(ctx: NetworkContext, clientIp: string, ip: string): string | undefined {

@@ -92,8 +92,8 @@ export function attachContainer(ctx: NetworkContext, o: AttachOptions): Promise<
       if (resolved.some((r) => r.net.Driver === 'host') && resolved.length > 1) throw new InvalidArgumentError('container sharing network namespace with host cannot be connected to other networks');
       for (const { net, cfg } of resolved) await addEndpoint(ctx, sb, net, cfg);
       sb.linkHosts = resolveLinks(ctx, sb, o.links ?? []);
-      const reqs = portRequests(o.portBindings, !!o.publishAll, o.exposedPorts);
       const bridged = Object.values(sb.endpoints).find((e) => ctx.networks.get(e.networkId)?.Driver === 'bridge' && e.ipv4);
+      const reqs = portRequests(o.portBindings, !!o.publishAll, o.exposedPorts, !!bridged?.ipv6);
       if (reqs.length && bridged) {
         sb.ports = await ctx.ports.allocate(o.containerId, reqs);
         await ctx.saveSandbox(sb);

@@ -21,9 +21,9 @@ export function settingsView(ctx: NetworkContext, sb: SandboxRecord): NetworkSet
       Gateway: ep.gateway,
       IPAddress: ep.ipv4,
       IPPrefixLen: ep.prefixLen,
-      IPv6Gateway: '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: ep.gateway6 ?? '',
+      GlobalIPv6Address: ep.ipv6 ?? '',
+      GlobalIPv6PrefixLen: ep.prefixLen6 ?? 0,
       DNSNames: ep.dnsNames,
     };
   }
@@ -39,11 +39,11 @@ export function settingsView(ctx: NetworkContext, sb: SandboxRecord): NetworkSet
     SecondaryIPv6Addresses: null,
     EndpointID: bridgeEp?.endpointId ?? '',
     Gateway: bridgeEp?.gateway ?? '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    GlobalIPv6Address: bridgeEp?.ipv6 ?? '',
+    GlobalIPv6PrefixLen: bridgeEp?.prefixLen6 ?? 0,
     IPAddress: bridgeEp?.ipv4 ?? '',
     IPPrefixLen: bridgeEp?.prefixLen ?? 0,
-    IPv6Gateway: '',
+    IPv6Gateway: bridgeEp?.gateway6 ?? '',
     MacAddress: bridgeEp?.mac ?? '',
     Networks: networks,
   };

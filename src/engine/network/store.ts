@@ -2,7 +2,8 @@
 // <dataRoot>/network/sandboxes/<containerId>.json, each written atomically.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
+import { randomUUID } from 'node:crypto';
+import { atomicWrite, atomicWriteJson, readJsonIfExists } from '../../util/fs.js';
 import type { NetworkRecord, SandboxRecord } from './types.js';
 
 export class NetworkStore {
@@ -31,6 +32,16 @@ export class NetworkStore {
       }
     }
     return out;
+  }
+
+  /** A random ID for this data root, made on first use (dockerd derives its ULA pool from its host ID). */
+  async hostId(): Promise<string> {
+    const file = path.join(path.dirname(this.networksDir), 'host-id');
+    const known = (await fsp.readFile(file, 'utf8').catch(() => '')).trim();
+    if (known) return known;
+    const id = randomUUID();
+    await atomicWrite(file, id + '\n');
+    return id;
   }
 
   loadNetworks(): Promise<NetworkRecord[]> {

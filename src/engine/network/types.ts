@@ -45,16 +45,27 @@ export interface EndpointRecord {
   ipv4: string;
   prefixLen: number;
   gateway: string;
+  /** IPv6 address, prefix length and gateway on a dual-stack network ('' / 0 otherwise). */
+  ipv6?: string;
+  prefixLen6?: number;
+  gateway6?: string;
   mac: string;
   aliases: string[] | null;
   dnsNames: string[] | null;
   links: string[] | null;
-  ipamConfig: { IPv4Address?: string; IPv6Address?: string } | null;
+  ipamConfig: EndpointIpamConfig | null;
   driverOpts: Record<string, string> | null;
   /** This endpoint installed the container's default route. */
   defaultRoute: boolean;
   /** 'attaching' until CNI ADD succeeded: a crash leaves it for the sweep to DEL. */
   state: 'attaching' | 'attached';
+}
+
+/** EndpointSettings.IPAMConfig: the addresses asked for (--ip, --ip6, --link-local-ip). */
+export interface EndpointIpamConfig {
+  IPv4Address?: string;
+  IPv6Address?: string;
+  LinkLocalIPs?: string[];
 }
 
 /** The network side of one container, written before any step that could leak. */
@@ -75,7 +86,7 @@ export interface SandboxRecord {
 
 /** EndpointSettings as the API sends them (request side). */
 export interface EndpointSettingsIn {
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+  IPAMConfig?: EndpointIpamConfig | null;
   Links?: string[] | null;
   Aliases?: string[] | null;
   MacAddress?: string;
@@ -85,7 +96,7 @@ export interface EndpointSettingsIn {
 
 /** EndpointSettings as inspect shows them. */
 export interface EndpointSettingsView {
-  IPAMConfig: { IPv4Address?: string } | null;
+  IPAMConfig: EndpointIpamConfig | null;
   Links: string[] | null;
   Aliases: string[] | null;
   MacAddress: string;

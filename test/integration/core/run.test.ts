@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { integrationSkipReason, startDaemon, waitFor, type Daemon } from '../harness.js';
 import { exits, fails, ok, ID64 } from '../support/assert.js';
+import { watchEvent } from '../support/events.js';
 
 /** Bits of /proc/<pid>/status CapEff, as a bigint. */
 function capEff(statusText: string): bigint {
@@ -321,7 +322,8 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
       assert.match(r.output, /done\r+\n/);
     });
 
-    it('detaches with ctrl-p ctrl-q and attaches again', async () => {
+    it('detaches with ctrl-p ctrl-q and attaches again, with attach events', async () => {
+      const attached = await watchEvent(d.sock, { container: ['att'], event: ['attach'] });
       const first = await d.pty('docker run -it --name att busybox sh', {
         steps: [
           { waitFor: '# ', send: 'echo one-$((1+1))\r' },
@@ -329,7 +331,13 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
         ],
       });
       assert.equal(first.code, 0, first.output);
+      const id = ok(await d.docker(['inspect', '-f', '{{.Id}}', 'att']));
+      const ev = await attached.next;
+      assert.deepEqual([ev.Type, ev.Action, ev.Actor.ID, ev.Actor.Attributes.name], ['container', 'attach', id, 'att']);
+      // The CLI spots the keys typed one by one itself and hangs up: dockerd sees no keys then,
+      // and publishes no detach (the dockerode test has the daemon-side detach and its event).
       assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Running}}', 'att'])), 'true');
+      const reattached = await watchEvent(d.sock, { container: ['att'], event: ['attach'] });
       const second = await d.pty('docker attach att', {
         steps: [
           // Typed at once: until docker has attached and made the terminal raw, the line waits in
@@ -339,9 +347,23 @@ describe('docker run', { skip: integrationSkipReason() }, () => {
         ],
       });
       assert.equal(second.code, 5, second.output);
-      await waitFor('att to stop', async () => ok(await d.docker(['inspect', '-f', '{{.State.Status}}', 'att'])) === 'exited');
-      assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.ExitCode}}', 'att'])), '5');
+      assert.equal((await reattached.next).Actor.ID, id);
+      assert.equal(ok(await d.docker(['wait', 'att'])), '5');
       ok(await d.docker(['rm', 'att']));
+    });
+
+    it('without a terminal, stdin is passed on byte for byte: ctrl-p ctrl-q does not detach', async () => {
+      // dockerd scans for the detach keys only on a TTY (container/stream/attach.go).
+      const r = await d.docker(['run', '-i', '--rm', 'busybox', 'od', '-An', '-tx1'], { input: Buffer.from([0x61, 0x10, 0x11, 0x62]) });
+      assert.match(ok(r), /61 10 11 62/);
+    });
+
+    it('bad detach keys at attach are a 400 before the stream opens', async () => {
+      ok(await d.docker(['run', '-d', '-it', '--name', 'att3', 'busybox', 'sh']));
+      const r = await d.api('POST', '/containers/att3/attach?stream=1&stdin=1&detachKeys=ctrl-1');
+      assert.equal(r.status, 400, r.text);
+      assert.equal((r.json as { message: string }).message, 'Invalid detach keys (ctrl-1) provided');
+      ok(await d.docker(['rm', '-f', 'att3']));
     });
 
     it('a custom --detach-keys works too', async () => {

@@ -64,12 +64,22 @@ export function daemonFlag(d: Daemon, flag: string): string {
   return args[i + 1];
 }
 
-/** Lines of `iptables-save` (both tables) that mention this daemon's chain prefix. */
-export async function iptablesRulesOf(prefix: string): Promise<string[]> {
+/** Lines of `iptables-save` (or `ip6tables-save`; both tables) that mention this daemon's chain prefix. */
+export async function iptablesRulesOf(prefix: string, iptables: 'iptables' | 'ip6tables' = 'iptables'): Promise<string[]> {
   const out: string[] = [];
   for (const table of ['filter', 'nat']) {
-    const r = await runCommand('iptables-save', ['-t', table], { timeoutMs: 10_000 });
+    const r = await runCommand(`${iptables}-save`, ['-t', table], { timeoutMs: 10_000 });
     for (const line of r.stdout.split('\n')) if (line.startsWith('-A') && line.includes(`${prefix}-`)) out.push(`${table} ${line}`);
+  }
+  return out;
+}
+
+/** Chains of this daemon's prefix `ip6tables-save` lists (both tables). */
+export async function ip6tablesChainsOf(prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const table of ['filter', 'nat']) {
+    const r = await runCommand('ip6tables-save', ['-t', table], { timeoutMs: 10_000 });
+    for (const line of r.stdout.split('\n')) if (line.startsWith(`:${prefix}-`)) out.push(`${table} ${line.split(' ')[0]}`);
   }
   return out;
 }

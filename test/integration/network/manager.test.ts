@@ -32,7 +32,10 @@ test('predefined networks, create / inspect / remove with Docker errors', async 
     status: 403,
     message: 'invalid pool request: Pool overlaps with other one on this address space',
   });
-  await assert.rejects(h.mgr.create({ Name: 'v6', EnableIPv6: true }), { status: 400 });
+  await assert.rejects(h.mgr.create({ Name: 'v6', EnableIPv6: true, IPAM: { Config: [{ Subnet: 'fd42:5::1/64' }] } }), {
+    status: 400,
+    message: 'invalid network config:\ninvalid subnet fd42:5::1/64: it should be fd42:5::/64',
+  });
   await assert.rejects(h.mgr.create({ Name: 'mv', Driver: 'macvlan', Options: { parent: 'nosuchif0' } }), {
     status: 400,
     message: '-o parent interface was not found on the host: nosuchif0',

@@ -194,8 +194,13 @@ export async function removeBridgeState(dataRoot: string): Promise<void> {
  * from the built-in chains first, then the chains themselves (nat and filter tables).
  */
 export async function removeIptablesChains(prefix: string): Promise<void> {
+  await removeChainsOf('iptables', prefix);
+  await removeChainsOf('ip6tables', prefix);
+}
+
+async function removeChainsOf(iptables: 'iptables' | 'ip6tables', prefix: string): Promise<void> {
   for (const table of ['nat', 'filter']) {
-    const save = await runCommand('iptables-save', ['-t', table], { timeoutMs: 10_000 }).catch(() => undefined);
+    const save = await runCommand(`${iptables}-save`, ['-t', table], { timeoutMs: 10_000 }).catch(() => undefined);
     if (!save || save.code !== 0) continue;
     const chains: string[] = [];
     for (const line of save.stdout.split('\n')) {
@@ -203,11 +208,11 @@ export async function removeIptablesChains(prefix: string): Promise<void> {
       if (chain?.startsWith(prefix + '-')) chains.push(chain);
       if (line.startsWith('-A ') && line.includes(`${prefix}-`) && !line.startsWith(`-A ${prefix}-`)) {
         const rule = line.slice(3).split(' ');
-        await runCommand('iptables', ['-w', '-t', table, '-D', ...splitRule(rule)], { timeoutMs: 5000 }).catch(() => undefined);
+        await runCommand(iptables, ['-w', '-t', table, '-D', ...splitRule(rule)], { timeoutMs: 5000 }).catch(() => undefined);
       }
     }
-    for (const c of chains) await runCommand('iptables', ['-w', '-t', table, '-F', c], { timeoutMs: 5000 }).catch(() => undefined);
-    for (const c of chains) await runCommand('iptables', ['-w', '-t', table, '-X', c], { timeoutMs: 5000 }).catch(() => undefined);
+    for (const c of chains) await runCommand(iptables, ['-w', '-t', table, '-F', c], { timeoutMs: 5000 }).catch(() => undefined);
+    for (const c of chains) await runCommand(iptables, ['-w', '-t', table, '-X', c], { timeoutMs: 5000 }).catch(() => undefined);
   }
 }
 

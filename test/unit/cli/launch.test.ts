@@ -44,7 +44,7 @@ test('compose options before the verb are handed to the command as groupArgs', (
   assert.deepEqual(routeCommand(['compose', '-fa.yml', 'version']), { path: 'compose version', module: 'compose/version', rest: [], groupArgs: ['-fa.yml'] });
   // A verb word given as an option's value is not the verb.
   assert.deepEqual(routeCommand(['compose', '--env-file', 'config', 'version']), { path: 'compose version', module: 'compose/version', rest: [], groupArgs: ['--env-file', 'config'] });
-  assert.deepEqual(routeCommand(['compose', '-p', 'x']), { group: 'compose', word: undefined });
+  assert.deepEqual(routeCommand(['compose', '-p', 'x']), { group: 'compose' });
   assert.deepEqual(routeCommand(['compose', '-p', 'x', 'nosuch']), { group: 'compose', word: 'nosuch' });
   assert.equal(bundleFor(['-H', 'unix:///x', 'compose', '-f', 'a.yml', 'config']), 'compose-config');
   assert.equal(bundleFor(['compose', '--help']), NO_COMMAND_BUNDLE);

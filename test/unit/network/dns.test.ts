@@ -6,7 +6,8 @@ import * as dnsPacket from 'dns-packet';
 import { EmbeddedDns } from '../../../src/engine/network/dns.js';
 
 const resolver = {
-  lookup: (client: string, name: string) => (client === '10.0.0.2' && name === 'web' ? { ipv4: ['10.0.0.3'] } : undefined),
+  lookup: (client: string, name: string) =>
+    client === '10.0.0.2' && name === 'web' ? { ipv4: ['10.0.0.3'], ipv6: [] as string[] } : client === '10.0.0.2' && name === 'web6' ? { ipv4: ['10.0.0.4'], ipv6: ['fd00:1::4'] } : undefined,
   reverse: (client: string, ip: string) => (client === '10.0.0.2' && ip === '10.0.0.3' ? 'web.net' : undefined),
   upstreams: () => [] as string[],
 };
@@ -25,6 +26,11 @@ test('answers known names for the right client, SERVFAIL without upstreams', asy
   const aaaa = dnsPacket.decode((await dns.answer(query('web', 'AAAA'), '10.0.0.2', 'udp'))!);
   assert.equal(aaaa.answers?.length, 0);
   assert.equal((aaaa.flags ?? 0) & 15, 0);
+  // On a dual-stack network: AAAA answers the IPv6 address, A the IPv4 one.
+  const aaaa6 = dnsPacket.decode((await dns.answer(query('web6', 'AAAA'), '10.0.0.2', 'udp'))!);
+  assert.deepEqual(aaaa6.answers?.map((x) => [x.type, dataOf(x)]), [['AAAA', 'fd00:1::4']]);
+  const a6 = dnsPacket.decode((await dns.answer(query('web6', 'A'), '10.0.0.2', 'udp'))!);
+  assert.deepEqual(a6.answers?.map((x) => [x.type, dataOf(x)]), [['A', '10.0.0.4']]);
   const other = dnsPacket.decode((await dns.answer(query('web', 'A'), '10.0.0.9', 'udp'))!);
   assert.equal((other.flags ?? 0) & 15, 2);
   const ptr = dnsPacket.decode((await dns.answer(query('3.0.0.10.in-addr.arpa', 'PTR'), '10.0.0.2', 'udp'))!);
@@ -35,7 +41,7 @@ test('answers known names for the right client, SERVFAIL without upstreams', asy
 test('serves UDP on a listen address and stops on unlisten', async () => {
   // A high port on loopback instead of 53 on a gateway: same code path, no privileges involved.
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const srv = new EmbeddedDns({ ...resolver, lookup: (_c: string, n: string) => (n === 'web' ? { ipv4: ['10.0.0.3'] } : undefined) }, port);
+  const srv = new EmbeddedDns({ ...resolver, lookup: (_c: string, n: string) => (n === 'web' ? { ipv4: ['10.0.0.3'], ipv6: [] } : undefined) }, port);
   await srv.listen('127.0.0.1');
   try {
     const sock = dgram.createSocket('udp4');
