@@ -107,8 +107,13 @@ export function registerContainerRoutes(r: Router): void {
     sendJson<ContainerUpdateResponse>(ctx.res, 200, { Warnings: warnings });
   });
 
-  r.delete('/containers/:id', async (ctx) => {
-    if (queryBool(ctx.query, 'link')) throw new InvalidArgumentError('links are not supported for removal');
+  // `:id*`: a link's name has a slash (`docker rm --link web/db` → DELETE /containers/web/db?link=1).
+  r.delete('/containers/:id*', async (ctx) => {
+    if (queryBool(ctx.query, 'link')) {
+      await ctx.engine.containers.removeLink(ctx.params.id);
+      sendNoContent(ctx.res);
+      return;
+    }
     await ctx.engine.containers.remove(ctx.params.id, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
     sendNoContent(ctx.res);
   });

@@ -27,6 +27,8 @@ Options:
       --config-file string     Daemon configuration file (default "/etc/berth/daemon.json")
       --docker-socket string   Also listen on this path (e.g. /var/run/docker.sock)
   -b, --bridge string          Device name of the default bridge network (default "berth0")
+      --ipv6                   Enable IPv6 on the default bridge network
+      --fixed-cidr-v6 string   IPv6 subnet of the default bridge network (with --ipv6)
       --iptables-prefix string Prefix of berth's iptables chains (default "BERTH"; one per daemon on a host)
       --insecure-registry list Registries reached over plain HTTP
       --registry-mirror list   Mirrors for docker.io
@@ -69,6 +71,8 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     }
     const name = { '-H': '--host', '-l': '--log-level', '-G': '--group', '-b': '--bridge' }[a] ?? a;
     if (!name.startsWith('--')) throw new Error(`unknown flag: ${a}`);
+    // --ipv6 is a boolean flag, as dockerd's (`--ipv6=false` turns it off).
+    if (name === '--ipv6' && val === undefined) val = 'true';
     if (val === undefined) {
       val = argv[++i];
       if (val === undefined) throw new Error(`flag needs an argument: ${a}`);
@@ -94,6 +98,8 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     if (file['docker-socket']) cfg.dockerSocket = file['docker-socket'];
     if (file.bridge) cfg.defaultBridge = file.bridge;
     if (file['iptables-prefix']) cfg.iptablesPrefix = file['iptables-prefix'];
+    if (typeof file.ipv6 === 'boolean') cfg.ipv6 = file.ipv6;
+    if (file['fixed-cidr-v6']) cfg.fixedCidrV6 = file['fixed-cidr-v6'];
   } else if (configFileGiven) {
     throw new Error(`config file ${configFile} does not exist`);
   }
@@ -123,9 +129,11 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.group = one('--group');
   cfg.defaultBridge = one('--bridge') ?? cfg.defaultBridge;
   cfg.iptablesPrefix = one('--iptables-prefix') ?? cfg.iptablesPrefix;
+  if (one('--ipv6') !== undefined) cfg.ipv6 = one('--ipv6') !== 'false';
+  cfg.fixedCidrV6 = one('--fixed-cidr-v6') ?? cfg.fixedCidrV6;
   if (cfg.iptablesPrefix && !/^[A-Z][A-Z0-9_]{0,10}$/.test(cfg.iptablesPrefix)) throw new Error(`invalid --iptables-prefix: ${cfg.iptablesPrefix}`);
   if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
-  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group', '--bridge', '--iptables-prefix']);
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
   if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
   return cfg;

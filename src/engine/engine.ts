@@ -37,6 +37,9 @@ export interface EngineConfig {
   defaultBridge?: string;
   /** Prefix of berth's iptables chains, so two daemons on one host keep apart. */
   iptablesPrefix?: string;
+  /** IPv6 on the default bridge (dockerd's `ipv6`), in `fixedCidrV6` or a /64 of the ULA pool. */
+  ipv6?: boolean;
+  fixedCidrV6?: string;
 }
 
 export class Engine {
@@ -70,6 +73,7 @@ export class Engine {
       },
       onEndpointsChanged: (id, net, settings) => this.containers.endpointsChanged(id, net, settings),
       defaultBridgeName: config.defaultBridge,
+      defaultBridgeIPv6: config.ipv6 ? { fixedCidrV6: config.fixedCidrV6 } : undefined,
       firewall: config.iptablesPrefix ? new Firewall(config.iptablesPrefix) : undefined,
     });
     this.containers = new ContainerService({

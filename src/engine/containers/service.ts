@@ -36,6 +36,7 @@ import { topContainer, type TopResult } from './top.js';
 import { updateContainer } from './update.js';
 import { containerSizes, usersOfImage, usersOfVolume } from './usage.js';
 import { endpointsChanged } from './network-plan.js';
+import { removeLink } from './links.js';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -187,6 +188,10 @@ export class ContainerService {
   }
   remove(ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     return removeContainer(this, ref, o);
+  }
+  /** `rm --link parent/alias`: the parent loses the link (links.ts). */
+  async removeLink(name: string): Promise<void> {
+    await this.store.save(removeLink(this, name));
   }
   prune(filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return pruneContainers(this, filter);

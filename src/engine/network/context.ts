@@ -36,6 +36,8 @@ export interface NetworkManagerOptions {
   onEndpointsChanged?: (containerId: string, networkName: string, settings: EndpointSettingsIn | null) => void;
   /** Device name of the default bridge (Docker: docker0). */
   defaultBridgeName?: string;
+  /** IPv6 on the default bridge (daemon config `ipv6`, `fixed-cidr-v6`); absent: IPv4 only. */
+  defaultBridgeIPv6?: { fixedCidrV6?: string };
   cniPath?: string;
   firewall?: Firewall;
   /** Network namespaces kept ready for the next starts (default 2; 0 makes each on demand). */

@@ -140,11 +140,48 @@ describe('IPv6 networks (docker CLI)', { skip: integrationSkipReason() }, () => 
     assert.match(onBridge.stderr, /user specified IP address is supported on user defined networks only/);
   });
 
+  it('after a berthd restart: the bridge keeps its IPv6 gateway, rules and [::1] publication come back', async () => {
+    const port = await freeHostPort();
+    await startWeb(d, 'pubr', ['--network', 'v6net', '-p', `${port}:80`], 'still six');
+    assert.equal((await httpGetEventually(port, '::1')).body.trim(), 'still six');
+    await d.restart();
+    assert.equal((await httpGetEventually(port, '::1')).body.trim(), 'still six');
+    assert.match((await iptablesRulesOf(prefix, 'ip6tables')).join('\n'), new RegExp(`--dport ${port} -j DNAT`));
+    assert.match(ok(await sh(d, ['--network', 'v6net'], 'ping -6 -c 1 -W 5 fd42:1::10 >/dev/null && echo PING-OK')), /PING-OK/);
+    ok(await d.docker(['rm', '-f', 'pubr']));
+  });
+
   it('removing the last IPv6 network leaves no ip6tables chain or rule of berth', async () => {
     ok(await d.docker(['rm', '-f', 'web6']));
     assert.notDeepEqual(await ip6tablesChainsOf(prefix), []);
     ok(await d.docker(['network', 'rm', 'v6net']));
     assert.deepEqual(await ip6tablesChainsOf(prefix), []);
     assert.deepEqual(await iptablesRulesOf(prefix, 'ip6tables'), []);
+  });
+});
+
+describe('IPv6 on the default bridge (daemon --ipv6 --fixed-cidr-v6)', { skip: integrationSkipReason() }, () => {
+  let d: Daemon;
+  before(async () => {
+    d = await startDaemon({ name: 'nv6b', args: ['--ipv6', '--fixed-cidr-v6', 'fd42:b::/64'] });
+  });
+  after(async () => {
+    await cleanupWithNetworks(d);
+  });
+
+  it('the default bridge is dual-stack: inspect, the container’s address and route, a port on [::1]', async () => {
+    const n = JSON.parse(ok(await d.docker(['network', 'inspect', 'bridge'])))[0];
+    assert.equal(n.EnableIPv6, true);
+    assert.deepEqual(n.IPAM.Config[1], { Subnet: 'fd42:b::/64', Gateway: 'fd42:b::1' });
+    const out = ok(await sh(d, [], 'ip -6 addr show dev eth0 scope global; ip -6 route show default'));
+    assert.match(out, /inet6 fd42:b::2\/64/);
+    assert.match(out, /default via fd42:b::1 dev eth0/);
+    const port = await freeHostPort();
+    await startWeb(d, 'bweb', ['-p', `${port}:80`], 'default six');
+    const s = JSON.parse(ok(await d.docker(['inspect', 'bweb'])))[0].NetworkSettings;
+    assert.equal(s.GlobalIPv6Address, 'fd42:b::2');
+    assert.equal(s.IPv6Gateway, 'fd42:b::1');
+    assert.equal(s.GlobalIPv6PrefixLen, 64);
+    assert.equal((await httpGetEventually(port, '::1')).body.trim(), 'default six');
   });
 });
