@@ -31,7 +31,8 @@ import { pauseContainer, unpauseContainer } from './pause.js';
 import { renameContainer } from './rename.js';
 import { resizeContainer } from './resize.js';
 import { pruneContainers, removeContainer } from './remove.js';
-import { containerStats, type StatsSample } from './stats.js';
+import { sampleContainer, STATS_INTERVAL_MS } from './stats.js';
+import { StatsCollector } from './stats-collector.js';
 import { topContainer, type TopResult } from './top.js';
 import { updateContainer } from './update.js';
 import { containerSizes, usersOfImage, usersOfVolume } from './usage.js';
@@ -67,8 +68,8 @@ export class ContainerService {
   private markStartupDone!: () => void;
   /** Each container's restart manager: back-off, cancellation, pending restart (restart-policy.ts). */
   readonly restartManagers = new Map<string, RestartManager>();
-  /** The previous stats sample of each container (stats.ts). */
-  readonly lastStats = new Map<string, StatsSample>();
+  /** Samples watched containers once a tick for every stats reader (stats.ts). */
+  readonly statsCollector = new StatsCollector((id, system) => sampleContainer(this, id, system), STATS_INTERVAL_MS);
   /** Told when a container starts running and when it stops (health checks hang off these). */
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
 
@@ -196,9 +197,6 @@ export class ContainerService {
   prune(filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return pruneContainers(this, filter);
   }
-  stats(ref: string): Promise<Record<string, unknown>> {
-    return containerStats(this, ref);
-  }
   top(ref: string, psArgs?: string): Promise<TopResult> {
     return topContainer(this, ref, psArgs);
   }
@@ -220,6 +218,7 @@ export class ContainerService {
 
   async close(): Promise<void> {
     this.exits.stop();
+    this.statsCollector.close();
     for (const m of this.restartManagers.values()) clearTimeout(m.timer);
     await this.runtimeState.close();
   }
