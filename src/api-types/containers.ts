@@ -212,6 +212,13 @@ export interface ContainerPruneResponse {
   SpaceReclaimed?: number;
 }
 
+export interface BlkioStatEntry {
+  major: number;
+  minor: number;
+  op: string;
+  value: number;
+}
+
 /** One sample of GET /containers/{id}/stats (cgroup v1 and v2 fields as Docker reports them). */
 export interface ContainerStats {
   id?: string;
@@ -220,12 +227,15 @@ export interface ContainerStats {
   preread?: string;
   cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[]; usage_in_kernelmode?: number; usage_in_usermode?: number }; system_cpu_usage?: number; online_cpus?: number; throttling_data?: Record<string, number> };
   precpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
-  memory_stats?: { usage?: number; max_usage?: number; limit?: number; stats?: Record<string, number> };
-  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number; rx_packets?: number; tx_packets?: number; [key: string]: number | undefined }>;
-  blkio_stats?: { io_service_bytes_recursive?: { major?: number; minor?: number; op: string; value: number }[] | null; [key: string]: unknown };
+  memory_stats?: { usage?: number; max_usage?: number; limit?: number; failcnt?: number; stats?: Record<string, number> };
+  /** Per interface of the container's endpoints (eth0, …); absent with no interfaces (none, host). */
+  networks?: Record<string, { rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number }>;
+  /** v1: every list (the CFQ ones, else the throttle ones as *_recursive); v2: io_service_bytes_recursive only (op read/write), the rest null. */
+  blkio_stats?: Partial<Record<'io_service_bytes_recursive' | 'io_serviced_recursive' | 'io_queue_recursive' | 'io_service_time_recursive' | 'io_wait_time_recursive' | 'io_merged_recursive' | 'io_time_recursive' | 'sectors_recursive', BlkioStatEntry[] | null>>;
   pids_stats?: { current?: number; limit?: number };
   num_procs?: number;
-  [key: string]: unknown;
+  os_type?: string;
+  storage_stats?: Record<string, number>;
 }
 
 /** X-Docker-Container-Path-Stat of the archive endpoints, decoded. */

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../engine/errors.js';
 import { migrateMacAddress } from './mac-address.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
-import { watchStats } from '../engine/containers/stats.js';
+import { firstStatsFrame, statsOnce, watchStats } from '../engine/containers/stats.js';
 import { attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
@@ -107,8 +107,13 @@ export function registerContainerRoutes(r: Router): void {
     sendJson<ContainerUpdateResponse>(ctx.res, 200, { Warnings: warnings });
   });
 
-  r.delete('/containers/:id', async (ctx) => {
-    if (queryBool(ctx.query, 'link')) throw new InvalidArgumentError('links are not supported for removal');
+  // `:id*`: a link's name has a slash (`docker rm --link web/db` → DELETE /containers/web/db?link=1).
+  r.delete('/containers/:id*', async (ctx) => {
+    if (queryBool(ctx.query, 'link')) {
+      await ctx.engine.containers.removeLink(ctx.params.id);
+      sendNoContent(ctx.res);
+      return;
+    }
     await ctx.engine.containers.remove(ctx.params.id, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
     sendNoContent(ctx.res);
   });
@@ -225,16 +230,18 @@ export function registerContainerRoutes(r: Router): void {
   });
 
   r.get('/containers/:id/stats', async (ctx) => {
-    const stats = await ctx.engine.containers.stats(ctx.params.id);
-    const stream = queryBool(ctx.query, 'stream', true) && !queryBool(ctx.query, 'one-shot');
+    const svc = ctx.engine.containers;
+    const stream = queryBool(ctx.query, 'stream', true);
     if (!stream) {
-      sendJson<ContainerStats>(ctx.res, 200, stats);
+      const stats = await statsOnce(svc, ctx.params.id, queryBool(ctx.query, 'one-shot'), clientGone(ctx));
+      if (stats) sendJson<ContainerStats>(ctx.res, 200, stats);
       return;
     }
+    const first = firstStatsFrame(svc, ctx.params.id);
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     const write = (sample: unknown) => ctx.res.write(JSON.stringify(sample) + '\n');
-    write(stats);
-    await watchStats(ctx.engine.containers, ctx.params.id, clientGone(ctx), write);
+    write(first);
+    await watchStats(svc, first, clientGone(ctx), write);
     ctx.res.end();
   });
 

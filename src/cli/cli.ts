@@ -30,6 +30,8 @@ export class Cli {
   private engine?: EngineClient;
   /** The command path as typed, e.g. "container ls"; used in usage errors. */
   commandPath = '';
+  /** The group's own options typed before the verb (`compose -f a.yml up`: ["-f", "a.yml"]). */
+  groupArgs: string[] = [];
 
   constructor(
     readonly globals: GlobalOptions,

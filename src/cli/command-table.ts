@@ -85,7 +85,25 @@ const registry: Record<string, string> = {
   serve: 'system/registry-serve',
 };
 
-export const GROUPS: Record<string, Record<string, string>> = { container, image, volume, network, system, registry };
+/** berth compose (src/cli/commands/compose/): one line per verb. */
+const compose: Record<string, string> = {
+  config: 'compose/config',
+  version: 'compose/version',
+};
+
+export const GROUPS: Record<string, Record<string, string>> = { container, image, volume, network, system, registry, compose };
+
+/**
+ * Groups whose own options come between the group word and the verb (`compose -f a.yml -p x up`),
+ * by the options that take a value (the rest are bools). The options are handed to the command
+ * as `Route.groupArgs`; the command parses them (src/cli/commands/compose/options.ts for compose).
+ */
+export const GROUP_OPTIONS: Record<string, { long: readonly string[]; short: readonly string[] }> = {
+  compose: {
+    long: ['file', 'project-name', 'profile', 'env-file', 'project-directory', 'ansi', 'progress', 'parallel', 'workdir'],
+    short: ['f', 'p'],
+  },
+};
 
 /** Docker's top-level shortcuts. */
 export const TOP_LEVEL: Record<string, string> = {
@@ -137,15 +155,46 @@ export interface Route {
   module: string;
   /** The arguments after the command words. */
   rest: string[];
+  /** The group's own options, given between the group word and the verb (see GROUP_OPTIONS). */
+  groupArgs?: string[];
+}
+
+/** Index of the first word after the group's options in argv (argv[0] is the group word). */
+function skipGroupOptions(argv: string[], options: { long: readonly string[]; short: readonly string[] }): number {
+  let i = 1;
+  while (i < argv.length) {
+    const arg = argv[i];
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    if (arg.startsWith('--')) {
+      i += !arg.includes('=') && options.long.includes(arg.slice(2)) ? 2 : 1;
+      continue;
+    }
+    // A bundle of shorthands: the first one taking a value takes the rest, or the next word.
+    let takesNext = false;
+    for (let j = 1; j < arg.length; j++) {
+      if (options.short.includes(arg[j])) {
+        takesNext = j === arg.length - 1;
+        break;
+      }
+    }
+    i += takesNext ? 2 : 1;
+  }
+  return i;
 }
 
 /** Finds the command named by the first words of argv ("container ls", "ps", …). */
-export function routeCommand(argv: string[]): Route | { group: string } | undefined {
-  const [first, second] = argv;
+export function routeCommand(argv: string[]): Route | { group: string; word?: string } | undefined {
+  const [first] = argv;
   const group = Object.hasOwn(GROUPS, first) ? GROUPS[first] : undefined;
   if (group) {
-    if (second !== undefined && Object.hasOwn(group, second)) return { path: `${first} ${second}`, module: group[second], rest: argv.slice(2) };
-    return { group: first };
+    const at = Object.hasOwn(GROUP_OPTIONS, first) ? skipGroupOptions(argv, GROUP_OPTIONS[first]) : 1;
+    const word = argv[at];
+    if (word !== undefined && Object.hasOwn(group, word)) {
+      const route: Route = { path: `${first} ${word}`, module: group[word], rest: argv.slice(at + 1) };
+      if (at > 1) route.groupArgs = argv.slice(1, at);
+      return route;
+    }
+    return word === undefined ? { group: first } : { group: first, word };
   }
   if (Object.hasOwn(TOP_LEVEL, first)) return { path: first, module: TOP_LEVEL[first], rest: argv.slice(1) };
   return undefined;

@@ -15,6 +15,8 @@ export interface CommandModule {
 type Loader = () => Promise<CommandModule>;
 
 export const LOADERS: Record<string, Loader> = {
+  'compose/config': () => import('./commands/compose/config.js'),
+  'compose/version': () => import('./commands/compose/version.js'),
   'container/attach': () => import('./commands/container/attach.js'),
   'container/commit': () => import('./commands/container/commit.js'),
   'container/cp': () => import('./commands/container/cp.js'),
@@ -82,7 +84,7 @@ export interface Resolved extends Route {
 }
 
 /** Finds the command named by the first words of argv ("container ls", "ps", …). */
-export function resolveCommand(argv: string[]): Resolved | { group: string } | undefined {
+export function resolveCommand(argv: string[]): Resolved | { group: string; word?: string } | undefined {
   const route = routeCommand(argv);
   if (!route || 'group' in route) return route;
   return { ...route, load: LOADERS[route.module] };

@@ -35,6 +35,7 @@ Management Commands:
   volume      Manage volumes
   system      Manage berth
   registry    Run and maintain an image registry
+  compose     Define and run multi-container applications
 
 Global Options:
   -H, --host string      Daemon socket to connect to
@@ -46,9 +47,30 @@ Global Options:
   -v, --version          Print version information and quit
 `;
 
+/** Groups whose help is not "Manage <group>s", with their options shown before the verb. */
+const GROUP_HELP: Record<string, { title: string; options?: string }> = {
+  compose: {
+    title: 'Define and run multi-container applications',
+    options: `
+Options:
+      --ansi string                Control when to print ANSI control characters ("never"|"always"|"auto") (default "auto")
+      --env-file stringArray       Specify an alternate environment file
+  -f, --file stringArray           Compose configuration files
+      --parallel int               Control max parallelism, -1 for unlimited (default -1)
+      --profile stringArray        Specify a profile to enable
+      --progress string            Set type of progress output (auto, tty, plain, json, quiet)
+      --project-directory string   Specify an alternate working directory
+                                   (default: the path of the, first specified, Compose file)
+  -p, --project-name string        Project name
+`,
+  },
+};
+
 function groupHelp(group: string): string {
   const verbs = Object.keys(GROUPS[group]).sort();
-  return `\nUsage:  ${PROG} ${group} COMMAND\n\nManage ${group}s\n\nCommands:\n${verbs.map((v) => `  ${v}`).join('\n')}\n\nRun '${PROG} ${group} COMMAND --help' for more information on a command.\n`;
+  const special = Object.hasOwn(GROUP_HELP, group) ? GROUP_HELP[group] : undefined;
+  const usage = `${PROG} ${group}${special?.options ? ' [OPTIONS]' : ''} COMMAND`;
+  return `\nUsage:  ${usage}\n\n${special?.title ?? `Manage ${group}s`}\n${special?.options ?? ''}\nCommands:\n${verbs.map((v) => `  ${v}`).join('\n')}\n\nRun '${PROG} ${group} COMMAND --help' for more information on a command.\n`;
 }
 
 /** Prints an error Docker's way and returns the exit status. */
@@ -96,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if ('group' in found) {
-      const sub = rest[1];
+      const sub = found.word;
       if (sub === undefined || sub === '--help' || sub === '-h') {
         cli.out(groupHelp(found.group));
         return 0;
@@ -105,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     cli.commandPath = found.path;
+    cli.groupArgs = found.groupArgs ?? [];
     const mod = await found.load();
     const status = await mod.default(cli, found.rest);
     return status ?? 0;

@@ -524,6 +524,8 @@ export interface LoadedProject {
   configFiles: string[];
   /** The environment interpolation used: process env over the .env / --env-file values. */
   environment: Record<string, string>;
+  /** The .env / --env-file files read, absolute (for com.docker.compose.project.environment_file). */
+  envFiles: string[];
   /** Active profiles. */
   profiles: string[];
   /** Services defined but not enabled by the active profiles, by name. */

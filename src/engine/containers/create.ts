@@ -12,6 +12,7 @@ import { createRootfs, removeRootfs } from '../storage/rootfs.js';
 import { parseNormalizedNamed } from '../images/reference.js';
 import { normaliseHostConfig, validateHostConfig } from './host-config.js';
 import { generateName } from './names.js';
+import { resolveLinksAtCreate } from './links.js';
 import type { ContainerService } from './service.js';
 import { bestEffort } from '../../util/best-effort.js';
 
@@ -68,6 +69,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
     networkSettings: {},
     execIds: [],
     runtime,
+    links: resolveLinksAtCreate(svc, hc.Links, networkMode),
   };
   // The name is taken now, before the first await: a concurrent create or rename of the same
   // name gets the 409. Nothing else is visible until the record is saved: a failure before

@@ -17,6 +17,7 @@ import type { ContainerRecord } from './types.js';
 import { StdinForwarder, parseDetachKeys, type OutputSink } from './streams.js';
 import { LogFollower } from '../runtime/logfile.js';
 import type { ExecInspect } from '../../api-types/exec.js';
+import { envWithLinks } from './links.js';
 
 export interface ExecConfig {
   AttachStdin?: boolean;
@@ -295,7 +296,7 @@ export class ExecManager {
     const rootfs = this.svc.rootfs(c.id).merged;
     const user = await resolveUserInRootfs(rootfs, s.config.User || c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
     const caps = mergeCapabilities(c.hostConfig.CapAdd, c.hostConfig.CapDrop, !!c.hostConfig.Privileged || !!s.config.Privileged);
-    const env = mergeEnv(c.config.Env, s.config.Env);
+    const env = mergeEnv(envWithLinks(this.svc, c), s.config.Env);
     if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home || '/'}`);
     if (tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
     const bundleSpec = JSON.parse(await fsp.readFile(path.join(this.svc.bundleDir(c.id), 'config.json'), 'utf8'));

@@ -20,7 +20,6 @@ export async function onExit(svc: ContainerService, id: string, exitCode: number
     // Removed meanwhile (rm -f): its clean-up was the removal's.
     if (svc.store.find(id) !== rec) return;
     if (!rec.state.Running && !o.recovering) return;
-    svc.lastStats.delete(id);
     const rt = svc.runtimeFor(rec);
     // The cgroup goes with `runc delete`: its OOM kill count (State.OOMKilled) is read first.
     const oomRead = oomKills(path.join(svc.cgroupParent, id));

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { bestEffort } from '../../util/best-effort.js';
+import { linksView } from './links.js';
 
 export interface NetworkPlan {
   netns: { mode: 'private' | 'host' | 'path'; path?: string };
@@ -52,7 +53,8 @@ async function connectNetworks(svc: ContainerService, rec: ContainerRecord, mode
       portBindings: rec.hostConfig.PortBindings as any,
       publishAll: rec.hostConfig.PublishAllPorts,
       exposedPorts: rec.config.ExposedPorts,
-      links: rec.hostConfig.Links ?? undefined,
+      // Legacy links on the default bridge; on a user-defined network the given ones (hosts entries).
+      links: linksView(svc, rec) ?? (rec.links?.length ? undefined : (rec.hostConfig.Links ?? undefined)),
       dns: { dns: rec.hostConfig.Dns ?? undefined, dnsSearch: rec.hostConfig.DnsSearch ?? undefined, dnsOptions: rec.hostConfig.DnsOptions ?? undefined },
     });
     rec.networkSettings = settings as any;

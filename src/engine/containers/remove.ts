@@ -79,7 +79,6 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
     }
   }
   await bestEffort(svc.o.images.releaseHolds(), 'releasing image layer holds');
-  svc.lastStats.delete(rec.id);
   dropRestartManager(svc, rec.id);
   svc.emit(rec, 'destroy');
   svc.waiters.wasRemoved(rec.id);

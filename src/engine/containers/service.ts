@@ -31,11 +31,13 @@ import { pauseContainer, unpauseContainer } from './pause.js';
 import { renameContainer } from './rename.js';
 import { resizeContainer } from './resize.js';
 import { pruneContainers, removeContainer } from './remove.js';
-import { containerStats, type StatsSample } from './stats.js';
+import { sampleContainer, STATS_INTERVAL_MS } from './stats.js';
+import { StatsCollector } from './stats-collector.js';
 import { topContainer, type TopResult } from './top.js';
 import { updateContainer } from './update.js';
 import { containerSizes, usersOfImage, usersOfVolume } from './usage.js';
 import { endpointsChanged } from './network-plan.js';
+import { removeLink } from './links.js';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -66,8 +68,8 @@ export class ContainerService {
   private markStartupDone!: () => void;
   /** Each container's restart manager: back-off, cancellation, pending restart (restart-policy.ts). */
   readonly restartManagers = new Map<string, RestartManager>();
-  /** The previous stats sample of each container (stats.ts). */
-  readonly lastStats = new Map<string, StatsSample>();
+  /** Samples watched containers once a tick for every stats reader (stats.ts). */
+  readonly statsCollector = new StatsCollector((id, system) => sampleContainer(this, id, system), STATS_INTERVAL_MS);
   /** Told when a container starts running and when it stops (health checks hang off these). */
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
 
@@ -188,11 +190,12 @@ export class ContainerService {
   remove(ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     return removeContainer(this, ref, o);
   }
+  /** `rm --link parent/alias`: the parent loses the link (links.ts). */
+  async removeLink(name: string): Promise<void> {
+    await this.store.save(removeLink(this, name));
+  }
   prune(filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return pruneContainers(this, filter);
-  }
-  stats(ref: string): Promise<Record<string, unknown>> {
-    return containerStats(this, ref);
   }
   top(ref: string, psArgs?: string): Promise<TopResult> {
     return topContainer(this, ref, psArgs);
@@ -215,6 +218,7 @@ export class ContainerService {
 
   async close(): Promise<void> {
     this.exits.stop();
+    this.statsCollector.close();
     for (const m of this.restartManagers.values()) clearTimeout(m.timer);
     await this.runtimeState.close();
   }

@@ -11,6 +11,7 @@ import type { ContainerService } from './service.js';
 import { resolveInRoot } from '../../archive/index.js';
 import { bestEffort } from '../../util/best-effort.js';
 import { statIfExists } from '../../util/fs.js';
+import { envWithLinks } from './links.js';
 
 /** Where --init's binary is mounted, as Docker does (docker-init). */
 const INIT_PATH = '/sbin/docker-init';
@@ -164,7 +165,7 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
     rootfs,
     readonlyRootfs: !!hc.ReadonlyRootfs,
     args,
-    env: withHome(cfg.Env, user.home, cfg.Tty),
+    env: withHome(envWithLinks(svc, rec), user.home, cfg.Tty),
     cwd,
     user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
     terminal: cfg.Tty,

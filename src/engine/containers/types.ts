@@ -134,6 +134,12 @@ export interface ContainerState {
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** A legacy link (HostConfig.Links on the default bridge): the linked container under an alias. */
+export interface LegacyLink {
+  alias: string;
+  childId: string;
+}
+
 export interface ContainerRecord {
   id: string;
   /** Without the leading slash. */
@@ -157,4 +163,6 @@ export interface ContainerRecord {
   /** Exec sessions alive in this container. */
   execIds: string[];
   runtime: string;
+  /** Legacy links resolved at create (links.ts); absent on records made before them. */
+  links?: LegacyLink[];
 }

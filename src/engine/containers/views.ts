@@ -8,6 +8,7 @@ import type { Filters } from '../filters.js';
 import { emptyNetworkSettings, endpointStub } from './network-plan.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../runtime/oci-spec.js';
 import type { ContainerInspect, ContainerSummary, EndpointSettings, MountSummary, PortSummary } from '../../api-types/containers.js';
+import { linksView } from './links.js';
 
 function mountView(m: ContainerRecord['mounts'][number]): MountSummary {
   const v: MountSummary = { Type: m.Type };
@@ -24,7 +25,8 @@ function mountView(m: ContainerRecord['mounts'][number]): MountSummary {
 export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts: { size?: boolean; sizes?: { rw: number; rootfs: number } } = {}): ContainerInspect {
   const dir = svc.containerDir(c.id);
   const fs = svc.rootfs(c.id);
-  const hc = { ...c.hostConfig };
+  // As dockerd: the links registered at create, in their "/child:/parent/alias" form, or null.
+  const hc = { ...c.hostConfig, Links: linksView(svc, c) };
   if (!hc.Privileged) {
     hc.MaskedPaths = hc.MaskedPaths ?? DEFAULT_MASKED_PATHS;
     hc.ReadonlyPaths = hc.ReadonlyPaths ?? DEFAULT_READONLY_PATHS;

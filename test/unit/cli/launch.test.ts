@@ -32,3 +32,20 @@ test('every command word leads to a module that has a loader', () => {
   const resolved = resolveCommand(['rmi', 'x']);
   assert.ok(resolved && 'load' in resolved && resolved.load === LOADERS['image/rm']);
 });
+
+test('compose options before the verb are handed to the command as groupArgs', () => {
+  assert.deepEqual(routeCommand(['compose', 'config', '--services']), { path: 'compose config', module: 'compose/config', rest: ['--services'] });
+  assert.deepEqual(routeCommand(['compose', '-f', 'a.yml', '-p', 'x', '--profile=dev', '--dry-run', 'config', '-q']), {
+    path: 'compose config',
+    module: 'compose/config',
+    rest: ['-q'],
+    groupArgs: ['-f', 'a.yml', '-p', 'x', '--profile=dev', '--dry-run'],
+  });
+  assert.deepEqual(routeCommand(['compose', '-fa.yml', 'version']), { path: 'compose version', module: 'compose/version', rest: [], groupArgs: ['-fa.yml'] });
+  // A verb word given as an option's value is not the verb.
+  assert.deepEqual(routeCommand(['compose', '--env-file', 'config', 'version']), { path: 'compose version', module: 'compose/version', rest: [], groupArgs: ['--env-file', 'config'] });
+  assert.deepEqual(routeCommand(['compose', '-p', 'x']), { group: 'compose' });
+  assert.deepEqual(routeCommand(['compose', '-p', 'x', 'nosuch']), { group: 'compose', word: 'nosuch' });
+  assert.equal(bundleFor(['-H', 'unix:///x', 'compose', '-f', 'a.yml', 'config']), 'compose-config');
+  assert.equal(bundleFor(['compose', '--help']), NO_COMMAND_BUNDLE);
+});

@@ -210,7 +210,7 @@ export function parsePortSpec(spec: string): { exposed: string[]; bindings: Reco
   if (containerPart === '') throw new UsageError(`no port specified: ${spec}<empty>`);
   const containerPorts = expandRange(containerPart);
   const hostPorts = hostPart ? expandRange(hostPart) : [];
-  if (hostPorts.length > 1 && hostPorts.length !== containerPorts.length) {
+  if (hostPorts.length > 0 && hostPorts.length !== containerPorts.length) {
     // A host range for one container port: docker passes the range through as HostPort.
     if (containerPorts.length !== 1) throw new UsageError(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
   }

@@ -74,8 +74,8 @@ export default async function stats(cli: Cli, argv: string[]): Promise<number> {
   const targets = async () =>
     flags.positionals.length ? flags.positionals : (await client.containers.list({ all: flags.bool('all') })).map((c) => c.Id);
   const once = async () => {
-    const rows = [];
-    for (const c of await targets()) rows.push(statsRow(c, await client.containers.stats(c), trunc));
+    // In parallel: each sample takes the daemon's two readings about a second apart.
+    const rows = await Promise.all((await targets()).map(async (c) => statsRow(c, await client.containers.stats(c), trunc)));
     return renderRows(flags.string('format'), defaultTable, rows, HEADERS);
   };
   if (flags.bool('no-stream')) {
