@@ -54,6 +54,7 @@ function jsonQuery<T>(q: URLSearchParams, name: string, check: (v: unknown) => v
 
 const isStringMap = (v: unknown): v is Record<string, string> =>
   !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isArgMap = (v: unknown): v is Record<string, string | null> =>
   !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || x === null);
 
@@ -87,6 +88,7 @@ export function buildOptionsFromQuery(q: URLSearchParams): Omit<EngineBuildOptio
     target: q.get('target') || undefined,
     noCache: queryBool(q, 'nocache'),
     pull: queryBool(q, 'pull'),
+    cacheFrom: jsonQuery(q, 'cachefrom', isStringArray),
     remove: q.has('rm') ? queryBool(q, 'rm', true) : true,
     forceRemove: queryBool(q, 'forcerm'),
     networkMode,

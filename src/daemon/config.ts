@@ -8,6 +8,9 @@ export interface DaemonConfig extends EngineConfig {
   dockerSocket?: string;
   logLevel: string;
   group?: string;
+  /** --tls / --tlsverify as given (undefined when not), see tcp-security.ts for what they mean. */
+  tls?: boolean;
+  tlsVerify?: boolean;
   tlsCert?: string;
   tlsKey?: string;
   tlsCaCert?: string;
@@ -32,7 +35,10 @@ Options:
       --iptables-prefix string Prefix of berth's iptables chains (default "BERTH"; one per daemon on a host)
       --insecure-registry list Registries reached over plain HTTP
       --registry-mirror list   Mirrors for docker.io
-      --tlscert, --tlskey, --tlscacert  TLS for tcp:// listeners (client certificates required)
+      --tlsverify              TLS on tcp:// hosts, clients must show a certificate signed by --tlscacert
+      --tls                    TLS on tcp:// hosts without client authentication (insecure)
+      --tlscacert, --tlscert, --tlskey string  TLS files (default ca.pem, cert.pem, key.pem in $DOCKER_CERT_PATH or ~/.docker)
+  -G, --group string           Group owning the unix socket (default "berth", when it exists)
   -l, --log-level string       debug, info, warn, error (default "info")
   -h, --help                   Print usage
 `;
@@ -72,7 +78,7 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     const name = { '-H': '--host', '-l': '--log-level', '-G': '--group', '-b': '--bridge' }[a] ?? a;
     if (!name.startsWith('--')) throw new Error(`unknown flag: ${a}`);
     // --ipv6 is a boolean flag, as dockerd's (`--ipv6=false` turns it off).
-    if (name === '--ipv6' && val === undefined) val = 'true';
+    if ((name === '--ipv6' || name === '--tls' || name === '--tlsverify') && val === undefined) val = 'true';
     if (val === undefined) {
       val = argv[++i];
       if (val === undefined) throw new Error(`flag needs an argument: ${a}`);
@@ -100,6 +106,12 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     if (file['iptables-prefix']) cfg.iptablesPrefix = file['iptables-prefix'];
     if (typeof file.ipv6 === 'boolean') cfg.ipv6 = file.ipv6;
     if (file['fixed-cidr-v6']) cfg.fixedCidrV6 = file['fixed-cidr-v6'];
+    if (typeof file.tls === 'boolean') cfg.tls = file.tls;
+    if (typeof file.tlsverify === 'boolean') cfg.tlsVerify = file.tlsverify;
+    if (file.tlscacert) cfg.tlsCaCert = file.tlscacert;
+    if (file.tlscert) cfg.tlsCert = file.tlscert;
+    if (file.tlskey) cfg.tlsKey = file.tlskey;
+    if (file.group) cfg.group = file.group;
   } else if (configFileGiven) {
     throw new Error(`config file ${configFile} does not exist`);
   }
@@ -123,17 +135,19 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.logLevel = one('--log-level') ?? cfg.logLevel;
   cfg.insecureRegistries.push(...(flags.get('--insecure-registry') ?? []));
   cfg.registryMirrors.push(...(flags.get('--registry-mirror') ?? []));
-  cfg.tlsCert = one('--tlscert');
-  cfg.tlsKey = one('--tlskey');
-  cfg.tlsCaCert = one('--tlscacert');
-  cfg.group = one('--group');
+  cfg.tlsCert = one('--tlscert') ?? cfg.tlsCert;
+  cfg.tlsKey = one('--tlskey') ?? cfg.tlsKey;
+  cfg.tlsCaCert = one('--tlscacert') ?? cfg.tlsCaCert;
+  if (one('--tls') !== undefined) cfg.tls = one('--tls') !== 'false';
+  if (one('--tlsverify') !== undefined) cfg.tlsVerify = one('--tlsverify') !== 'false';
+  cfg.group = one('--group') ?? cfg.group;
   cfg.defaultBridge = one('--bridge') ?? cfg.defaultBridge;
   cfg.iptablesPrefix = one('--iptables-prefix') ?? cfg.iptablesPrefix;
   if (one('--ipv6') !== undefined) cfg.ipv6 = one('--ipv6') !== 'false';
   cfg.fixedCidrV6 = one('--fixed-cidr-v6') ?? cfg.fixedCidrV6;
   if (cfg.iptablesPrefix && !/^[A-Z][A-Z0-9_]{0,10}$/.test(cfg.iptablesPrefix)) throw new Error(`invalid --iptables-prefix: ${cfg.iptablesPrefix}`);
   if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
-  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6']);
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--tls', '--tlsverify', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
   if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
   return cfg;

@@ -8,11 +8,13 @@ import { parseDaemonArgs } from './config.js';
 import { log } from '../util/log.js';
 import { exitOnUncaughtErrors } from './crash.js';
 import { fdsForHost, takeListenFds } from './listen-fds.js';
+import { planTcpListener, type TcpListenPlan } from './tcp-security.js';
+import { socketGid } from './socket-group.js';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
 import { allRoutes } from '../api/routes.js';
 
-async function listenUnix(server: http.Server, sockPath: string): Promise<void> {
+async function listenUnix(server: http.Server, sockPath: string, gid: number | undefined): Promise<void> {
   await fsp.mkdir(path.dirname(sockPath), { recursive: true });
   await fsp.rm(sockPath, { force: true });
   await new Promise<void>((resolve, reject) => {
@@ -23,6 +25,23 @@ async function listenUnix(server: http.Server, sockPath: string): Promise<void> 
     });
   });
   await fsp.chmod(sockPath, 0o660);
+  if (gid !== undefined) await fsp.chown(sockPath, 0, gid);
+}
+
+/** An HTTPS server for a tcp:// host that hands its requests to the API server. */
+function tlsServer(plan: Extract<TcpListenPlan, { mode: 'tls' | 'mtls' }>, api: http.Server): http.Server {
+  const tls = https.createServer({
+    // The docker CLI half-closes a hijacked attach/exec connection when its stdin ends (a TCP FIN
+    // under TLS); output must keep flowing after it, as on the unix socket.
+    allowHalfOpen: true,
+    cert: readFileSync(plan.cert),
+    key: readFileSync(plan.key),
+    // With `ca` given Node trusts exactly these certificates, never the public roots.
+    ...(plan.mode === 'mtls' ? { ca: readFileSync(plan.ca), requestCert: true, rejectUnauthorized: true } : {}),
+  });
+  tls.on('request', (req, res) => api.emit('request', req, res));
+  tls.on('upgrade', (req, sock, head) => api.emit('upgrade', req, sock, head));
+  return tls as unknown as http.Server;
 }
 
 async function main(): Promise<void> {
@@ -34,13 +53,25 @@ async function main(): Promise<void> {
     process.exit(125);
   }
   log.setLevel(cfg.logLevel as any);
+  // Listener rules are checked before the engine opens, so a refused configuration changes nothing.
+  let tcpPlans: Array<{ host: string; plan: TcpListenPlan }>;
+  let gid: number | undefined;
+  try {
+    const settings = cfg;
+    tcpPlans = cfg.hosts.filter((h) => h.startsWith('tcp://')).map((host) => ({ host, plan: planTcpListener(host, settings) }));
+    for (const { plan } of tcpPlans) if (plan.mode !== 'plain') for (const f of plan.mode === 'mtls' ? [plan.ca, plan.cert, plan.key] : [plan.cert, plan.key]) readFileSync(f);
+    gid = socketGid(cfg.group);
+  } catch (e: any) {
+    process.stderr.write(`berthd: failed to load listeners: ${e.message}\n`);
+    process.exit(1);
+  }
   const engine = await Engine.open(cfg);
   const servers: http.Server[] = [];
   const unixPaths = cfg.hosts.filter((h) => h.startsWith('unix://')).map((h) => h.slice(7));
   if (cfg.dockerSocket) unixPaths.push(cfg.dockerSocket);
   for (const p of unixPaths) {
     const s = createApiServer(engine, allRoutes);
-    await listenUnix(s, p);
+    await listenUnix(s, p, gid);
     servers.push(s);
     log.info(`API listen on ${p}`);
   }
@@ -58,29 +89,14 @@ async function main(): Promise<void> {
     servers.push(s);
     log.info(`API listen on fd://${fd} (socket activation)`);
   }
-  for (const h of cfg.hosts.filter((x) => x.startsWith('tcp://'))) {
+  for (const { host: h, plan } of tcpPlans) {
     const u = new URL(h);
-    let s: http.Server;
-    if (cfg.tlsCert && cfg.tlsKey) {
-      // TCP only with TLS and client certificates, as the design asks.
-      const tls = https.createServer({
-        cert: readFileSync(cfg.tlsCert),
-        key: readFileSync(cfg.tlsKey),
-        ca: cfg.tlsCaCert ? readFileSync(cfg.tlsCaCert) : undefined,
-        requestCert: true,
-        rejectUnauthorized: true,
-      });
-      const inner = createApiServer(engine, allRoutes);
-      tls.on('request', (req, res) => inner.emit('request', req, res));
-      tls.on('upgrade', (req, sock, head) => inner.emit('upgrade', req, sock, head));
-      s = tls as unknown as http.Server;
-    } else {
-      log.warn(`listening on ${h} without TLS: anyone who reaches it controls the host`);
-      s = createApiServer(engine, allRoutes);
-    }
+    for (const w of plan.warnings) log.warn(w);
+    const s = plan.mode === 'plain' ? createApiServer(engine, allRoutes) : tlsServer(plan, createApiServer(engine, allRoutes));
     await new Promise<void>((res, rej) => {
       s.once('error', rej);
-      s.listen(Number(u.port || 2375), u.hostname || '127.0.0.1', () => res());
+      // dockerd's default ports: 2375 in plain text, 2376 with TLS; [::1] is listened on as ::1.
+      s.listen(Number(u.port || (plan.mode === 'plain' ? 2375 : 2376)), u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', () => res());
     });
     servers.push(s);
     log.info(`API listen on ${h}`);

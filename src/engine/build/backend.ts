@@ -113,4 +113,9 @@ export interface BuildBackend {
   /** Points a reference (`name:tag`, already normalised) at an image. */
   tag(imageId: string, ref: string): Promise<void>;
   readonly cache: BuildCacheStore;
+  /**
+   * --cache-from: the image one of the `sources` (local image references) gives for a step on
+   * `parentImageId` (its own, or one restored from its layers), or undefined.
+   */
+  cacheFromHit?(parentImageId: string, sources: string[], step: CommitOptions): Promise<string | undefined>;
 }

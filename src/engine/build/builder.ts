@@ -41,6 +41,8 @@ export interface BuildOptions {
   labels?: Record<string, string>;
   target?: string;
   noCache?: boolean;
+  /** --cache-from: local images whose history stands in for cache entries (cache-from.ts). */
+  cacheFrom?: string[];
   pull?: boolean;
   /** Remove intermediate containers after a successful step (Docker's default: true). */
   remove?: boolean;

@@ -26,6 +26,7 @@ import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, R
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { cacheFromHit } from './cache-from.js';
 import { lstatIfExists } from '../../util/fs.js';
 import { bestEffort } from '../../util/best-effort.js';
 import { removeTree, sweepTree } from '../../util/remove-tree.js';
@@ -129,6 +130,10 @@ export class EngineBuildBackend implements BuildBackend {
       },
     });
     return baseImageOf(img);
+  }
+
+  cacheFromHit(parentImageId: string, sources: string[], step: CommitOptions): Promise<string | undefined> {
+    return cacheFromHit(this.images, parentImageId, sources, step);
   }
 
   async hasImage(imageId: string): Promise<boolean> {
@@ -389,15 +394,16 @@ export class BuildService {
     signal?.addEventListener('abort', onAbort);
     if (signal?.aborted) ac.abort();
     if (opts.buildId) this.running.set(opts.buildId, ac);
-    // Docker leaves a failed step's container behind unless --force-rm; berth removes it whenever
-    // intermediate containers are removed at all (--rm, the default), so failures leave nothing.
-    const keepContainers = opts.remove === false && !opts.forceRemove;
     try {
-      return await build(backend, { ...opts, forceRemove: !keepContainers, signal: ac.signal }, output);
+      return await build(backend, { ...opts, signal: ac.signal }, output);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (opts.buildId && this.running.get(opts.buildId) === ac) this.running.delete(opts.buildId);
-      await backend.finish({ keepContainers });
+      // As dockerd's evaluator: with --rm (the default) a step's container goes when the step
+      // succeeds, so what is left here is the failed step's, which stays for the user to debug
+      // unless --force-rm; with --rm=false every one stays. A cancelled build's go (dockerd
+      // removes the container it was running).
+      await backend.finish({ keepContainers: !opts.forceRemove && (!ac.signal.aborted || opts.remove === false) });
     }
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { unknownVolumeDriver } from '../volumes/store.js';
 import { newId } from '../../util/ids.js';
-import type { ContainerRecord, ContainerConfig, ContainerState, HostConfig } from './types.js';
+import type { ContainerRecord, ContainerConfig, ContainerState, HostConfig, MountPoint } from './types.js';
 import { ZERO_TIME } from './types.js';
 import { commandOf, mergeConfig } from './config.js';
 import { parseMounts } from './mounts.js';
@@ -12,6 +12,7 @@ import { createRootfs, removeRootfs } from '../storage/rootfs.js';
 import { parseNormalizedNamed } from '../images/reference.js';
 import { normaliseHostConfig, validateHostConfig } from './host-config.js';
 import { generateName } from './names.js';
+import { verifyCreateFields } from './create-fields.js';
 import { resolveLinksAtCreate } from './links.js';
 import type { ContainerService } from './service.js';
 import { bestEffort } from '../../util/best-effort.js';
@@ -24,10 +25,10 @@ export interface CreateRequest extends Partial<ContainerConfig> {
 export async function createContainer(svc: ContainerService, name: string | undefined, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
   if (!req || typeof req !== 'object') throw new InvalidArgumentError('config cannot be empty in order to create a container');
   if (!req.Image) throw new InvalidArgumentError('No image specified');
-  const hc: HostConfig = req.HostConfig ?? {};
-  // dockerd checks resources as it decodes the request, before anything else; with cgroup v2
-  // there is no real-time CPU scheduler to give (runconfig validateResources).
-  if (hc.CpuRealtimePeriod || hc.CpuRealtimeRuntime) throw new InvalidArgumentError('kernel does not support CPU real-time scheduler');
+  const hc: HostConfig = { ...req.HostConfig };
+  // dockerd checks the settings before anything else (runconfig's decode, verifyContainerSettings):
+  // refused fields fail here, fields the host cannot honour are dropped with its warnings.
+  const warnings = verifyCreateFields(hc, req);
   // An invalid reference is a 400 before any lookup (a 404 would make the CLI try to pull it).
   if (!/^(sha256:)?[0-9a-f]{6,64}$/.test(req.Image)) parseNormalizedNamed(req.Image);
   const image = svc.o.images.get(req.Image);
@@ -44,7 +45,8 @@ export async function createContainer(svc: ContainerService, name: string | unde
   // A named network that does not exist fails at start (404), as in dockerd: a 404 here would
   // make clients think the image is missing and try to pull it.
   if (networkMode.startsWith('container:')) svc.get(networkMode.slice(10));
-  const mounts = parseMounts(hc, config.Volumes);
+  const mounts = [...parseMounts(hc, config.Volumes)];
+  addVolumesFrom(svc, hc.VolumesFrom ?? [], mounts);
   for (const m of mounts) {
     if (m.Type === 'bind' && hc.Mounts?.some((x) => x.Type === 'bind' && path.normalize(x.Target) === m.Destination) && !existsSync(m.Source)) {
       throw new InvalidArgumentError(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
@@ -91,7 +93,24 @@ export async function createContainer(svc: ContainerService, name: string | unde
     await fsp.rm(svc.store.dir(id), { recursive: true, force: true });
     throw e;
   }
-  return { Id: id, Warnings: [] };
+  return { Id: id, Warnings: warnings };
+}
+
+/**
+ * --volumes-from name[:ro|:rw]: the other container's volumes and bind mounts (not its tmpfs), at
+ * the same paths, read-only or read-write as asked, else as they are there; a path this container
+ * mounts itself keeps its own.
+ */
+function addVolumesFrom(svc: ContainerService, refs: string[], mounts: MountPoint[]): void {
+  for (const ref of refs) {
+    const m = /^(.*):(ro|rw)$/.exec(ref);
+    const other = svc.get(m ? m[1] : ref);
+    for (const mp of other.mounts) {
+      if (mp.Type === 'tmpfs' || mounts.some((x) => x.Destination === mp.Destination)) continue;
+      const rw = m ? m[2] === 'rw' && mp.RW : mp.RW;
+      mounts.push({ ...mp, RW: rw, Mode: m ? m[2] : mp.Mode, anonymous: false, copyUp: false });
+    }
+  }
 }
 
 /** Names volumes (anonymous ones get a fresh name) and creates them on first use. */

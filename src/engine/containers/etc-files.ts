@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from './types.js';
+import { HOST_DOCKER_INTERNAL } from '../network/container-etc.js';
 import type { ContainerService } from './service.js';
 
 export const LOCALHOST_HOSTS = `127.0.0.1\tlocalhost
@@ -66,6 +67,8 @@ export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord)
     hosts = await fsp.readFile('/etc/hosts', 'utf8').catch(() => hostsFile({ hostname }));
     resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions, keepLoopback: true });
     for (const h of hc.ExtraHosts ?? []) hosts += hostsFile({ hostname, extraHosts: [h] }).slice(hostsFile({ hostname }).length);
+    // On the host's network the host is this very machine: host.docker.internal is loopback.
+    if (!(hc.ExtraHosts ?? []).some((h) => h.startsWith(`${HOST_DOCKER_INTERNAL}:`) || h.startsWith(`${HOST_DOCKER_INTERNAL}=`))) hosts += `127.0.0.1\t${HOST_DOCKER_INTERNAL}\n`;
   } else if (mode === 'none' || mode.startsWith('container:')) {
     hosts = hostsFile({ hostname, extraHosts: hc.ExtraHosts ?? [] });
     resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions });

@@ -14,8 +14,6 @@ export function validateHostConfig(hc: HostConfig): void {
   if (rp && !['no', 'always', 'unless-stopped', 'on-failure', ''].includes(rp)) throw new InvalidArgumentError(`invalid restart policy '${rp}'`);
   if (hc.AutoRemove && rp && rp !== 'no') throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
   if (hc.RestartPolicy?.MaximumRetryCount && rp !== 'on-failure') throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-  if ((hc.Memory ?? 0) !== 0 && (hc.Memory ?? 0) < 6 * 1024 * 1024) throw new InvalidArgumentError('Minimum memory limit allowed is 6MB');
-  if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   for (const mode of [hc.PidMode, hc.IpcMode, hc.UTSMode]) {
     if (mode && !['host', 'private', 'shareable', ''].includes(mode) && !mode.startsWith('container:')) throw new InvalidArgumentError(`invalid mode: ${mode}`);
   }

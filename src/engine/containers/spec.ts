@@ -11,6 +11,7 @@ import type { ContainerService } from './service.js';
 import { resolveInRoot } from '../../archive/index.js';
 import { bestEffort } from '../../util/best-effort.js';
 import { statIfExists } from '../../util/fs.js';
+import { refuseDeviceRequests } from './create-fields.js';
 import { envWithLinks } from './links.js';
 
 /** Where --init's binary is mounted, as Docker does (docker-init). */
@@ -64,6 +65,7 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
   const hc = rec.hostConfig;
   const cfg = rec.config;
   const rootfs = svc.rootfs(rec.id).merged;
+  refuseDeviceRequests(hc);
   const user = await resolveUserInRootfs(rootfs, cfg.User, hc.GroupAdd ?? []);
   const securityOpts = hc.SecurityOpt ?? [];
   const noNewPrivs = securityOpts.some((o) => /^no-new-privileges(:true|=true)?$/.test(o));
@@ -200,7 +202,15 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
       cpusetMems: hc.CpusetMems || undefined,
       pidsLimit: hc.PidsLimit || undefined,
       blkioWeight: hc.BlkioWeight || undefined,
+      // Left only where the host has them (create-fields.ts dropped them with dockerd's warnings).
+      // (Records from before kept the CLI's -1, "unset".)
+      memorySwappiness: hc.MemorySwappiness != null && hc.MemorySwappiness >= 0 && hc.MemorySwappiness <= 100 ? hc.MemorySwappiness : undefined,
+      disableOOMKiller: hc.OomKillDisable || undefined,
+      kernelTCP: hc.KernelMemoryTCP || undefined,
     },
+    maskedPaths: hc.MaskedPaths ?? undefined,
+    readonlyPaths: hc.ReadonlyPaths ?? undefined,
+    annotations: hc.Annotations ?? undefined,
     oomScoreAdj: hc.OomScoreAdj,
     shmSize: hc.ShmSize || 64 * 1024 * 1024,
     maskPaths: !securityOpts.includes('systempaths=unconfined'),

@@ -84,6 +84,20 @@ export interface HostConfig {
   ConsoleSize?: [number, number];
   MaskedPaths?: string[] | null;
   ReadonlyPaths?: string[] | null;
+  MemorySwappiness?: number | null;
+  OomKillDisable?: boolean | null;
+  KernelMemoryTCP?: number;
+  CpuPercent?: number;
+  CpuCount?: number;
+  IOMaximumIOps?: number;
+  IOMaximumBandwidth?: number;
+  Isolation?: string;
+  CgroupParent?: string;
+  Cgroup?: string;
+  UsernsMode?: string;
+  StorageOpt?: Record<string, string> | null;
+  Annotations?: Record<string, string> | null;
+  DeviceRequests?: Array<{ Driver?: string; Count?: number; DeviceIDs?: string[] | null; Capabilities?: string[][] | null; Options?: Record<string, string> | null }> | null;
   [k: string]: unknown;
 }
 

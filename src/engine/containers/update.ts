@@ -3,10 +3,12 @@ import { InvalidArgumentError } from '../errors.js';
 import type { HostConfig } from './types.js';
 import { runcUpdate } from '../runtime/runc.js';
 import { validateHostConfig } from './host-config.js';
+import { verifyCreateFields } from './create-fields.js';
 import type { ContainerService } from './service.js';
 
 export async function updateContainer(svc: ContainerService, ref: string, body: HostConfig): Promise<string[]> {
   const rec = svc.get(ref);
+  let warnings: string[] = [];
   await svc.locked(rec, async () => {
     const hc = rec.hostConfig;
     if (body.RestartPolicy) {
@@ -18,13 +20,14 @@ export async function updateContainer(svc: ContainerService, ref: string, body: 
     for (const k of keys) if (body[k] !== undefined && body[k] !== null && body[k] !== 0 && body[k] !== '') changed[k] = body[k];
     Object.assign(hc, changed);
     validateHostConfig(hc);
+    warnings = verifyCreateFields(hc, {}, { update: true });
     if (rec.state.Running && Object.keys(changed).length) {
       await runcUpdate(svc.runtimeFor(rec), rec.id, JSON.stringify(runtimeResources(hc)));
     }
     await svc.store.save(rec);
     svc.emit(rec, 'update');
   });
-  return [];
+  return warnings;
 }
 
 /** The OCI LinuxResources `runc update` takes, from a HostConfig. */

@@ -292,6 +292,8 @@ export class ImageStore {
     layer?: Readable;
     /** Instead of `layer`: a directory in layer form, moved into the store (addLayerFromDir). */
     layerDir?: { dir: string; tarOf: (dir: string) => Readable };
+    /** Instead of `layer`: a layer already in the store on top of the parent's (build --cache-from). */
+    existingDiffId?: string;
     config: ContainerConfigDefaults;
     history: { created_by?: string; comment?: string; author?: string; empty_layer?: boolean };
     author?: string;
@@ -300,13 +302,18 @@ export class ImageStore {
     comment?: string;
     /** Extra top-level config fields (e.g. container, container_config for commit). */
     extra?: Record<string, unknown>;
+    /** The history entry as it is (an image restored from another's history keeps that entry). */
+    historyEntry?: NonNullable<ImageConfigBlob['history']>[number];
   }): Promise<ImageRecord> {
     const parent = o.parent ? this.get(o.parent) : undefined;
     const created = new Date().toISOString();
     const diffIds = [...(parent?.config.rootfs.diff_ids ?? [])];
     const parentChain = parent?.layers[parent.layers.length - 1];
     let emptyLayer = true;
-    if (o.layer || o.layerDir) {
+    if (o.existingDiffId) {
+      diffIds.push(o.existingDiffId);
+      emptyLayer = false;
+    } else if (o.layer || o.layerDir) {
       const layer = o.layerDir ? await this.addLayerFromDir(parentChain, o.layerDir.dir, o.layerDir.tarOf) : await this.addLayer(parentChain, o.layer!);
       diffIds.push(layer.diffId);
       emptyLayer = false;
@@ -317,13 +324,13 @@ export class ImageStore {
     if (o.history.created_by !== undefined) h.created_by = o.history.created_by;
     if (o.history.comment) h.comment = o.history.comment;
     if (o.history.empty_layer ?? emptyLayer) h.empty_layer = true;
-    history.push(h);
+    history.push(o.historyEntry ?? h);
     const config: ImageConfigBlob = {
       architecture: parent?.config.architecture ?? goArch(),
       ...(o.author ? { author: o.author } : {}),
       ...(o.comment ? { comment: o.comment } : {}),
       config: o.config,
-      created,
+      created: o.historyEntry?.created ?? created,
       ...(o.extra ?? {}),
       history,
       os: parent?.config.os ?? 'linux',

@@ -5,6 +5,8 @@ import { shortId } from '../../util/ids.js';
 import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides } from './etcfiles.js';
 import type { SandboxRecord } from './types.js';
 
+export const HOST_DOCKER_INTERNAL = 'host.docker.internal';
+
 /** The address `host-gateway` stands for in --add-host: the default bridge's gateway. */
 export function hostGateway(ctx: NetworkContext): string {
   const b = [...ctx.networks.values()].find((n) => n.defaultBridge);
@@ -32,7 +34,11 @@ export async function containerResolvConf(ctx: NetworkContext, containerId: stri
 /** /etc/hosts content: standard entries, --add-host (host-gateway resolved), links, own name. */
 export function containerHosts(ctx: NetworkContext, containerId: string, o: { extraHosts?: string[]; hostname?: string; domainname?: string }): string {
   const sb = ctx.sandboxes.get(containerId);
-  const extra = parseExtraHosts(o.extraHosts, hostGateway(ctx));
+  const gateway = hostGateway(ctx);
+  const extra = parseExtraHosts(o.extraHosts, gateway);
+  // Docker Desktop's name for the host, which dockerd on Linux leaves out (docker/for-linux#264):
+  // berth gives it to every container, unless the user's --add-host names it otherwise.
+  if (gateway && !extra.some((e) => e.names.includes(HOST_DOCKER_INTERNAL))) extra.push({ ip: gateway, names: [HOST_DOCKER_INTERNAL] });
   const hostname = o.hostname ?? sb?.hostname ?? shortId(containerId);
   const fqdn = o.domainname ? `${hostname}.${o.domainname}` : undefined;
   // As dockerd: the container's own name on its first address, and on its IPv6 address too.

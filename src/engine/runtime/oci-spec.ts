@@ -62,7 +62,15 @@ export interface SpecInput {
     cpusetMems?: string;
     pidsLimit?: number;
     blkioWeight?: number;
+    memorySwappiness?: number;
+    disableOOMKiller?: boolean;
+    kernelTCP?: number;
   };
+  /** The container's own lists (HostConfig.MaskedPaths/ReadonlyPaths) in place of the defaults. */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+  /** OCI annotations (HostConfig.Annotations). */
+  annotations?: Record<string, string>;
   oomScoreAdj?: number;
   shmSize: number;
   /** Paths masked / made read-only, unless privileged or unconfined by --security-opt systempaths=unconfined. */
@@ -143,7 +151,11 @@ export function buildOciSpec(i: SpecInput): Record<string, unknown> {
   if (r.memory) memory.limit = r.memory;
   if (r.memorySwap) memory.swap = r.memorySwap;
   if (r.memoryReservation) memory.reservation = r.memoryReservation;
-  if (Object.keys(memory).length) resources.memory = memory;
+  if (r.memorySwappiness !== undefined) memory.swappiness = r.memorySwappiness;
+  if (r.kernelTCP) memory.kernelTCP = r.kernelTCP;
+  const memoryOut: Record<string, unknown> = memory;
+  if (r.disableOOMKiller) memoryOut.disableOOMKiller = true;
+  if (Object.keys(memoryOut).length) resources.memory = memoryOut;
   const cpu: Record<string, unknown> = {};
   if (r.cpuShares) cpu.shares = r.cpuShares;
   if (r.cpuQuota) cpu.quota = r.cpuQuota;
@@ -162,8 +174,8 @@ export function buildOciSpec(i: SpecInput): Record<string, unknown> {
     sysctl: Object.keys(i.sysctls).length ? i.sysctls : undefined,
   };
   if (!i.privileged && i.maskPaths) {
-    linux.maskedPaths = DEFAULT_MASKED_PATHS;
-    linux.readonlyPaths = DEFAULT_READONLY_PATHS;
+    linux.maskedPaths = i.maskedPaths ?? DEFAULT_MASKED_PATHS;
+    linux.readonlyPaths = i.readonlyPaths ?? DEFAULT_READONLY_PATHS;
   }
   if (!i.privileged && i.seccomp !== 'unconfined') {
     const profile = i.seccomp && typeof i.seccomp === 'object' ? (i.seccomp as any) : loadProfile();
@@ -177,6 +189,7 @@ export function buildOciSpec(i: SpecInput): Record<string, unknown> {
     domainname: i.domainname || undefined,
     mounts,
     linux,
+    ...(i.annotations && Object.keys(i.annotations).length ? { annotations: i.annotations } : {}),
   };
 }
 

@@ -144,28 +144,74 @@ describe('build through the docker CLI and berth', { skip: integrationSkipReason
     await noContainers();
   });
 
-  test('a failing RUN: dockerd\'s message and exit code, no image tagged, no container left', async () => {
+  test('a failing RUN: dockerd\'s message and exit code, no image tagged, the failed step\'s container kept unless --force-rm', async () => {
     const ctx = await writeContext(path.join(ctxRoot, 'fail'), {
-      Dockerfile: 'FROM busybox\nRUN echo partial > /p\nRUN echo to-stderr >&2 && exit 7\nCMD ["true"]\n',
+      Dockerfile: 'FROM busybox\nRUN echo partial > /p\nRUN echo to-stderr >&2 && echo debris > /debris && exit 7\nCMD ["true"]\n',
     });
     const r = await build(['-t', 'fail:1', ctx]);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /The command '\/bin\/sh -c echo to-stderr >&2 && exit 7' returned a non-zero code: 7/);
+    assert.match(r.stderr, /The command '\/bin\/sh -c echo to-stderr >&2 && echo debris > \/debris && exit 7' returned a non-zero code: 7/);
     assert.match(r.stdout + r.stderr, /to-stderr/);
     const insp = await d.docker(['image', 'inspect', 'fail:1']);
     assert.notEqual(insp.code, 0);
+    // As dockerd's evaluator (rm without forcerm): the successful step's container went, the failed
+    // one stays, exited with the step's code, for the user to look into.
+    const running = /---> Running in ([0-9a-f]{12})/g;
+    const ids = [...r.stdout.matchAll(running)].map((m) => m[1]);
+    assert.equal(ids.length, 2, r.stdout);
+    const left = ok(await d.docker(['ps', '-aq']), 'ps -a').stdout.trim();
+    assert.equal(left, ids[1], 'only the failed step\'s container is left');
+    assert.equal(ok(await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', left]), 'inspect').stdout.trim(), 'exited 7');
+    assert.equal(ok(await d.docker(['cp', `${left}:/debris`, '-']), 'cp').stdout.includes('debris'), true);
+    ok(await d.docker(['rm', left]), 'rm the kept container');
+
+    // --force-rm: nothing left.
+    const forced = await build(['--force-rm', '-t', 'fail:1', ctx]);
+    assert.notEqual(forced.code, 0);
     await noContainers();
 
     // The stream carries dockerd's errorDetail with the exit code.
     const tar = ok(await runCommand('tar', ['-C', ctx, '-c', '.']), 'tar');
-    const api = await d.api('POST', '/build?networkmode=none', tar.stdoutBuf, { headers: { 'Content-Type': 'application/x-tar' }, timeoutMs: 60_000 });
+    const api = await d.api('POST', '/build?networkmode=none&forcerm=1', tar.stdoutBuf, { headers: { 'Content-Type': 'application/x-tar' }, timeoutMs: 60_000 });
     assert.equal(api.status, 200);
     const last = jsonLines(api.text).pop();
-    assert.deepEqual(last, {
-      errorDetail: { code: 7, message: "The command '/bin/sh -c echo to-stderr >&2 && exit 7' returned a non-zero code: 7" },
-      error: "The command '/bin/sh -c echo to-stderr >&2 && exit 7' returned a non-zero code: 7",
-    });
+    const message = "The command '/bin/sh -c echo to-stderr >&2 && echo debris > /debris && exit 7' returned a non-zero code: 7";
+    assert.deepEqual(last, { errorDetail: { code: 7, message }, error: message });
     await noContainers();
+  });
+
+  test('--cache-from: a build on a daemon that never built it reuses a loaded image\'s layers, as dockerd\'s classic builder does', async () => {
+    const ctx = await writeContext(path.join(ctxRoot, 'cachefrom'), {
+      Dockerfile: 'FROM busybox\nRUN head -c 16 /dev/urandom | od -An -tx1 > /rand\nENV STAGE=two\nCOPY f /f\nRUN cat /rand /f > /both\nCMD ["cat", "/both"]\n',
+      f: 'file-content\n',
+    });
+    ok(await build(['-t', 'cachesrc:1', ctx]), 'first build');
+    const srcId = ok(await d.docker(['image', 'inspect', '-f', '{{.Id}}', 'cachesrc:1']), 'inspect').stdout.trim();
+    const rand = ok(await d.docker(['run', '--rm', '--network', 'none', 'cachesrc:1']), 'run').stdout;
+    // As if pulled on a fresh daemon: only the image, with no build cache and no parent chain.
+    const saved = ok(await d.docker(['save', 'cachesrc:1']), 'save').stdoutBuf;
+    ok(await d.docker(['rmi', 'cachesrc:1']), 'rmi');
+    ok(await d.docker(['builder', 'prune', '-af']), 'builder prune');
+    ok(await d.docker(['load'], { input: saved }), 'load');
+
+    const r = ok(await build(['--cache-from', 'cachesrc:1', '-t', 'cachedst:1', ctx]), 'build with --cache-from');
+    assert.equal(r.stdout.match(/---> Using cache/g)?.length, 5, r.stdout);
+    assert.doesNotMatch(r.stdout, /Running in/);
+    assert.equal(ok(await d.docker(['image', 'inspect', '-f', '{{.Id}}', 'cachedst:1']), 'inspect').stdout.trim(), srcId, 'the last step is the source image itself');
+    assert.equal(ok(await d.docker(['run', '--rm', '--network', 'none', 'cachedst:1']), 'run').stdout, rand);
+
+    // A changed file: the steps before it come from the source, the rest run.
+    await fsp.writeFile(path.join(ctx, 'f'), 'changed\n');
+    const partial = ok(await build(['--cache-from', 'cachesrc:1', '-t', 'cachedst:2', ctx]), 'build after a change');
+    assert.equal(partial.stdout.match(/---> Using cache/g)?.length, 2, partial.stdout);
+    const out = ok(await d.docker(['run', '--rm', '--network', 'none', 'cachedst:2']), 'run').stdout;
+    assert.equal(out, rand.replace('file-content', 'changed'), 'the random layer is the source\'s');
+
+    // Without --cache-from nothing matches the loaded image: the first RUN runs again.
+    const cold = ok(await build(['--no-cache', '-t', 'cachedst:3', ctx]), 'build without --cache-from');
+    assert.match(cold.stdout, /Running in/);
+    await noContainers();
+    ok(await d.docker(['rmi', 'cachesrc:1', 'cachedst:1', 'cachedst:2', 'cachedst:3']), 'rmi');
   });
 
   test('--rm=false keeps the intermediate containers, as Docker does', async () => {

@@ -5,6 +5,8 @@
 // lookups that must fail use --dns 127.0.0.1 (the container's own loopback), never a real resolver.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { integrationSkipReason, startDaemon, waitFor, type Daemon } from '../harness.js';
 import { ok } from '../support/assert.js';
 import { cleanupWithNetworks, daemonFlag, defaultGateway, sh, startWeb } from './docker-support.js';
@@ -127,6 +129,27 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       assert.match(out, new RegExp(`^${gw.replace(/\./g, '\\.')}\\thostside$`, 'm'));
       assert.match(out, /^\S+\tmyhost$/m);
       assert.match(out, /host=myhost/);
+    });
+
+    it('host.docker.internal reaches the host from the default bridge and a user network, without flags', async () => {
+      const gw = await defaultGateway(d);
+      // A server of the test's own on the default bridge's gateway address: the host, as a
+      // container sees it. Nothing leaves the machine.
+      const srv = http.createServer((_req, res) => res.end('hello from the host\n'));
+      await new Promise<void>((r) => srv.listen(0, gw, r));
+      try {
+        const port = (srv.address() as AddressInfo).port;
+        for (const net of [[], ['--network', 'front']]) {
+          const out = ok(await sh(d, net, `grep host.docker.internal /etc/hosts; wget -qO- http://host.docker.internal:${port}/`));
+          assert.match(out, new RegExp(`^${gw.replace(/\./g, '\\.')}\\thost\\.docker\\.internal$`, 'm'));
+          assert.match(out, /hello from the host/);
+        }
+        // The user's --add-host wins.
+        const own = ok(await sh(d, ['--add-host', 'host.docker.internal:10.9.9.9'], 'grep host.docker.internal /etc/hosts'));
+        assert.equal(own.trim(), '10.9.9.9\thost.docker.internal');
+      } finally {
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
     });
 
     it('--ip and --mac-address on a user network', async () => {

@@ -11,7 +11,11 @@ import type { BuildSession } from '../session.js';
 export async function probeCache(s: BuildSession, state: StageState, containerConfig: RunConfig): Promise<boolean> {
   if (s.opts.noCache || state.cacheBusted) return false;
   const key = cacheKey(state.imageId, containerConfig, state.platform);
-  const hit = await s.backend.cache.get(key);
+  let hit = await s.backend.cache.get(key);
+  if ((!hit || !(await s.backend.hasImage(hit))) && s.opts.cacheFrom?.length && s.backend.cacheFromHit) {
+    hit = await s.backend.cacheFromHit(state.imageId, s.opts.cacheFrom, commitOptions(state, containerConfig));
+    if (hit) await s.backend.cache.put(key, hit);
+  }
   if (!hit || !(await s.backend.hasImage(hit))) {
     state.cacheBusted = true;
     return false;
