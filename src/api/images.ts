@@ -1,6 +1,7 @@
 // Engine API routes for images. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, sendJson, startJsonStream } from './http.js';
+import { LazyJsonStream } from './json-stream.js';
 import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
 import { searchImages } from '../engine/images/search.js';
 import { loadImages } from '../engine/images/load.js';
@@ -44,20 +45,8 @@ export function registerImageRoutes(r: Router): void {
   });
 
   r.post('/images/load', async (ctx) => {
-    const quiet = queryBool(ctx.query, 'quiet');
-    // The stream starts with the first message, so an early failure is still a plain HTTP error.
-    let write: ((obj: unknown) => void) | undefined;
-    const send = (msg: unknown) => (write ??= startJsonStream(ctx.res))(msg);
-    try {
-      await loadImages(ctx.engine.images, ctx.req, (msg) => {
-        if (!quiet || 'stream' in msg) send(msg);
-      });
-    } catch (e: any) {
-      if (!write) throw e;
-      send({ errorDetail: { message: e?.message ?? String(e) }, error: e?.message ?? String(e) });
-    }
-    if (!write) startJsonStream(ctx.res);
-    ctx.res.end();
+    const stream = new LazyJsonStream(ctx.res);
+    await stream.run(() => loadImages(ctx.engine.images, ctx.req, stream.write, { quiet: queryBool(ctx.query, 'quiet') }));
   });
 
   r.post('/images/create', async (ctx) => {
