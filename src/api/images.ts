@@ -45,18 +45,16 @@ export function registerImageRoutes(r: Router): void {
 
   r.post('/images/load', async (ctx) => {
     const quiet = queryBool(ctx.query, 'quiet');
-    // The stream starts with the first message, so an early failure is still a plain HTTP error.
-    let write: ((obj: unknown) => void) | undefined;
-    const send = (msg: unknown) => (write ??= startJsonStream(ctx.res))(msg);
+    // As dockerd's postImagesLoad: a 200 JSON stream whatever happens; a failure of the load (a
+    // broken or truncated archive) is its last message, and nothing of a failed load is kept.
+    const write = startJsonStream(ctx.res);
     try {
       await loadImages(ctx.engine.images, ctx.req, (msg) => {
-        if (!quiet || 'stream' in msg) send(msg);
+        if (!quiet || 'stream' in msg) write(msg);
       });
     } catch (e: any) {
-      if (!write) throw e;
-      send({ errorDetail: { message: e?.message ?? String(e) }, error: e?.message ?? String(e) });
+      write({ errorDetail: { message: e?.message ?? String(e) }, error: e?.message ?? String(e) });
     }
-    if (!write) startJsonStream(ctx.res);
     ctx.res.end();
   });
 
