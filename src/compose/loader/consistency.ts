@@ -28,7 +28,7 @@ export function checkConsistency(project: Project, disabled: Record<string, Serv
     }
     const context = s.build?.context;
     if (context && path.isAbsolute(context) && !isDirectory(context)) {
-      fail(`service ${JSON.stringify(name)}: build context ${context} is not a directory (services.${name}.build.context): ${INVALID}`);
+      fail(`service ${JSON.stringify(name)}: build context ${JSON.stringify(context)} not found (services.${name}.build.context): ${INVALID}`);
     }
     if (s.network_mode && s.networks && Object.keys(s.networks).length > 0) fail(`service ${name} declares mutually exclusive \`network_mode\` and \`networks\`: ${INVALID}`);
     for (const net of Object.keys(s.networks ?? {})) {

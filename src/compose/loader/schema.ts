@@ -53,8 +53,11 @@ export function describe(errors: ErrorObject[]): string {
   const at = (text: string) => (path ? `${path} ${text}` : text);
   switch (best.keyword) {
     case 'type': {
-      const want = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',');
-      return at(`must be a ${humanType(want)}`);
+      // Every type the schema would take there (a oneOf of types reports one error per branch).
+      const want = errors
+        .filter((e) => e.keyword === 'type' && e.instancePath === best.instancePath)
+        .flatMap((e) => (Array.isArray(e.params.type) ? (e.params.type as string[]) : String(e.params.type).split(',')));
+      return at(`must be a ${humanType([...new Set(want)])}`);
     }
     case 'minimum':
       return at(`must be greater than or equal to ${String(p.limit)}`);
