@@ -127,5 +127,15 @@ describe('restart policies', { skip: integrationSkipReason() }, () => {
       ok(await d.docker(['exec', '-d', 'alw', 'sh', '-c', 'kill $(cat /pid)']));
       await waitFor('alw to be restarted', async () => (await inspect('alw', '{{.State.Status}} {{.RestartCount}}')) === 'running 1', 20_000);
     });
+
+    it('a container waiting in back-off when berthd stops is started again when it comes back', async () => {
+      // flap (always, exit 1) came back at the last start-up and fails on: catch it waiting.
+      await waitFor('flap to wait in back-off', async () => (await inspect('flap', '{{.State.Status}} {{.RestartCount}}')).startsWith('restarting '), 30_000);
+      const before = await inspect('flap', '{{.State.StartedAt}}');
+      await d.restart();
+      await waitFor('flap to be started again', async () => (await inspect('flap', '{{.State.StartedAt}}')) !== before, 20_000);
+      assert.match(await inspect('flap', '{{.State.Status}}'), /^(running|restarting)$/);
+      ok(await d.docker(['rm', '-f', 'flap']));
+    });
   });
 });
