@@ -2,50 +2,14 @@
 // here), push and login. Thin handlers: validate input, call the engine, stream its progress.
 import type { Router, Ctx } from './router.js';
 import { queryBool, readJsonObject, sendJson } from './http.js';
+import { LazyJsonStream } from './json-stream.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { pullImage } from '../engine/images/pull.js';
 import { pushImage } from '../engine/images/push.js';
 import { loginToRegistry } from '../engine/images/distribution-login.js';
-import { errorMessage, goJson, type JsonMessage } from '../engine/images/distribution-progress.js';
 import type { RegistryAuth } from '../engine/images/distribution-registry.js';
 import { isValidDigest, isValidTag, parseNormalizedNamed, parseRepoAndTag, type NamedReference } from '../engine/images/reference.js';
 import type { AuthResponse } from '../api-types/system.js';
-
-/**
- * A JSON message stream that starts with its first message: until then a failure is still a
- * plain HTTP error (dockerd answers an unknown manifest with a 404 before any progress).
- */
-class LazyJsonStream {
-  private started = false;
-  readonly abort = new AbortController();
-  constructor(private readonly ctx: Ctx) {
-    // The client hanging up cancels what only it was waiting for.
-    ctx.res.on('close', () => {
-      if (!ctx.res.writableFinished) this.abort.abort(new Error('client disconnected'));
-    });
-  }
-
-  write = (msg: JsonMessage): void => {
-    const res = this.ctx.res;
-    if (!this.started) {
-      this.started = true;
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-    }
-    if (!res.writableEnded && !res.destroyed) res.write(goJson(msg) + '\r\n');
-  };
-
-  /** Ends the stream; an error after the start becomes an errorDetail message, before it is thrown. */
-  async run(work: () => Promise<unknown>): Promise<void> {
-    try {
-      await work();
-    } catch (e: any) {
-      if (!this.started) throw e;
-      this.write(errorMessage(String(e?.message ?? e)));
-    }
-    if (!this.started) this.ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-    this.ctx.res.end();
-  }
-}
 
 /** The reference POST /images/create means: `fromImage` (a trailing ":" dropped) with `tag` being a tag or a digest. */
 export function pullReference(fromImage: string, tag: string | null): NamedReference {
@@ -65,14 +29,14 @@ export async function pullFromImage(ctx: Ctx, fromImage: string): Promise<void> 
   // Validate before anything is sent, as dockerd does (400 on a bad reference or platform).
   const ref = pullReference(fromImage, ctx.query.get('tag'));
   const allTags = queryBool(ctx.query, 'all') || (ref.tag === undefined && ref.digest === undefined);
-  const stream = new LazyJsonStream(ctx);
+  const stream = new LazyJsonStream(ctx.res);
   await stream.run(() =>
     pullImage(ctx.engine, allTags ? { domain: ref.domain, path: ref.path } : ref, {
       auth: ctx.req.headers['x-registry-auth'] as string | undefined,
       platform: ctx.query.get('platform') || undefined,
       allTags,
       progress: stream.write,
-      signal: stream.abort.signal,
+      signal: stream.signal,
     }),
   );
 }
@@ -82,12 +46,12 @@ export function registerDistributionRoutes(r: Router): void {
     const tag = ctx.query.get('tag');
     const ref = tag ? parseRepoAndTag(ctx.params.name, tag) : parseNormalizedNamed(ctx.params.name);
     if (ref.digest) throw new InvalidArgumentError('cannot push a digest reference');
-    const stream = new LazyJsonStream(ctx);
+    const stream = new LazyJsonStream(ctx.res);
     await stream.run(() =>
       pushImage(ctx.engine, ref, {
         auth: ctx.req.headers['x-registry-auth'] as string | undefined,
         progress: stream.write,
-        signal: stream.abort.signal,
+        signal: stream.signal,
       }),
     );
   });

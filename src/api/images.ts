@@ -1,6 +1,7 @@
 // Engine API routes for images. Thin handlers: validate input, call the engine, map to Docker's shapes.
 import type { Router, Ctx } from './router.js';
 import { queryBool, queryFilters, sendJson, startJsonStream } from './http.js';
+import { LazyJsonStream } from './json-stream.js';
 import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
 import { searchImages } from '../engine/images/search.js';
 import { loadImages } from '../engine/images/load.js';
@@ -44,18 +45,11 @@ export function registerImageRoutes(r: Router): void {
   });
 
   r.post('/images/load', async (ctx) => {
-    const quiet = queryBool(ctx.query, 'quiet');
-    // As dockerd's postImagesLoad: a 200 JSON stream whatever happens; a failure of the load (a
-    // broken or truncated archive) is its last message, and nothing of a failed load is kept.
-    const write = startJsonStream(ctx.res);
-    try {
-      await loadImages(ctx.engine.images, ctx.req, (msg) => {
-        if (!quiet || 'stream' in msg) write(msg);
-      });
-    } catch (e: any) {
-      write({ errorDetail: { message: e?.message ?? String(e) }, error: e?.message ?? String(e) });
-    }
-    ctx.res.end();
+    const stream = new LazyJsonStream(ctx.res);
+    // As dockerd's postImagesLoad: the stream starts at once, so a broken or truncated archive's
+    // error is its last message in a 200; nothing of a failed load is kept.
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    await stream.run(() => loadImages(ctx.engine.images, ctx.req, stream.write, { quiet: queryBool(ctx.query, 'quiet') }));
   });
 
   r.post('/images/create', async (ctx) => {

@@ -1,43 +1,35 @@
 // Engine API routes for networks. Thin handlers: validate input, call the engine, map to Docker's shapes.
-import type { Router, Ctx } from './router.js';
+import type { Router } from './router.js';
 import { readJsonObject, sendJson, sendNoContent, queryFilters } from './http.js';
-import { InvalidArgumentError, NotFoundError, SystemError } from '../engine/errors.js';
-import type { NetworkManager } from '../engine/network/manager.js';
+import { InvalidArgumentError, NotFoundError } from '../engine/errors.js';
 import type { EndpointSettingsIn, NetworkCreateRequest } from '../engine/network/types.js';
 import type { NetworkCreateResponse, NetworkInspect, NetworkPruneResponse } from '../api-types/networks.js';
 
-/** The engine's NetworkManager (Engine.networks, wired by the engine). */
-function networks(ctx: Ctx): NetworkManager {
-  const n = (ctx.engine as unknown as { networks?: NetworkManager }).networks;
-  if (!n) throw new SystemError('networking is not available');
-  return n;
-}
-
 export function registerNetworkRoutes(r: Router): void {
   r.get('/networks', (ctx) => {
-    sendJson<NetworkInspect[]>(ctx.res, 200, networks(ctx).list(queryFilters(ctx.query)));
+    sendJson<NetworkInspect[]>(ctx.res, 200, ctx.engine.networks.list(queryFilters(ctx.query)));
   });
 
   r.post('/networks/create', async (ctx) => {
     const body = await readJsonObject<NetworkCreateRequest>(ctx.req);
     // As dockerd's JSON decoding refuses it: a Name of another type is the client's error, not a 500.
     if (body.Name !== undefined && typeof body.Name !== 'string') throw new InvalidArgumentError(`json: cannot unmarshal ${typeof body.Name} into Go struct field NetworkCreateRequest.Name of type string`);
-    sendJson<NetworkCreateResponse>(ctx.res, 201, await networks(ctx).create(body));
+    sendJson<NetworkCreateResponse>(ctx.res, 201, await ctx.engine.networks.create(body));
   });
 
   r.post('/networks/prune', async (ctx) => {
-    sendJson<NetworkPruneResponse>(ctx.res, 200, await networks(ctx).prune(queryFilters(ctx.query)));
+    sendJson<NetworkPruneResponse>(ctx.res, 200, await ctx.engine.networks.prune(queryFilters(ctx.query)));
   });
 
   r.get('/networks/:id', (ctx) => {
     const scope = ctx.query.get('scope');
-    const view = networks(ctx).inspect(ctx.params.id);
+    const view = ctx.engine.networks.inspect(ctx.params.id);
     if (scope && scope !== 'local') throw new NotFoundError(`network ${ctx.params.id} not found`);
     sendJson<NetworkInspect>(ctx.res, 200, view);
   });
 
   r.delete('/networks/:id', async (ctx) => {
-    await networks(ctx).remove(ctx.params.id);
+    await ctx.engine.networks.remove(ctx.params.id);
     sendNoContent(ctx.res);
   });
 
@@ -45,7 +37,7 @@ export function registerNetworkRoutes(r: Router): void {
     const body = await readJsonObject<{ Container?: unknown; EndpointConfig?: EndpointSettingsIn | null }>(ctx.req, {});
     if (!body.Container) throw new InvalidArgumentError('no container specified');
     if (typeof body.Container !== 'string') throw new InvalidArgumentError('invalid JSON: Container must be a string');
-    await networks(ctx).connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
+    await ctx.engine.networks.connect(ctx.params.id, body.Container, body.EndpointConfig ?? {});
     ctx.res.writeHead(200, { 'Content-Length': 0 });
     ctx.res.end();
   });
@@ -54,7 +46,7 @@ export function registerNetworkRoutes(r: Router): void {
     const body = await readJsonObject<{ Container?: unknown; Force?: boolean }>(ctx.req, {});
     if (!body.Container) throw new InvalidArgumentError('no container specified');
     if (typeof body.Container !== 'string') throw new InvalidArgumentError('invalid JSON: Container must be a string');
-    await networks(ctx).disconnect(ctx.params.id, body.Container, !!body.Force);
+    await ctx.engine.networks.disconnect(ctx.params.id, body.Container, !!body.Force);
     ctx.res.writeHead(200, { 'Content-Length': 0 });
     ctx.res.end();
   });

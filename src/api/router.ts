@@ -5,9 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { compareApiVersions } from '../util/api-version.js';
-
-export const API_VERSION = '1.50';
-export const MIN_API_VERSION = '1.24';
+import { API_VERSION, MIN_API_VERSION } from '../version.js';
 
 export interface Ctx {
   req: IncomingMessage;

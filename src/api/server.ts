@@ -5,7 +5,8 @@ import type { Duplex } from 'node:stream';
 import { isEngineError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { sendError } from './http.js';
-import { API_VERSION, Router, checkApiVersion, splitVersion, type Ctx } from './router.js';
+import { Router, checkApiVersion, splitVersion, type Ctx } from './router.js';
+import { API_VERSION } from '../version.js';
 import { log } from '../util/log.js';
 
 async function takeUpgradeBody(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {

@@ -1,17 +1,13 @@
 // /_ping, /version, /info, /events, /system/df: what clients ask before anything else.
-import os from 'node:os';
-import type { Router } from './router.js';
-import { API_VERSION, MIN_API_VERSION } from './router.js';
-import { clientGone, queryFilters, queryInt, sendJson, sendText } from './http.js';
+import type { Ctx, Router } from './router.js';
+import { clientGone, queryFilters, sendJson, sendText } from './http.js';
 import { watchEvents } from '../engine/events.js';
 import { parseTimestamps } from '../engine/filters.js';
 import { InvalidArgumentError } from '../engine/errors.js';
-import { BERTH_VERSION } from '../version.js';
-import { goArch } from '../util/platform.js';
 import type { SystemDf, SystemInfo, SystemVersion } from '../api-types/system.js';
 
 export function registerSystemRoutes(r: Router): void {
-  const ping = (ctx: any) => {
+  const ping = (ctx: Ctx): void => {
     ctx.res.setHeader('Cache-Control', 'no-cache, no-store, must-revalidate');
     ctx.res.setHeader('Pragma', 'no-cache');
     ctx.res.setHeader('Builder-Version', '1');
@@ -25,21 +21,7 @@ export function registerSystemRoutes(r: Router): void {
   r.get('/_ping', ping);
   r.head('/_ping', ping);
 
-  r.get('/version', (ctx) => {
-    sendJson<SystemVersion>(ctx.res, 200, {
-      Platform: { Name: 'berth' },
-      Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: goArch(), KernelVersion: os.release() } }],
-      Version: BERTH_VERSION,
-      ApiVersion: API_VERSION,
-      MinAPIVersion: MIN_API_VERSION,
-      GitCommit: 'berth',
-      GoVersion: `node${process.versions.node}`,
-      Os: 'linux',
-      Arch: goArch(),
-      KernelVersion: os.release(),
-      BuildTime: new Date(0).toISOString(),
-    });
-  });
+  r.get('/version', (ctx) => sendJson<SystemVersion>(ctx.res, 200, ctx.engine.version()));
 
   r.get('/info', (ctx) => sendJson<SystemInfo>(ctx.res, 200, ctx.engine.info()));
 
@@ -57,7 +39,6 @@ export function registerSystemRoutes(r: Router): void {
   });
 
   r.get('/system/df', async (ctx) => sendJson<SystemDf>(ctx.res, 200, await ctx.engine.diskUsage()));
-  void queryInt;
 }
 
 

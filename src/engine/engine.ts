@@ -4,7 +4,9 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
-import { BERTH_VERSION } from '../version.js';
+import { API_VERSION, BERTH_VERSION, MIN_API_VERSION } from '../version.js';
+import { goArch } from '../util/platform.js';
+import type { SystemVersion } from '../api-types/system.js';
 import { EventBus } from './events.js';
 import { ImageStore } from './images/store.js';
 import { sweepTempFiles } from '../util/fs.js';
@@ -133,6 +135,24 @@ export class Engine {
   async close(): Promise<void> {
     await this.containers.close();
     await this.networks.close();
+  }
+
+  /** GET /version, in Docker's shape. */
+  version(): SystemVersion {
+    const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: goArch(), KernelVersion: os.release() };
+    return {
+      Platform: { Name: 'berth' },
+      Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: details }],
+      Version: BERTH_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: 'berth',
+      GoVersion: `node${process.versions.node}`,
+      Os: 'linux',
+      Arch: goArch(),
+      KernelVersion: os.release(),
+      BuildTime: new Date(0).toISOString(),
+    };
   }
 
   /** GET /info, in Docker's shape (the fields clients read). */

@@ -83,7 +83,8 @@ async function ociItems(root: string): Promise<LoadItem[]> {
  * Loads every image of a docker-save archive. Reports progress (`Loading layer`, `Loaded image: …`)
  * through `progress` and returns the loaded names (or IDs for untagged images).
  */
-export async function loadImages(store: ImageStore, input: Readable | AsyncIterable<Buffer>, progress: LoadProgress = () => {}): Promise<string[]> {
+/** `quiet` (`docker load -q`) reports only the loaded images, not each layer's progress. */
+export async function loadImages(store: ImageStore, input: Readable | AsyncIterable<Buffer>, progress: LoadProgress = () => {}, opts: { quiet?: boolean } = {}): Promise<string[]> {
   const tmp = tempPathFor(path.join(store.opts.dataRoot, 'images', 'load'));
   await fsp.mkdir(tmp, { mode: 0o700 });
   const loaded: string[] = [];
@@ -117,7 +118,7 @@ export async function loadImages(store: ImageStore, input: Readable | AsyncItera
       for (let i = 0; i < diffIds.length; i++) {
         const next = chainIdOf(chain, diffIds[i]);
         if (!store.layers.get(next)) {
-          progress({ status: 'Loading layer', progressDetail: {}, id: shortId(diffIds[i]) });
+          if (!opts.quiet) progress({ status: 'Loading layer', progressDetail: {}, id: shortId(diffIds[i]) });
           const file = await resolveInRoot(tmp, item.layerPaths[i]);
           try {
             await fsp.access(file);
