@@ -87,8 +87,32 @@ const registry: Record<string, string> = {
 
 /** berth compose (src/cli/commands/compose/): one line per verb. */
 const compose: Record<string, string> = {
+  build: 'compose/build',
   config: 'compose/config',
+  cp: 'compose/cp',
+  create: 'compose/create',
+  down: 'compose/down',
+  events: 'compose/events',
+  exec: 'compose/exec',
+  images: 'compose/images',
+  kill: 'compose/kill',
+  logs: 'compose/logs',
+  ls: 'compose/ls',
+  pause: 'compose/pause',
+  port: 'compose/port',
+  ps: 'compose/ps',
+  pull: 'compose/pull',
+  push: 'compose/push',
+  restart: 'compose/restart',
+  rm: 'compose/rm',
+  run: 'compose/run',
+  start: 'compose/start',
+  stop: 'compose/stop',
+  top: 'compose/top',
+  unpause: 'compose/unpause',
+  up: 'compose/up',
   version: 'compose/version',
+  wait: 'compose/wait',
 };
 
 export const GROUPS: Record<string, Record<string, string>> = { container, image, volume, network, system, registry, compose };

@@ -12,6 +12,9 @@ export { ComposeLabels };
  */
 export const COMPOSE_VERSION = '2.39.4';
 
+/** The unique slug of a one-off (`run`) container. */
+export const SLUG_LABEL = 'com.docker.compose.slug';
+
 /** Compose v2's separator in container and image names (`<project>-<service>-<n>`). */
 export const SEPARATOR = '-';
 

@@ -12,6 +12,13 @@ export interface Session {
   progress: ProgressSink;
   /** Compose's logrus warnings ("WARN[0000] …"), on stderr. */
   warn: (message: string) => void;
+  /** Services the file defines but leaves out (profiles, selection): their containers are no orphans. */
+  disabled?: readonly string[];
+}
+
+/** Containers of services neither in the project nor disabled: orphans. */
+export function isOrphanService(s: Session, service: string): boolean {
+  return !s.project.services[service] && !s.disabled?.includes(service);
 }
 
 /** The number of containers a service wants: --scale, else `scale`/`deploy.replicas`, else 1. */

@@ -14,7 +14,7 @@ import { byService, exited, healthy, projectContainers, running, waitFor } from 
 import { planService, type RecreatePolicy } from './plan.js';
 import { containerId } from './progress.js';
 import { ensureNetworks, ensureVolumes, usedNetworks, usedVolumes } from './resources.js';
-import { selectServices, serviceScale, type Session } from './session.js';
+import { isOrphanService, selectServices, serviceScale, type Session } from './session.js';
 
 export interface CreateOptions {
   /** Services named on the command line (all when empty). */
@@ -88,7 +88,7 @@ export async function converge(s: Session, opts: CreateOptions = {}): Promise<Ob
   await ensureVolumes(s.client, project, usedVolumes(project, scope), s.progress);
 
   const all = await projectContainers(s.client, project.name);
-  const orphans = all.filter((c) => !project.services[serviceOf(c)]);
+  const orphans = all.filter((c) => isOrphanService(s, serviceOf(c)));
   if (orphans.length) {
     if (opts.removeOrphans) await Promise.all(orphans.map((c) => stopAndRemove(s, c, { timeout: opts.timeout })));
     else {
@@ -167,6 +167,8 @@ export interface StartOptions {
   noDeps?: boolean;
   /** Seconds to wait for dependencies (none: no limit). */
   waitTimeout?: number;
+  /** Called once a container is started (`fresh`), or for one already running: attach hooks in here. */
+  onContainer?: (c: ContainerSummary, fresh: boolean) => void;
 }
 
 /** Waits for a service's depends_on conditions (compose's waitDependencies), printing Waiting/Healthy/Exited. */
@@ -250,9 +252,13 @@ export async function startServices(s: Session, observed: Observed, opts: StartO
         const containers = observed.get(name) ?? [];
         if (containers.length === 0 && serviceScale(svc) > 0) throw new Error(`service "${name}" has no container to start`);
         for (const c of containers) {
-          if (c.State === 'running') continue;
+          if (c.State === 'running') {
+            opts.onContainer?.(c, false);
+            continue;
+          }
           await startContainer(s, c);
           c.State = 'running';
+          opts.onContainer?.(c, true);
         }
       },
       { only: new Set(scope) },

@@ -1,0 +1,88 @@
+// The simple verbs on the project's containers (start, stop, restart, kill, pause, unpause, rm),
+// shared by their command modules.
+import type { Cli, CommandSpec } from '../../cli.js';
+import { eachContainer, rm, stop } from '../../../compose/down.js';
+import { scopeOf, startServices } from '../../../compose/up.js';
+import { byService, projectContainers } from '../../../compose/observe.js';
+import { fail, openProject } from './project.js';
+
+export const timeoutFlag = { name: 'timeout', short: 't', kind: 'int' as const, desc: 'Specify a shutdown timeout in seconds' };
+
+export function verbSpec(verb: string, description: string, flags: CommandSpec['flags'] = []): CommandSpec {
+  return { usage: `compose ${verb} [OPTIONS] [SERVICE...]`, description, flags };
+}
+
+export async function startVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session: s } = await openProject(cli, { services: flags.positionals });
+  try {
+    const observed = byService(await projectContainers(s.client, s.project.name));
+    const scope = scopeOf(s, flags.positionals, true);
+    for (const name of scope) if (!(observed.get(name)?.length)) observed.delete(name);
+    await startServices(s, observed, { services: scope.filter((n) => observed.has(n)), noDeps: true });
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
+
+export async function stopVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session } = await openProject(cli, { optional: true });
+  try {
+    await stop(session, flags.positionals, flags.changed('timeout') ? flags.int('timeout') : undefined);
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
+
+const live = (state?: string) => state === 'running' || state === 'paused' || state === 'restarting';
+
+export async function restartVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session: s } = await openProject(cli, { optional: true });
+  const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
+  try {
+    await eachContainer(s, flags.positionals, { working: 'Restarting', done: 'Started' }, () => true, (c) => s.client.containers.restart(c.Id, { timeout }));
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
+
+export async function killVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session: s } = await openProject(cli, { optional: true });
+  const signal = flags.string('signal') || 'SIGKILL';
+  try {
+    await eachContainer(s, flags.positionals, { working: 'Killing', done: 'Killed' }, (c) => live(c.State), (c) => s.client.containers.kill(c.Id, { signal }));
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
+
+export async function pauseVerb(cli: Cli, argv: string[], spec: CommandSpec, pause: boolean): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session: s } = await openProject(cli, { optional: true });
+  try {
+    if (pause) await eachContainer(s, flags.positionals, { working: 'Pausing', done: 'Paused' }, (c) => c.State === 'running', (c) => s.client.containers.pause(c.Id));
+    else await eachContainer(s, flags.positionals, { working: 'Unpausing', done: 'Unpaused' }, (c) => c.State === 'paused', (c) => s.client.containers.unpause(c.Id));
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
+
+export async function rmVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
+  const flags = cli.parse(spec, argv);
+  const { session: s } = await openProject(cli, { optional: true });
+  try {
+    const removed = await rm(s, flags.positionals, { stop: flags.bool('stop'), volumes: flags.bool('volumes') });
+    if (!removed.length) cli.err('No stopped containers\n');
+  } catch (e) {
+    fail(e);
+  }
+  return 0;
+}
