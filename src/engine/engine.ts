@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { API_VERSION, BERTH_VERSION, MIN_API_VERSION } from '../version.js';
 import { goArch } from '../util/platform.js';
 import type { SystemVersion } from '../api-types/system.js';
@@ -22,6 +22,7 @@ import { containerSummary } from './containers/views.js';
 import { BuildService } from './build/engine-backend.js';
 import { LogFollower } from './runtime/logfile.js';
 import { pendingWaiters } from './containers/waiters.js';
+import { cgroupFeatures, cgroupWarnings, driverStatus, ipv4Forwarding, registryServiceConfig, type CgroupFeatures } from './host-info.js';
 
 export interface EngineConfig {
   dataRoot: string;
@@ -55,6 +56,8 @@ export class Engine {
   readonly health: HealthMonitor;
   readonly builds: BuildService = new BuildService(this);
   readonly startedAt = new Date();
+  /** The host's cgroup features, found once (they do not change while berthd runs). */
+  private cgroupFeatures?: CgroupFeatures;
 
   private constructor(readonly config: EngineConfig) {
     this.images = new ImageStore({
@@ -161,6 +164,9 @@ export class Engine {
     const all = this.containers.list();
     const running = all.filter((c) => c.state.Running && !c.state.Paused).length;
     const paused = all.filter((c) => c.state.Paused).length;
+    const driver = this.containers.driver === 'vfs' ? 'vfs' : 'overlay2';
+    const cg = (this.cgroupFeatures ??= cgroupFeatures());
+    const forwarding = ipv4Forwarding();
     return {
       ID: 'berth',
       Containers: all.length,
@@ -168,24 +174,26 @@ export class Engine {
       ContainersPaused: paused,
       ContainersStopped: all.length - running - paused,
       Images: images.length,
-      Driver: this.config.storageDriver === 'vfs' ? 'vfs' : 'overlay2',
-      DriverStatus: [['Backing Filesystem', 'extfs']],
+      Driver: driver,
+      DriverStatus: driverStatus(driver, this.config.dataRoot),
       Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null'], Authorization: null, Log: ['json-file', 'k8s-file'] },
-      MemoryLimit: true,
-      SwapLimit: true,
-      CpuCfsPeriod: true,
-      CpuCfsQuota: true,
-      CPUShares: true,
-      CPUSet: true,
-      PidsLimit: true,
-      IPv4Forwarding: true,
+      MemoryLimit: cg.MemoryLimit,
+      SwapLimit: cg.SwapLimit,
+      KernelMemoryTCP: cg.KernelMemoryTCP,
+      CpuCfsPeriod: cg.CpuCfsPeriod,
+      CpuCfsQuota: cg.CpuCfsQuota,
+      CPUShares: cg.CPUShares,
+      CPUSet: cg.CPUSet,
+      PidsLimit: cg.PidsLimit,
+      OomKillDisable: cg.OomKillDisable,
+      IPv4Forwarding: forwarding,
       Debug: false,
-      NFd: 0,
+      NFd: openDescriptors(),
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
       LoggingDriver: 'json-file',
       CgroupDriver: 'cgroupfs',
-      CgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1',
+      CgroupVersion: cg.CgroupVersion,
       NEventsListener: this.events.listenerCount('event'),
       KernelVersion: os.release(),
       OperatingSystem: 'berth',
@@ -193,7 +201,7 @@ export class Engine {
       OSType: 'linux',
       Architecture: os.machine(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { InsecureRegistryCIDRs: ['127.0.0.0/8'], IndexConfigs: {}, Mirrors: this.config.registryMirrors },
+      RegistryConfig: registryServiceConfig(this.config.insecureRegistries, this.config.registryMirrors),
       NCPU: os.cpus().length,
       MemTotal: os.totalmem(),
       DockerRootDir: this.config.dataRoot,
@@ -208,7 +216,7 @@ export class Engine {
       Isolation: '',
       InitBinary: 'tini',
       SecurityOptions: ['name=seccomp,profile=builtin'],
-      Warnings: [],
+      Warnings: cgroupWarnings(cg, forwarding),
     };
   }
 
@@ -230,5 +238,14 @@ export class Engine {
   }
   execPath(...p: string[]): string {
     return path.join(this.config.execRoot, ...p);
+  }
+}
+
+/** How many descriptors berthd has open (dockerd's NFd). */
+function openDescriptors(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return 0;
   }
 }

@@ -3,7 +3,7 @@
 // pids and block I/O, from v1 hierarchies or the v2 unified one. The parsers are pure (unit-tested
 // with fixtures of both versions); the readers read files synchronously: they are a handful of
 // small kernel-generated files, and one sampler reads them for every reader of a container.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 
 export interface BlkioEntry {
@@ -313,6 +313,46 @@ function tryRead(file: string): string | undefined {
   }
 }
 
+const READ_BUF = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads a set of kernel-generated files again and again through descriptors kept open: one pread
+ * at offset 0 per read (the kernel renders the file afresh), instead of open+fstat+read+close.
+ * A file that is missing stays missing (cgroup files do not come and go); one that fails after
+ * opening (its cgroup removed) is dropped. Descriptors of a cgroup do not keep it from being
+ * removed. close() when done.
+ */
+export class FileReader {
+  private readonly fds = new Map<string, number>();
+  private readonly missing = new Set<string>();
+
+  read(file: string): string | undefined {
+    if (this.missing.has(file)) return undefined;
+    let fd = this.fds.get(file);
+    try {
+      if (fd === undefined) {
+        fd = openSync(file, 'r');
+        this.fds.set(file, fd);
+      }
+      const n = readSync(fd, READ_BUF, 0, READ_BUF.length, 0);
+      return n < READ_BUF.length ? READ_BUF.toString('latin1', 0, n) : readFileSync(file, 'latin1');
+    } catch {
+      if (fd === undefined) this.missing.add(file);
+      else {
+        closeSync(fd);
+        this.fds.delete(file);
+      }
+      return undefined;
+    }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    this.missing.clear();
+  }
+}
+
 export const CGROUP_VERSION: CgroupVersion = tryRead('/sys/fs/cgroup/cgroup.controllers') !== undefined ? 2 : 1;
 
 /** Where a v1 controller's hierarchy is mounted (cpu and cpuacct may be co-mounted). */
@@ -320,38 +360,38 @@ function v1Dir(controller: string, cgroupPath: string): string {
   return path.join('/sys/fs/cgroup', controller, cgroupPath);
 }
 
-/** Reads one container's cgroup (its path relative to the hierarchy roots). */
-export function readCgroup(cgroupPath: string, machineMemory: number, version: CgroupVersion = CGROUP_VERSION): CgroupSample {
+/** Reads one container's cgroup (its path relative to the hierarchy roots) through `files`. */
+export function readCgroup(files: FileReader, cgroupPath: string, machineMemory: number, version: CgroupVersion = CGROUP_VERSION): CgroupSample {
   if (version === 2) {
-    const d = path.join('/sys/fs/cgroup', cgroupPath);
-    const r = (f: string) => tryRead(path.join(d, f));
+    const d = path.join('/sys/fs/cgroup', cgroupPath) + '/';
+    const r = (f: string) => files.read(d + f);
     return sampleV2(
       { cpuStat: r('cpu.stat'), memCurrent: r('memory.current'), memMax: r('memory.max'), memStat: r('memory.stat'), memEvents: r('memory.events'), pidsCurrent: r('pids.current'), pidsMax: r('pids.max'), ioStat: r('io.stat') },
       machineMemory,
     );
   }
-  const acct = v1Dir('cpuacct', cgroupPath);
-  const mem = v1Dir('memory', cgroupPath);
-  const pidsDir = v1Dir('pids', cgroupPath);
-  const blk = v1Dir('blkio', cgroupPath);
+  const acct = v1Dir('cpuacct', cgroupPath) + '/';
+  const mem = v1Dir('memory', cgroupPath) + '/';
+  const pidsDir = v1Dir('pids', cgroupPath) + '/';
+  const blk = v1Dir('blkio', cgroupPath) + '/blkio.';
   const blkio: Record<string, string | undefined> = {};
-  // The CFQ lists exist only on kernels with CFQ/BFQ; try the marker file once, then the rest.
-  const serviced = tryRead(path.join(blk, 'blkio.io_serviced_recursive'));
-  if (serviced !== undefined) for (const f of V1_BLKIO_FILES) blkio[f] = f === 'io_serviced_recursive' ? serviced : tryRead(path.join(blk, 'blkio.' + f));
-  else for (const f of ['throttle.io_service_bytes', 'throttle.io_serviced']) blkio[f] = tryRead(path.join(blk, 'blkio.' + f));
+  // The CFQ lists exist only on kernels with CFQ: try the marker file, then the rest.
+  const serviced = files.read(blk + 'io_serviced_recursive');
+  if (serviced !== undefined) for (const f of V1_BLKIO_FILES) blkio[f] = f === 'io_serviced_recursive' ? serviced : files.read(blk + f);
+  else for (const f of ['throttle.io_service_bytes', 'throttle.io_serviced']) blkio[f] = files.read(blk + f);
   return sampleV1(
     {
-      cpuacctUsage: tryRead(path.join(acct, 'cpuacct.usage')),
-      cpuacctPercpu: tryRead(path.join(acct, 'cpuacct.usage_percpu')),
-      cpuacctStat: tryRead(path.join(acct, 'cpuacct.stat')),
-      cpuStat: tryRead(path.join(v1Dir('cpu', cgroupPath), 'cpu.stat')),
-      memUsage: tryRead(path.join(mem, 'memory.usage_in_bytes')),
-      memMaxUsage: tryRead(path.join(mem, 'memory.max_usage_in_bytes')),
-      memLimit: tryRead(path.join(mem, 'memory.limit_in_bytes')),
-      memFailcnt: tryRead(path.join(mem, 'memory.failcnt')),
-      memStat: tryRead(path.join(mem, 'memory.stat')),
-      pidsCurrent: tryRead(path.join(pidsDir, 'pids.current')),
-      pidsMax: tryRead(path.join(pidsDir, 'pids.max')),
+      cpuacctUsage: files.read(acct + 'cpuacct.usage'),
+      cpuacctPercpu: files.read(acct + 'cpuacct.usage_percpu'),
+      cpuacctStat: files.read(acct + 'cpuacct.stat'),
+      cpuStat: files.read(v1Dir('cpu', cgroupPath) + '/cpu.stat'),
+      memUsage: files.read(mem + 'memory.usage_in_bytes'),
+      memMaxUsage: files.read(mem + 'memory.max_usage_in_bytes'),
+      memLimit: files.read(mem + 'memory.limit_in_bytes'),
+      memFailcnt: files.read(mem + 'memory.failcnt'),
+      memStat: files.read(mem + 'memory.stat'),
+      pidsCurrent: files.read(pidsDir + 'pids.current'),
+      pidsMax: files.read(pidsDir + 'pids.max'),
       blkio,
     },
     machineMemory,

@@ -69,7 +69,7 @@ export class ContainerService {
   /** Each container's restart manager: back-off, cancellation, pending restart (restart-policy.ts). */
   readonly restartManagers = new Map<string, RestartManager>();
   /** Samples watched containers once a tick for every stats reader (stats.ts). */
-  readonly statsCollector = new StatsCollector((id, system) => sampleContainer(this, id, system), STATS_INTERVAL_MS);
+  readonly statsCollector = new StatsCollector((id, system, files) => sampleContainer(this, id, system, files), STATS_INTERVAL_MS);
   /** Told when a container starts running and when it stops (health checks hang off these). */
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
 

@@ -1,18 +1,23 @@
 // One sampler for every stats reader (dockerd's statsCollector): while anyone watches a container,
 // it is sampled once a tick, whatever the number of readers, and the host's CPU time is read once
 // a tick for all of them. No timer runs while nobody watches.
-import { readSystemCpu } from './cgroup-stats.js';
+import { FileReader, readSystemCpu } from './cgroup-stats.js';
 import type { StatsFrame, SystemCpu } from './stats.js';
+
+/** The read time of a frame with no figures (a container that is not running). */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** Told each tick: a frame, or undefined once the container is gone (then unsubscribed). */
 export type StatsListener = (frame: StatsFrame | undefined) => void;
 
 export class StatsCollector {
   private readonly watchers = new Map<string, Set<StatsListener>>();
+  /** Each watched container's cgroup files, kept open between ticks. */
+  private readonly readers = new Map<string, FileReader>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sample: (id: string, system: SystemCpu) => StatsFrame | undefined,
+    private readonly sample: (id: string, system: SystemCpu, files: FileReader) => StatsFrame | undefined,
     readonly intervalMs: number,
   ) {}
 
@@ -35,6 +40,8 @@ export class StatsCollector {
 
   close(): void {
     this.watchers.clear();
+    for (const r of this.readers.values()) r.close();
+    this.readers.clear();
     this.stopIfIdle();
   }
 
@@ -42,8 +49,14 @@ export class StatsCollector {
     const set = this.watchers.get(id);
     if (!set) return;
     set.delete(listener);
-    if (!set.size) this.watchers.delete(id);
+    if (!set.size) this.drop(id);
     this.stopIfIdle();
+  }
+
+  private drop(id: string): void {
+    this.watchers.delete(id);
+    this.readers.get(id)?.close();
+    this.readers.delete(id);
   }
 
   private stopIfIdle(): void {
@@ -55,14 +68,21 @@ export class StatsCollector {
   private tick(): void {
     const system = readSystemCpu();
     for (const [id, set] of [...this.watchers]) {
+      let files = this.readers.get(id);
+      if (!files) this.readers.set(id, (files = new FileReader()));
       let frame: StatsFrame | undefined;
       try {
-        frame = this.sample(id, system);
+        frame = this.sample(id, system, files);
       } catch {
         frame = undefined;
       }
+      // Not running (an empty frame) or gone: let go of its files; a restart opens the new ones.
+      if (!frame || frame.read === ZERO_TIME) {
+        files.close();
+        this.readers.delete(id);
+      }
       for (const listener of [...set]) listener(frame);
-      if (!frame) this.watchers.delete(id);
+      if (!frame) this.drop(id);
     }
     this.stopIfIdle();
   }

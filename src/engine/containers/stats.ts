@@ -7,7 +7,7 @@
 // One collector (stats-collector.ts) samples each watched container once a tick for all readers.
 import os from 'node:os';
 import path from 'node:path';
-import { emptyBlkio, emptyCpu, readCgroup, readSystemCpu, type CgroupSample, type CpuStats } from './cgroup-stats.js';
+import { emptyBlkio, emptyCpu, FileReader, readCgroup, readSystemCpu, type CgroupSample, type CpuStats } from './cgroup-stats.js';
 import { readNetworks, type NetworkCounters } from './net-dev.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
@@ -58,11 +58,11 @@ function networkPid(svc: ContainerService, rec: ContainerRecord): number | undef
 }
 
 /** One sample of a container, read now; undefined when the container is gone. */
-export function sampleContainer(svc: ContainerService, ref: string, system: SystemCpu): StatsFrame | undefined {
+export function sampleContainer(svc: ContainerService, ref: string, system: SystemCpu, files: FileReader): StatsFrame | undefined {
   const rec = svc.store.find(ref);
   if (!rec) return undefined;
   if (!rec.state.Running || rec.state.Restarting) return emptyFrame(rec);
-  const cg = readCgroup(path.join(svc.cgroupParent, rec.id), os.totalmem());
+  const cg = readCgroup(files, path.join(svc.cgroupParent, rec.id), os.totalmem());
   const pid = networkPid(svc, rec);
   const networks = pid ? readNetworks(pid) : undefined;
   const frame: StatsFrame = {
@@ -89,7 +89,9 @@ function withPrevious(frame: StatsFrame, prev: StatsFrame | undefined): StatsRes
 /** A fresh sample of one container (404 when it does not exist). */
 function freshFrame(svc: ContainerService, ref: string): StatsFrame {
   const rec = svc.get(ref);
-  const frame = sampleContainer(svc, rec.id, readSystemCpu());
+  const files = new FileReader();
+  const frame = sampleContainer(svc, rec.id, readSystemCpu(), files);
+  files.close();
   if (!frame) svc.get(ref); // removed meanwhile: the 404
   return frame!;
 }

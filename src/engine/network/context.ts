@@ -9,11 +9,11 @@ import { findCniPath } from './cni.js';
 import { EmbeddedDns } from './dns.js';
 import type { ResolvConf } from './etcfiles.js';
 import { Firewall } from './firewall.js';
-import { LoopbackProxy } from './loopback-proxy.js';
 import { NetnsPool } from './netns-pool.js';
 import { PortAllocator } from './ports.js';
 import { embeddedDnsBackend } from './resolver.js';
 import { NetworkStore } from './store.js';
+import { UserlandProxy } from './userland-proxy.js';
 import type { EndpointSettingsIn, NetworkRecord, SandboxRecord } from './types.js';
 
 /** The container engine's view of a container. */
@@ -55,8 +55,8 @@ export class NetworkContext {
   readonly cniPath: string;
   readonly dns: EmbeddedDns;
   readonly ports = new PortAllocator();
-  /** Relays [::1]:port to containers' IPv6 addresses (loopback-proxy.ts). */
-  readonly loopbackProxy = new LoopbackProxy();
+  /** Relays what NAT cannot publish: [::1], and IPv6 to IPv4-only containers (userland-proxy.ts). */
+  readonly userlandProxy = new UserlandProxy();
   readonly networks = new Map<string, NetworkRecord>();
   readonly sandboxes = new Map<string, SandboxRecord>();
   /** Per-container operation queue: attach, connect, detach of one container never interleave. */
@@ -79,6 +79,7 @@ export class NetworkContext {
     this.netnsDir = path.join(opts.execRoot, 'netns');
     this.netnsPool = new NetnsPool(this.netnsDir, opts.netnsPoolSize ?? 2);
     this.dns = new EmbeddedDns(embeddedDnsBackend(this), opts.dnsPort ?? 53);
+    this.ports.ownListener = (port) => this.userlandProxy.holds(port);
   }
 
   /** Writes a network's record, then makes it visible. */

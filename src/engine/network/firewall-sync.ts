@@ -1,8 +1,10 @@
 // The iptables rules follow the records: every change to a bridge network or a published port
 // ends in syncFirewall(), which hands the whole wanted state to Firewall.sync (firewall.ts), for
-// IPv4 and, while any network has IPv6, for IPv6 (else berth's ip6tables chains are removed).
+// IPv4 and, while any network has IPv6, for IPv6 (else berth's ip6tables chains are removed), and
+// the userland proxy's listeners for what NAT cannot serve.
 import type { NetworkContext } from './context.js';
 import type { FirewallNetwork, FirewallPort } from './firewall.js';
+import type { ProxyTarget } from './userland-proxy.js';
 import { ipamV4, ipamV6 } from './ipam6.js';
 
 export async function syncFirewall(ctx: NetworkContext): Promise<void> {
@@ -18,6 +20,7 @@ export async function syncFirewall(ctx: NetworkContext): Promise<void> {
   }
   const ports: FirewallPort[] = [];
   const ports6: FirewallPort[] = [];
+  const proxied: ProxyTarget[] = [];
   for (const s of ctx.sandboxes.values()) {
     if (!s.ports.length) continue;
     const ep = Object.values(s.endpoints).find((e) => e.ipv4 && ctx.networks.get(e.networkId)?.Driver === 'bridge');
@@ -25,13 +28,15 @@ export async function syncFirewall(ctx: NetworkContext): Promise<void> {
     if (!ep || !net?.device) continue;
     for (const m of s.ports) {
       if (!m.hostIp.includes(':')) ports.push({ ...m, containerIp: ep.ipv4, bridge: net.device });
-      else if (ep.ipv6) ports6.push({ ...m, containerIp: ep.ipv6, bridge: net.device });
+      else if (ep.ipv6) {
+        ports6.push({ ...m, containerIp: ep.ipv6, bridge: net.device });
+        if (m.proto === 'tcp' && (m.hostIp === '::' || m.hostIp === '::1')) proxied.push({ listenIp: '::1', hostPort: m.hostPort, containerIp: ep.ipv6, containerPort: m.containerPort });
+      } else if (m.proto === 'tcp') proxied.push({ listenIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
     }
   }
-  const loopback = ports6.filter((p) => p.proto === 'tcp' && (p.hostIp === '::' || p.hostIp === '::1'));
   await Promise.all([
     ctx.firewall.sync(nets, ports),
     nets6.length ? ctx.firewall6.sync(nets6, ports6) : ctx.firewall6.removeUnused(),
-    ctx.loopbackProxy.sync(loopback),
+    ctx.userlandProxy.sync(proxied),
   ]);
 }

@@ -10,7 +10,8 @@
 //   ipam.ts   network-devices.ts (bridges, DNS listeners)   filters.ts
 //   sandbox.ts (container netns, attach, detach)   endpoints.ts   connect.ts   netns-pool.ts
 //   container-etc.ts (/etc/hosts, resolv.conf)   resolver.ts (embedded DNS answers)
-//   settings-view.ts   firewall-sync.ts   sweep.ts   context.ts (the state they share)
+//   settings-view.ts   firewall-sync.ts   userland-proxy.ts   sweep.ts   context.ts (the state they share)
+//   ipam6.ts, ipv6.ts (the IPv6 half of dual-stack networks)
 //
 // Container engine's order of calls for a container on a network:
 //   createNetns(id) → attachContainer({...}) → resolvConfFor / hostsFor → runc start
@@ -79,7 +80,7 @@ export class NetworkManager {
   async close(): Promise<void> {
     await this.ctx.netnsPool.close();
     await this.ctx.dns.close();
-    await this.ctx.loopbackProxy.close();
+    await this.ctx.userlandProxy.close();
   }
 
   // ───────────────────────────── networks ─────────────────────────────

@@ -54,22 +54,24 @@ function parseHostPort(s: string | undefined): { start: number; end: number } {
 }
 
 /**
- * Expands bindings (and -P) into one request per container port and host address. A container
- * with an IPv6 address (`ipv6`) is published on [::] too where no host address is given, on the
- * same host port, as dockerd does; without one, IPv6 host addresses are skipped.
+ * Expands bindings (and -P) into one request per container port and host address. Where no host
+ * address is given, the port is published on [::] too, on the same host port, as dockerd does:
+ * NATed to a container's IPv6 address (`ipv6`), or relayed by berthd to its IPv4 address, as
+ * docker-proxy does, which berth does for TCP only. IPv6 host addresses are taken likewise.
  */
 export function portRequests(bindings: PortBindings | undefined, publishAll: boolean, exposed: Record<string, unknown> | undefined, ipv6 = false): PortRequest[] {
   const out: PortRequest[] = [];
+  const reachable6 = (proto: Proto) => ipv6 || proto === 'tcp';
   const push = (r: PortRequest, anyHost: boolean) => {
     out.push(r);
-    if (anyHost && ipv6) out.push({ ...r, hostIp: '::', twinOf: out.length - 1 });
+    if (anyHost && reachable6(r.proto)) out.push({ ...r, hostIp: '::', twinOf: out.length - 1 });
   };
   const bound = new Set<string>();
   for (const [key, list] of Object.entries(bindings ?? {})) {
     const { proto, start, end } = parsePortKey(key);
     for (const b of list ?? [{}]) {
       const hostIp = b.HostIp ?? '';
-      if (hostIp.includes(':') && !ipv6) continue;
+      if (hostIp.includes(':') && !reachable6(proto)) continue;
       const hp = parseHostPort(b.HostPort);
       const count = end - start + 1;
       if (hp.start !== 0 && hp.end - hp.start + 1 !== count && hp.end !== hp.start && count > 1) {
@@ -144,6 +146,17 @@ export async function ephemeralRange(): Promise<[number, number]> {
 export class PortAllocator {
   private held = new Map<string, { hostIp: string; owner: string }[]>();
 
+  /**
+   * Whether berthd itself listens on this IPv6 host port (its userland proxy, for a container that
+   * just let the port go): not a host process in the way.
+   */
+  ownListener: (hostPort: number) => boolean = () => false;
+
+  private async free(proto: Proto, ip: string, port: number): Promise<true | string> {
+    const ok = await canBind(proto, ip, port);
+    return ok !== true && ok === 'EADDRINUSE' && proto === 'tcp' && ip.includes(':') && this.ownListener(port) ? true : ok;
+  }
+
   private key(proto: Proto, port: number): string {
     return `${proto}/${port}`;
   }
@@ -198,7 +211,7 @@ export class PortAllocator {
       }
       const m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: port };
       this.restore(owner, m);
-      const ok = await canBind(r.proto, r.hostIp, port);
+      const ok = await this.free(r.proto, r.hostIp, port);
       if (ok === true) return m;
       this.releaseMapping(owner, m);
       lastErr = `Error starting userland proxy: listen ${r.proto}${r.hostIp.includes(':') ? 6 : 4} ${hostPort(r.hostIp, port)}: ${bindErrorText(ok)}`;
@@ -215,7 +228,7 @@ export class PortAllocator {
       if (this.conflicts(r.proto, r.hostIp, port)) continue;
       const m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: port };
       this.restore(owner, m);
-      if ((await canBind(r.proto, r.hostIp, port)) === true) return m;
+      if ((await this.free(r.proto, r.hostIp, port)) === true) return m;
       this.releaseMapping(owner, m);
     }
     throw new SystemError(`Bind for ${hostPort(r.hostIp, 0)} failed: no free port in the ephemeral range`);

@@ -40,6 +40,25 @@ describe('docker published ports', { skip: integrationSkipReason() }, () => {
     assert.match(ok(await d.docker(['port', 'allweb', '80/tcp'])), new RegExp(`^0\\.0\\.0\\.0:${port}$`, 'm'));
   });
 
+  it('-p HOST:80 of an IPv4-only container is on [::] too, relayed as docker-proxy does: [::1] answers', async () => {
+    const port = await freeHostPort();
+    await startWeb(d, 'sixweb', ['-p', `${port}:80`]);
+    assert.deepEqual((await portsOf('sixweb'))['80/tcp'], [
+      { HostIp: '0.0.0.0', HostPort: String(port) },
+      { HostIp: '::', HostPort: String(port) },
+    ]);
+    assert.equal(ok(await d.docker(['port', 'sixweb', '80'])), `0.0.0.0:${port}\n[::]:${port}`);
+    assert.equal((await httpGetEventually(port, '::1')).body, 'hello from sixweb\n');
+    ok(await d.docker(['rm', '-f', 'sixweb']));
+    // The relay went with the container: the port is free on [::1] again.
+    const probe = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen({ host: '::1', port, ipv6Only: true }, () => s.close(() => resolve(true)));
+    });
+    assert.ok(probe, `[::1]:${port} still held after the container went`);
+  });
+
   it('-p 80 picks a free host port from the ephemeral range', async () => {
     await startWeb(d, 'randweb', ['-p', '80']);
     const bound = ok(await d.docker(['port', 'randweb', '80']));

@@ -25,8 +25,9 @@ describe('berthd restart keeps container networking', { skip: integrationSkipRea
 
   const checkAllStillWorks = async () => {
     assert.equal(ok(await d.docker(['inspect', '-f', '{{.NetworkSettings.Networks.persist.IPAddress}}', 'web'])), webIp);
-    assert.equal(ok(await d.docker(['port', 'web', '80'])), `0.0.0.0:${port}`);
+    assert.equal(ok(await d.docker(['port', 'web', '80'])), `0.0.0.0:${port}\n[::]:${port}`);
     assert.equal((await httpGetEventually(port)).body, 'hello from web\n');
+    assert.equal((await httpGetEventually(port, '::1')).body, 'hello from web\n');
     // The embedded DNS answers again, for running containers and new ones.
     const fromClient = ok(await d.docker(['exec', 'client', 'sh', '-c', 'ping -c1 -W2 www >/dev/null && echo ok']));
     assert.equal(fromClient, 'ok');

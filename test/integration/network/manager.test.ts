@@ -121,7 +121,10 @@ test('published ports answer on 127.0.0.1; a taken port is refused and leaves no
     portBindings: { '80/tcp': [{ HostIp: '', HostPort: '18080' }], '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
     exposedPorts: { '80/tcp': {}, '81/tcp': {}, '90/udp': {} },
   });
-  assert.deepEqual(s.Ports['80/tcp'], [{ HostIp: '0.0.0.0', HostPort: '18080' }]);
+  assert.deepEqual(s.Ports['80/tcp'], [
+    { HostIp: '0.0.0.0', HostPort: '18080' },
+    { HostIp: '::', HostPort: '18080' },
+  ]);
   assert.equal(s.Ports['90/udp'], null);
   const random = Number(s.Ports['81/tcp']![0].HostPort);
   assert.ok(random >= 1024);

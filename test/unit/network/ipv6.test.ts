@@ -58,14 +58,22 @@ test('ip6tables rules mirror the iptables ones: bracketed DNAT targets, /128 hos
   assert.doesNotMatch(text, /127\.0\.0\.0/);
 });
 
-test('a port published on no host address gets an IPv6 twin on [::] for a container with IPv6 only', () => {
-  const bindings = { '80/tcp': [{ HostPort: '8080' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }], '81/tcp': [{ HostIp: '::1', HostPort: '8181' }] };
+test('a port published on no host address gets an IPv6 twin on [::]; UDP only for a container with IPv6', () => {
+  const bindings = {
+    '80/tcp': [{ HostPort: '8080' }],
+    '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+    '81/tcp': [{ HostIp: '::1', HostPort: '8181' }],
+    '54/udp': [{ HostPort: '5454' }],
+  };
   const v4 = portRequests(bindings, false, undefined, false);
   assert.deepEqual(
-    v4.map((r) => [r.hostIp, r.containerPort]),
+    v4.map((r) => [r.hostIp, r.containerPort, r.twinOf]),
     [
-      ['0.0.0.0', 80],
-      ['127.0.0.1', 53],
+      ['0.0.0.0', 80, undefined],
+      ['::', 80, 0],
+      ['127.0.0.1', 53, undefined],
+      ['::1', 81, undefined],
+      ['0.0.0.0', 54, undefined],
     ],
   );
   const v6 = portRequests(bindings, false, undefined, true);
@@ -76,6 +84,8 @@ test('a port published on no host address gets an IPv6 twin on [::] for a contai
       ['::', 80, 0],
       ['127.0.0.1', 53, undefined],
       ['::1', 81, undefined],
+      ['0.0.0.0', 54, undefined],
+      ['::', 54, 4],
     ],
   );
 });

@@ -46,10 +46,14 @@ test('port requests from bindings and -P', () => {
     true,
     { '80/tcp': {}, '9000/tcp': {} },
   );
+  // As dockerd: no host address means [::] too (relayed to an IPv4-only container, TCP only here).
   assert.deepEqual(reqs, [
     { proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPortStart: 8080, hostPortEnd: 8080 },
+    { proto: 'tcp', containerPort: 80, hostIp: '::', hostPortStart: 8080, hostPortEnd: 8080, twinOf: 0 },
     { proto: 'udp', containerPort: 53, hostIp: '127.0.0.1', hostPortStart: 0, hostPortEnd: 0 },
+    { proto: 'tcp', containerPort: 443, hostIp: '::', hostPortStart: 8443, hostPortEnd: 8443 },
     { proto: 'tcp', containerPort: 9000, hostIp: '0.0.0.0', hostPortStart: 0, hostPortEnd: 0 },
+    { proto: 'tcp', containerPort: 9000, hostIp: '::', hostPortStart: 0, hostPortEnd: 0, twinOf: 4 },
   ]);
   const view = portsView([{ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080 }], { '80/tcp': {}, '81/tcp': {} });
   assert.deepEqual(view, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }], '81/tcp': null });
