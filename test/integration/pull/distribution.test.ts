@@ -2,9 +2,7 @@
 // an OCI index with two platforms pulled with and without `platform`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { pullIntoStore } from '../../../src/engine/images/pull.js';
@@ -14,41 +12,9 @@ import { MEDIA } from '../../../src/registry/oci.js';
 import { startRegistry } from '../../../src/registry/server/server.js';
 import { goArch } from '../../../src/util/platform.js';
 import { canRun, layeredImage, loadBusybox, newStore, recorder, settings, tempDir } from './helpers.js';
-import { waitForOutput } from '../support/proc.js';
-import { freePort } from '../registry/helpers.js';
+import { distributionSkip, startDistribution } from '../support/distribution.js';
 
-const BIN = '/usr/bin/docker-registry';
-const haveDistribution = await fsp.access(BIN).then(
-  () => true,
-  () => false,
-);
-const skipDistribution = canRun || (haveDistribution ? false : 'docker-registry is not installed (apt-get install -y docker-registry)');
-
-async function startDistribution(dir: string): Promise<{ host: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const configFile = path.join(dir, 'config.yml');
-  await fsp.writeFile(
-    configFile,
-    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-  );
-  const child: ChildProcess = spawn(BIN, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  // It logs "listening on <addr>" (at level info) once its socket listens.
-  try {
-    await waitForOutput(child, child.stderr!, /listening on /);
-  } catch (e) {
-    await stop();
-    throw new Error(`docker-registry did not start: ${String(e)}`, { cause: e });
-  }
-  return { host: `127.0.0.1:${port}`, stop };
-}
+const skipDistribution = canRun || distributionSkip;
 
 test('push to and pull from the CNCF distribution registry', { skip: skipDistribution }, async () => {
   const dir = await tempDir('berth-pull-dist-');

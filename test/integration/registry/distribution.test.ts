@@ -2,67 +2,21 @@
 // from a config file written here, on a random loopback port, storage in a temp dir.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { RegistryClient, RegistryHttpError, bufferSource, login } from '../../../src/registry/client/index.js';
 import { MEDIA } from '../../../src/registry/oci.js';
-import { collect, freePort, pushImage, randomImage, sha256, tempDir } from './helpers.js';
-import { waitForOutput } from '../support/proc.js';
+import { collect, pushImage, randomImage, sha256, tempDir } from './helpers.js';
+import { distributionSkip, startDistribution, type Distribution } from '../support/distribution.js';
 
-const BIN = '/usr/bin/docker-registry';
-const skip = (await fsp.access(BIN).then(() => true, () => false)) ? false : 'docker-registry is not installed (apt-get install -y docker-registry)';
-
-interface Distribution {
-  host: string;
-  stop(): Promise<void>;
-}
-
-async function startDistribution(dir: string, htpasswd?: string): Promise<Distribution> {
-  const port = await freePort();
-  const auth = htpasswd ? `auth:\n  htpasswd:\n    realm: basic-realm\n    path: ${path.join(dir, 'htpasswd')}\n` : '';
-  if (htpasswd) await fsp.writeFile(path.join(dir, 'htpasswd'), htpasswd);
-  const config = `version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: ${path.join(dir, 'data')}
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:${port}
-${auth}`;
-  const configFile = path.join(dir, 'config.yml');
-  await fsp.writeFile(configFile, config);
-  const child: ChildProcess = spawn(BIN, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  // It logs "listening on <addr>" (at level info) once its socket listens.
-  try {
-    await waitForOutput(child, child.stderr!, /listening on /);
-  } catch (e) {
-    await stop();
-    throw new Error(`docker-registry did not start: ${String(e)}`, { cause: e });
-  }
-  return { host: `127.0.0.1:${port}`, stop };
-}
+const skip = distributionSkip;
 
 async function withDistribution(htpasswd: string | undefined, fn: (d: Distribution) => Promise<void>): Promise<void> {
   const dir = await tempDir();
   let d: Distribution | undefined;
   try {
-    d = await startDistribution(dir, htpasswd);
+    d = await startDistribution(dir, { htpasswd, deleteEnabled: true });
     await fn(d);
   } finally {
     await d?.stop();
