@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 # Runtime: runc, conmon, CNI plugins, iptables, tini (--init), busybox-static (offline base
 # image), containers-common (default seccomp profile), socat (stdin to conmon's attach socket),
 # attr (overlay whiteout xattrs). Tests: skopeo and docker-registry (real registry peers),
-# docker-compose (Debian's 1.29, a real client of the Engine API).
-need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static
+# docker-compose (Debian's 1.29, a real client of the Engine API). Build: gcc, libc6-dev and
+# zlib1g-dev for berth-logger (native/berth-logger.c, the per-container log writer).
+need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static gcc libc6-dev zlib1g-dev
   golang-github-containers-common iproute2 procps util-linux attr kmod socat ca-certificates
   skopeo docker-registry openssl docker-compose)
 missing=()
@@ -32,7 +33,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 # Rebuild only when a source is newer than the last build (the demo runs this every time).
-if [ ! -f build/.stamp ] || [ ! -f dist/berthd.mjs ] || [ -n "$(find src test bench scripts/build.mjs tsconfig.json package.json package-lock.json -newer build/.stamp -print -quit 2>/dev/null)" ]; then
+if [ ! -f build/.stamp ] || [ ! -f dist/berthd.mjs ] || [ ! -f dist/berth-logger ] || [ -n "$(find src native test bench scripts/build.mjs tsconfig.json package.json package-lock.json -newer build/.stamp -print -quit 2>/dev/null)" ]; then
   npm run --silent build >&2
   touch build/.stamp
 fi

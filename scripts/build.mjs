@@ -34,8 +34,20 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: 'dist/berthd.mjs' });
+buildLogger();
 await buildCli();
 chmodSync('dist/berthd.mjs', 0o755);
+
+/**
+ * berth-logger, the per-container log writer (native/berth-logger.c; gcc and zlib from
+ * scripts/bootstrap.sh). Built beside, then renamed over the old one: running writers keep theirs.
+ */
+function buildLogger() {
+  mkdirSync('dist', { recursive: true });
+  const tmp = `dist/.berth-logger.${process.pid}`;
+  execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', tmp, 'native/berth-logger.c', '-lz'], { stdio: 'inherit' });
+  renameSync(tmp, 'dist/berth-logger');
+}
 
 /**
  * The CLI. Files are written with temp+rename, command bundles before the entry, and stale files

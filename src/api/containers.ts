@@ -6,7 +6,7 @@ import { migrateMacAddress } from './mac-address.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { firstStatsFrame, statsOnce, watchStats } from '../engine/containers/stats.js';
-import { attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
+import { assertLogsReadable, attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
 import type { Writable } from 'node:stream';
 import type { IdResponse } from '../api-types/common.js';
 import type {
@@ -26,14 +26,23 @@ export function frameSink(out: Writable, tty: boolean): OutputSink {
   return {
     write(stream: StreamName, data: Buffer) {
       if (!out.writable) return;
-      if (tty) {
-        out.write(data);
-        return;
-      }
+      if (tty) return out.write(data);
       const h = Buffer.alloc(8);
       h[0] = stream === 'stdout' ? 1 : 2;
       h.writeUInt32BE(data.length, 4);
-      out.write(Buffer.concat([h, data]));
+      return out.write(Buffer.concat([h, data]));
+    },
+    drained() {
+      return new Promise<void>((resolve) => {
+        if (!out.writable || !out.writableNeedDrain) return resolve();
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+      });
     },
   };
 }
@@ -172,6 +181,7 @@ export function registerContainerRoutes(r: Router): void {
     const tailRaw = q.get('tail');
     const tail = !tailRaw || tailRaw === 'all' ? undefined : Number(tailRaw);
     if (tail !== undefined && !Number.isFinite(tail)) throw new InvalidArgumentError(`invalid value for "tail": ${tailRaw}`);
+    assertLogsReadable(svc, rec);
     ctx.res.writeHead(200, { 'Content-Type': rec.config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
     ctx.res.flushHeaders();
     const s = streamLogs(svc, rec, {

@@ -39,6 +39,8 @@ Options:
       --tls                    TLS on tcp:// hosts without client authentication (insecure)
       --tlscacert, --tlscert, --tlskey string  TLS files (default ca.pem, cert.pem, key.pem in $DOCKER_CERT_PATH or ~/.docker)
   -G, --group string           Group owning the unix socket (default "berth", when it exists)
+      --log-driver string      Default logging driver of containers: json-file, local or none (default "json-file")
+      --log-opt map            Default log driver options (repeatable; default max-size=20m, max-file=5 for json-file)
   -l, --log-level string       debug, info, warn, error (default "info")
   -h, --help                   Print usage
 `;
@@ -104,6 +106,8 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     if (file['docker-socket']) cfg.dockerSocket = file['docker-socket'];
     if (file.bridge) cfg.defaultBridge = file.bridge;
     if (file['iptables-prefix']) cfg.iptablesPrefix = file['iptables-prefix'];
+    if (file['log-driver']) cfg.logDriver = file['log-driver'];
+    if (file['log-opts']) cfg.logOpts = file['log-opts'];
     if (typeof file.ipv6 === 'boolean') cfg.ipv6 = file.ipv6;
     if (file['fixed-cidr-v6']) cfg.fixedCidrV6 = file['fixed-cidr-v6'];
     if (typeof file.tls === 'boolean') cfg.tls = file.tls;
@@ -143,11 +147,20 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.group = one('--group') ?? cfg.group;
   cfg.defaultBridge = one('--bridge') ?? cfg.defaultBridge;
   cfg.iptablesPrefix = one('--iptables-prefix') ?? cfg.iptablesPrefix;
+  cfg.logDriver = one('--log-driver') ?? cfg.logDriver;
+  if (flags.get('--log-opt')) {
+    cfg.logOpts = {};
+    for (const kv of flags.get('--log-opt')!) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new Error(`invalid --log-opt ${kv}: expected key=value`);
+      cfg.logOpts[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+  }
   if (one('--ipv6') !== undefined) cfg.ipv6 = one('--ipv6') !== 'false';
   cfg.fixedCidrV6 = one('--fixed-cidr-v6') ?? cfg.fixedCidrV6;
   if (cfg.iptablesPrefix && !/^[A-Z][A-Z0-9_]{0,10}$/.test(cfg.iptablesPrefix)) throw new Error(`invalid --iptables-prefix: ${cfg.iptablesPrefix}`);
   if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
-  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--tls', '--tlsverify', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6']);
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--tls', '--tlsverify', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6', '--log-driver', '--log-opt']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
   if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
   return cfg;

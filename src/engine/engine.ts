@@ -21,6 +21,8 @@ import { listImages } from './images/views.js';
 import { containerSummary } from './containers/views.js';
 import { BuildService } from './build/engine-backend.js';
 import { LogFollower } from './runtime/logfile.js';
+import { daemonLogConfig, SERVED_LOG_DRIVERS } from './containers/log-config.js';
+import { defaultLoggerPath } from './runtime/log-writer.js';
 import { pendingWaiters } from './containers/waiters.js';
 import { cgroupFeatures, cgroupWarnings, driverStatus, ipv4Forwarding, registryServiceConfig, type CgroupFeatures } from './host-info.js';
 
@@ -40,6 +42,11 @@ export interface EngineConfig {
   defaultBridge?: string;
   /** Prefix of berth's iptables chains, so two daemons on one host keep apart. */
   iptablesPrefix?: string;
+  /** Default logging driver and options (daemon config `log-driver`, `log-opts`); see log-config.ts. */
+  logDriver?: string;
+  logOpts?: Record<string, string>;
+  /** berth-logger (default: beside berthd's bundle). */
+  loggerPath?: string;
   /** IPv6 on the default bridge (dockerd's `ipv6`), in `fixedCidrV6` or a /64 of the ULA pool. */
   ipv6?: boolean;
   fixedCidrV6?: string;
@@ -85,6 +92,8 @@ export class Engine {
       dataRoot: config.dataRoot,
       execRoot: config.execRoot,
       conmonPath: config.conmonPath,
+      logConfig: daemonLogConfig(config.logDriver, config.logOpts),
+      loggerPath: config.loggerPath ?? defaultLoggerPath(),
       runtimes: config.runtimes,
       defaultRuntime: config.defaultRuntime,
       storageDriver: config.storageDriver,
@@ -176,7 +185,7 @@ export class Engine {
       Images: images.length,
       Driver: driver,
       DriverStatus: driverStatus(driver, this.config.dataRoot),
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null'], Authorization: null, Log: ['json-file', 'k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null'], Authorization: null, Log: [...SERVED_LOG_DRIVERS].filter((d) => d !== 'none') },
       MemoryLimit: cg.MemoryLimit,
       SwapLimit: cg.SwapLimit,
       KernelMemoryTCP: cg.KernelMemoryTCP,
@@ -191,7 +200,7 @@ export class Engine {
       NFd: openDescriptors(),
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'json-file',
+      LoggingDriver: this.containers.o.logConfig.Type,
       CgroupDriver: 'cgroupfs',
       CgroupVersion: cg.CgroupVersion,
       NEventsListener: this.events.listenerCount('event'),

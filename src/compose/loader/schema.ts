@@ -1,30 +1,24 @@
 // Validation against the Compose Specification schema (src/compose/schema/compose-spec.json, a
-// copy of compose-spec's schema/compose-spec.json) with ajv, reporting the most specific error
+// copy of compose-spec's schema/compose-spec.json) with ajv's code for it, generated ahead of
+// time (scripts/gen-compose-validator.mjs → src/compose/schema/compose-validator.ts), reporting the most specific error
 // in compose-go's words: "services.web.ports.0 must be a string", "services.web additional
 // properties 'foo' not allowed", "services.web.develop.watch.0 missing property 'action'".
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import schema from '../schema/compose-spec.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
+import { validate as validateCompose } from '../schema/compose-validator.js';
 import { ComposeError } from './errors.js';
 
-const Ajv = AjvModule.default;
-let validator: ValidateFunction | undefined;
-
-function compile(): ValidateFunction {
-  if (!validator) {
-    const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
-    void _ignored;
-    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, verbose: true });
-    validator = ajv.compile(rest);
-  }
-  return validator;
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+const validate = validateCompose as Validator;
 
 /** Validates one merged document; throws "validating FILE: <path> <problem>". */
 export function validateSchema(tree: unknown, file: string): void {
-  const validate = compile();
   // The schema sees the JSON form, as compose-go marshals the tree to JSON first.
-  if (validate(JSON.parse(JSON.stringify(tree)))) return;
-  throw new ComposeError(`validating ${file}: ${describe(validate.errors ?? [])}`);
+  const json: unknown = JSON.parse(JSON.stringify(tree));
+  if (validate(json)) return;
+  throw new ComposeError(`validating ${file}: ${describe(validate.errors ?? [], json)}`);
 }
 
 function location(e: ErrorObject): string[] {
@@ -43,12 +37,13 @@ function humanType(want: string[]): string {
 }
 
 /** The most specific of ajv's errors, worded as compose-go words it. */
-export function describe(errors: ErrorObject[]): string {
+export function describe(errors: ErrorObject[], root: unknown): string {
   const candidates = errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'if', 'then', 'else'].includes(e.keyword));
   const pool = candidates.length ? candidates : errors;
   let best = pool[0];
   for (const e of pool) if (specificity(e) > specificity(best)) best = e;
   const path = location(best).join('.');
+  const data = location(best).reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
   const p = best.params as Record<string, unknown>;
   const at = (text: string) => (path ? `${path} ${text}` : text);
   switch (best.keyword) {
@@ -80,11 +75,11 @@ export function describe(errors: ErrorObject[]): string {
     case 'const':
       return at(`value must be ${JSON.stringify(p.allowedValue)}`);
     case 'pattern':
-      return at(`'${String(best.data)}' does not match pattern '${String(p.pattern)}'`);
+      return at(`'${String(data)}' does not match pattern '${String(p.pattern)}'`);
     case 'minItems':
-      return at(`minItems: got ${Array.isArray(best.data) ? best.data.length : '?'}, want ${String(p.limit)}`);
+      return at(`minItems: got ${Array.isArray(data) ? data.length : '?'}, want ${String(p.limit)}`);
     case 'minProperties':
-      return at(`minProperties: got ${best.data && typeof best.data === 'object' ? Object.keys(best.data).length : '?'}, want ${String(p.limit)}`);
+      return at(`minProperties: got ${data && typeof data === 'object' ? Object.keys(data).length : '?'}, want ${String(p.limit)}`);
     case 'uniqueItems':
       return at(`items at ${String(p.j)} and ${String(p.i)} are equal`);
     case 'not':

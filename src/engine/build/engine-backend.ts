@@ -19,7 +19,7 @@ import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
 import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
-import { LogFollower } from '../runtime/logfile.js';
+import { copyRecord, LogFollower } from '../runtime/logfile.js';
 import type { CreateRequest } from '../containers/create.js';
 import { runTool } from '../../archive/tools.js';
 import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, RunOptions, WritableLayer } from './backend.js';
@@ -164,7 +164,7 @@ export class EngineBuildBackend implements BuildBackend {
     o.onCreated(id);
     const logPath = this.containers.logPath(id);
     await fsp.writeFile(logPath, '', { flag: 'a' });
-    const follower = new LogFollower(logPath, 0, (r) => o.onOutput(r.data, r.stream));
+    const follower = new LogFollower(logPath, 0, (v) => o.onOutput(copyRecord(v).data, v.stream));
     await follower.start();
     // Registered before start so an instant exit is not missed.
     const exited = this.containers.nextExit(id);

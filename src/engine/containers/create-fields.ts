@@ -52,7 +52,7 @@ export const CREATE_FIELDS: Record<'HostConfig' | 'Config', Record<string, Field
     IOMaximumBandwidth: 'refused',
     Binds: 'applied',
     ContainerIDFile: 'inert', // written by the client
-    LogConfig: 'applied', // the logging driver and its options (src/engine/logs)
+    LogConfig: 'applied', // the logging driver and its options (log-config.ts, logging.ts)
     NetworkMode: 'applied',
     PortBindings: 'warned', // with host networking: "Published ports are discarded when using host network mode"
     RestartPolicy: 'applied',

@@ -11,6 +11,7 @@ import { parseMounts } from './mounts.js';
 import { createRootfs, removeRootfs } from '../storage/rootfs.js';
 import { parseNormalizedNamed } from '../images/reference.js';
 import { normaliseHostConfig, validateHostConfig } from './host-config.js';
+import { mergeLogConfig } from './log-config.js';
 import { generateName } from './names.js';
 import { verifyCreateFields } from './create-fields.js';
 import { resolveLinksAtCreate } from './links.js';
@@ -39,6 +40,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
   if (!config.Hostname) config.Hostname = id.slice(0, 12);
   const { path: cmdPath, args } = commandOf(config);
   validateHostConfig(hc);
+  const logConfig = mergeLogConfig(hc.LogConfig, svc.o.logConfig);
   const runtime = hc.Runtime || svc.o.defaultRuntime;
   if (!svc.o.runtimes[runtime]) throw new InvalidArgumentError(`unknown or invalid runtime name: ${runtime}`);
   const networkMode = !hc.NetworkMode || hc.NetworkMode === 'default' ? 'bridge' : hc.NetworkMode;
@@ -61,7 +63,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
     path: cmdPath,
     args,
     config,
-    hostConfig: normaliseHostConfig(hc, networkMode, runtime),
+    hostConfig: { ...normaliseHostConfig(hc, networkMode, runtime), LogConfig: logConfig },
     networkingConfig: { EndpointsConfig: normaliseEndpoints(req.NetworkingConfig?.EndpointsConfig, networkMode) },
     state: freshState(),
     restartCount: 0,

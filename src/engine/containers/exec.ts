@@ -15,7 +15,7 @@ import { mergeEnv } from './config.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { StdinForwarder, parseDetachKeys, type OutputSink } from './streams.js';
-import { LogFollower } from '../runtime/logfile.js';
+import { copyRecord, LogFollower } from '../runtime/logfile.js';
 import type { ExecInspect } from '../../api-types/exec.js';
 import { envWithLinks } from './links.js';
 
@@ -219,8 +219,8 @@ export class ExecManager {
     s.ended = exit;
 
     const wanted = (st: string) => (st === 'stdout' ? s.config.AttachStdout !== false : s.config.AttachStderr !== false);
-    const follower = new LogFollower(logPath, 0, (r) => {
-      if (!finished && wanted(r.stream)) o.sink?.write(r.stream, r.data);
+    const follower = new LogFollower(logPath, 0, (v) => {
+      if (!finished && wanted(v.stream)) o.sink?.write(v.stream, copyRecord(v).data);
     });
     let input: StdinForwarder | undefined;
     let finished = false;

@@ -11,6 +11,7 @@ import type { NetworkManager } from '../network/manager.js';
 import type { VolumeStore } from '../volumes/store.js';
 import { ContainerStore } from './store.js';
 import type { ContainerRecord, HostConfig } from './types.js';
+import type { LogConfig } from './log-config.js';
 import { ExitWatcher } from '../runtime/exit-watcher.js';
 import type { RuntimeInfo } from '../runtime/runc.js';
 import { pickDriver, rootfsPaths, type StorageDriverName } from '../storage/rootfs.js';
@@ -46,6 +47,10 @@ export interface ContainerServiceOptions {
   runtimes: Record<string, string>;
   defaultRuntime: string;
   storageDriver: string;
+  /** The daemon's default logging driver and options (daemon config `log-driver`, `log-opts`). */
+  logConfig: LogConfig;
+  /** berth-logger, the program that writes json-file and local logs (native/berth-logger.c). */
+  loggerPath: string;
   events: EventBus;
   images: ImageStore;
   networks: NetworkManager;
@@ -98,8 +103,9 @@ export class ContainerService {
   containerDir(id: string): string {
     return this.store.dir(id);
   }
+  /** The json-file log (inspect's LogPath); logging.ts knows every driver's files. */
   logPath(id: string): string {
-    return path.join(this.store.dir(id), 'container.log');
+    return path.join(this.store.dir(id), `${id}-json.log`);
   }
   rootfs(id: string) {
     return rootfsPaths(path.join(this.store.dir(id), 'rootfs'));

@@ -10,6 +10,7 @@ import { startFailure } from '../runtime/start-failure.js';
 import { runcDelete, runcStart } from '../runtime/runc.js';
 import { mountRootfs, unmountRootfs } from '../storage/rootfs.js';
 import { buildContainerSpec } from './spec.js';
+import { startLogging } from './logging.js';
 import { ensureEtcFiles, writeEtcFiles } from './etc-files.js';
 import { planNetwork, teardownNetwork } from './network-plan.js';
 import { onExit } from './monitor.js';
@@ -63,6 +64,8 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     // Regenerated at every start, in the exec root: no fsync needed.
     await fsp.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     t('spec');
+    const logging = await startLogging(svc, rec);
+    t('log writer');
     // A failed connect removes the namespace the runtime is joining: its error is the one to report.
     const { pid } = await startWithConmon({
       conmonPath: svc.conmonPath,
@@ -73,12 +76,14 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
       socketDir: svc.socketDir,
       socketId: svc.socketId(id),
       exitDir: svc.exits.exitDir,
-      logPath: svc.logPath(id),
+      logPath: logging.conmonLog,
+      logSizeMax: logging.sizeMax,
       stdin: rec.config.OpenStdin,
       tty: rec.config.Tty,
       // A TTY session survives a detached client; non-TTY stdin closes on the client's EOF.
       leaveStdinOpen: rec.config.Tty || !rec.config.StdinOnce,
     }).catch(async (e: unknown) => {
+      await logging.release();
       throw (await connecting.then(() => undefined, (ne: unknown) => ne)) ?? e;
     });
     undo.push(() => runcDelete(rt, id, true));

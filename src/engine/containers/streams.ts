@@ -1,10 +1,12 @@
-// Attach and logs. Output comes from conmon's log file (replayed, then followed through inotify),
-// so attach and logs see the same bytes in the same order. Input goes to conmon's attach socket,
+// Attach and logs. Output comes from the container's log files (replayed, then followed through
+// inotify, across rotations), so attach and logs see the same bytes in the same order. Input goes to conmon's attach socket,
 // a SOCK_SEQPACKET socket Node cannot open: socat carries stdin to it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { closeSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { LogFollower, readLogRecords, parseTimeNs, type LogRecord } from '../runtime/logfile.js';
+import { LogFollower, readLog, parseTimeNs, type RecordView } from '../runtime/logfile.js';
+import { logFilesOf, logsNotReadable, outputPathOf } from './logging.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -13,7 +15,51 @@ import { settled } from '../../util/best-effort.js';
 export type StreamName = 'stdout' | 'stderr';
 
 export interface OutputSink {
-  write(stream: StreamName, data: Buffer): void;
+  /** false: the client is behind; wait for `drained()` before more. */
+  write(stream: StreamName, data: Buffer): boolean | void;
+  drained?(): Promise<void>;
+}
+
+/**
+ * Joins consecutive records of one stream into one write (one frame of the multiplexed stream),
+ * copying them out of the reader's buffers: a log of ten million short lines is then a few
+ * thousand writes, not ten million.
+ */
+class Batcher {
+  private static readonly SIZE = 256 * 1024;
+  private stream: StreamName = 'stdout';
+  private buf = Buffer.allocUnsafe(Batcher.SIZE);
+  private len = 0;
+  private behind?: Promise<void>;
+  constructor(private sink: OutputSink) {}
+  append(stream: StreamName, src: Buffer, start: number, end: number): void {
+    if (this.len && stream !== this.stream) this.writeGathered();
+    this.stream = stream;
+    const n = end - start;
+    if (this.len + n > Batcher.SIZE) this.writeGathered();
+    if (n > Batcher.SIZE) {
+      this.write(Buffer.from(src.subarray(start, end)));
+      return;
+    }
+    this.len += src.copy(this.buf, this.len, start, end);
+  }
+  /** Hands what is gathered to the sink; a promise when the client is behind (hold back until it settles). */
+  flush(): Promise<void> | undefined {
+    this.writeGathered();
+    const b = this.behind;
+    this.behind = undefined;
+    return b;
+  }
+  private writeGathered(): void {
+    if (!this.len) return;
+    const data = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(Batcher.SIZE);
+    this.len = 0;
+    this.write(data);
+  }
+  private write(data: Buffer): void {
+    if (this.sink.write(this.stream, data) === false && this.sink.drained && !this.behind) this.behind = this.sink.drained();
+  }
 }
 
 /** `ctrl-p,ctrl-q` → bytes; Docker's format for --detach-keys. */
@@ -146,22 +192,31 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     resolveDone(why);
   };
   const wanted = (s: StreamName) => (s === 'stdout' ? o.stdout : o.stderr);
-  const emit = (r: LogRecord) => {
-    if (!ended.signal.aborted && wanted(r.stream)) o.sink.write(r.stream, r.data);
+  const batch = new Batcher(o.sink);
+  const emit = (v: RecordView) => {
+    if (!ended.signal.aborted && wanted(v.stream)) batch.append(v.stream, v.buf, v.start, v.end);
+  };
+  const flush = () => {
+    if (!ended.signal.aborted) return batch.flush();
   };
 
   void (async () => {
-    const logPath = svc.logPath(rec.id);
-    await fsp.writeFile(logPath, '', { flag: 'a' });
-    const { records, size } = await readLogRecords(logPath);
-    if (o.logs) for (const r of records) emit(r);
+    const outPath = outputPathOf(svc, rec);
+    // Before a first start the directory (the bundle, for `none`) may not exist yet.
+    await fsp.mkdir(path.dirname(outPath), { recursive: true });
+    await fsp.writeFile(outPath, '', { flag: 'a' });
+    const files = logFilesOf(svc, rec);
+    // As dockerd: the replay (logs=1) comes from the log; a driver that keeps none has nothing.
+    const replayed = files && o.logs ? await readLog(files, { keepOpen: o.stream && outPath === files.current }, emit, flush) : undefined;
+    // Where the live output starts: fixed before the event, which a client may answer with a start.
+    const from = replayed?.fd !== undefined ? replayed : await endOf(outPath);
     // dockerd publishes `attach` once the logs are replayed, before streaming (also without it).
     svc.emit(rec, 'attach');
     if (!o.stream) {
       finish('closed');
       return;
     }
-    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    const following = await followFrom(svc, rec.id, outPath, from, emit, () => void flush(), ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
@@ -171,6 +226,7 @@ export function attachContainer(svc: ContainerService, rec: ContainerRecord, o: 
     // run's output and ends at its exit. A removal ends the wait too.
     await Promise.race([exited, svc.waiters.removed(rec.id, ended.signal)]);
     await follower.drain();
+    void flush();
     finish('exited');
   })().catch(() => finish('closed'));
 
@@ -202,11 +258,16 @@ export interface LogsOptions {
 }
 
 /** Docker's timestamp form in logs: RFC 3339 with nanoseconds, in UTC ('Z'). */
-export function dockerTimestamp(r: LogRecord): string {
+export function dockerTimestamp(r: { timeNs: bigint }): string {
   const ns = r.timeNs;
   const ms = Number(ns / 1_000_000n);
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
+}
+
+/** Throws dockerd's 501 when the container's driver keeps no log to read. */
+export function assertLogsReadable(svc: ContainerService, rec: ContainerRecord): void {
+  if (!logFilesOf(svc, rec)) throw logsNotReadable();
 }
 
 export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsOptions): { done: Promise<void>; abort: () => void } {
@@ -222,34 +283,64 @@ export function streamLogs(svc: ContainerService, rec: ContainerRecord, o: LogsO
     resolveDone();
   };
   let atLineStart = true;
-  const emit = (r: LogRecord) => {
+  const batch = new Batcher(o.sink);
+  let stampNs = -1n;
+  let stamp = Buffer.alloc(0);
+  const emit = (v: RecordView) => {
     if (ended.signal.aborted) return;
-    if (r.stream === 'stdout' ? !o.stdout : !o.stderr) return;
-    if (o.until !== undefined && r.timeNs > o.until) return;
-    if (o.since !== undefined && r.timeNs < o.since) return;
+    if (v.stream === 'stdout' ? !o.stdout : !o.stderr) return;
+    if (o.until !== undefined && v.timeNs > o.until) return;
+    if (o.since !== undefined && v.timeNs < o.since) return;
     // Docker prefixes every line; a line made of partial records gets one prefix.
-    const data = o.timestamps && atLineStart ? Buffer.concat([Buffer.from(dockerTimestamp(r) + ' '), r.data]) : r.data;
-    atLineStart = r.data.length > 0 && r.data[r.data.length - 1] === 0x0a;
-    o.sink.write(r.stream, data);
+    if (o.timestamps && atLineStart) {
+      if (v.timeNs !== stampNs) {
+        stampNs = v.timeNs;
+        stamp = Buffer.from(dockerTimestamp(v) + ' ');
+      }
+      batch.append(v.stream, stamp, 0, stamp.length);
+    }
+    atLineStart = v.end > v.start && v.buf[v.end - 1] === 0x0a;
+    batch.append(v.stream, v.buf, v.start, v.end);
+  };
+  const flush = () => {
+    if (!ended.signal.aborted) return batch.flush();
   };
   void (async () => {
-    const logPath = svc.logPath(rec.id);
-    const { records, size } = await readLogRecords(logPath, { tail: o.tail, sinceNs: o.since, untilNs: o.until });
-    for (const r of records) emit(r);
-    const untilPast = o.until !== undefined && o.until <= BigInt(Date.now()) * 1_000_000n;
-    if (!o.follow || untilPast || (!rec.state.Running && !rec.state.Restarting)) {
+    const files = logFilesOf(svc, rec);
+    if (!files) {
       finish();
       return;
     }
-    const following = await followFrom(svc, rec.id, logPath, size, emit, ended.signal);
+    const untilPast = o.until !== undefined && o.until <= BigInt(Date.now()) * 1_000_000n;
+    const follow = o.follow && !untilPast && (rec.state.Running || rec.state.Restarting);
+    const at = await readLog(files, { tail: o.tail, sinceNs: o.since, untilNs: o.until, keepOpen: follow }, emit, flush);
+    if (!follow) {
+      finish();
+      return;
+    }
+    const following = await followFrom(svc, rec.id, files.current, at, emit, () => void flush(), ended.signal);
     if (!following) return;
     follower = following.follower;
     const exited = following.exited;
     await exited;
     await follower.drain();
+    await flush();
     finish();
   })().catch(() => finish());
   return { done, abort: finish };
+}
+
+function closeFd(fd: number | undefined): void {
+  if (fd !== undefined) closeSync(fd);
+}
+
+/** The end of a file now (attach without replay follows from there). */
+async function endOf(file: string): Promise<{ offset: number }> {
+  try {
+    return { offset: (await fsp.stat(file)).size };
+  } catch {
+    return { offset: 0 };
+  }
 }
 
 /** `since`/`until` query values: Unix seconds (with fraction) or RFC 3339; → ns. */
@@ -276,15 +367,19 @@ export function parseLogTime(v: string | null): bigint | undefined {
 async function followFrom(
   svc: ContainerService,
   id: string,
-  logPath: string,
-  size: number,
-  emit: (r: LogRecord) => void,
+  file: string,
+  at: { fd?: number; offset: number },
+  emit: (v: RecordView) => void,
+  onBurst: () => void,
   signal: AbortSignal,
 ): Promise<{ follower: LogFollower; exited: Promise<number> } | undefined> {
-  if (signal.aborted) return undefined;
+  if (signal.aborted) {
+    closeFd(at.fd);
+    return undefined;
+  }
   const exited = svc.nextExit(id, signal);
   void settled(exited); // rejected only by the abort, which ends the caller anyway
-  const follower = new LogFollower(logPath, size, emit);
+  const follower = new LogFollower(file, at.offset, emit, { fd: at.fd, onBurst });
   await follower.start();
   if (signal.aborted) {
     follower.close();

@@ -42,7 +42,8 @@ export function inspectContainer(svc: ContainerService, c: ContainerRecord, opts
     ResolvConfPath: path.join(dir, 'resolv.conf'),
     HostnamePath: path.join(dir, 'hostname'),
     HostsPath: path.join(dir, 'hosts'),
-    LogPath: svc.logPath(c.id),
+    // As dockerd: the json-file log's path; other drivers show none.
+    LogPath: (c.hostConfig.LogConfig?.Type || 'json-file') === 'json-file' ? svc.logPath(c.id) : '',
     Name: '/' + c.name,
     RestartCount: c.restartCount,
     Driver: c.driver === 'vfs' ? 'vfs' : 'overlay2',

@@ -1,5 +1,5 @@
 // Starting a container under conmon: conmon daemonises, runs `runc create`, holds the container's
-// stdio, writes the log (k8s-file) and, when the container exits, its exit code to EXITDIR/<id>.
+// stdio, writes its k8s-file records (to berth-logger's FIFO, or a file) and, when the container exits, its exit code to EXITDIR/<id>.
 // We learn the container's PID (or runc's error) through the _OCI_SYNCPIPE descriptor.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -17,7 +17,10 @@ export interface ConmonStart {
   socketDir: string;
   socketId: string;
   exitDir: string;
+  /** Where conmon writes its k8s-file records: berth-logger's FIFO, or a file (exec, `none`). */
   logPath: string;
+  /** conmon's --log-size-max: past it conmon starts the file afresh (renames a new one over it). */
+  logSizeMax?: number;
   stdin: boolean;
   tty: boolean;
   /** Exec session: path of the process.json to run in the existing container. */
@@ -51,6 +54,7 @@ export function startWithConmon(o: ConmonStart): Promise<ConmonStarted> {
     '--runtime-arg', `--root=${o.runtime.root}`,
     '--log-level', 'error',
   ];
+  if (o.logSizeMax !== undefined) args.push('--log-size-max', String(o.logSizeMax));
   if (o.stdin) args.push('-i');
   if (o.tty) args.push('-t');
   if (o.leaveStdinOpen) args.push('--leave-stdin-open');

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { heldCapabilities, mergeCapabilities, DEFAULT_CAPS } from '../../../src/engine/runtime/capabilities.js';
 import { seccompForCaps } from '../../../src/engine/runtime/seccomp.js';
 import { buildOciSpec, type SpecInput } from '../../../src/engine/runtime/oci-spec.js';
-import { parseLogLine, readLogRecords, LineSplitter } from '../../../src/engine/runtime/logfile.js';
+import { copyRecord, parseLogLine, readLog, LineSplitter, type LogRecord } from '../../../src/engine/runtime/logfile.js';
 import { DetachScanner, parseDetachKeys } from '../../../src/engine/containers/streams.js';
 import { cleanRuncMessage } from '../../../src/engine/runtime/runc.js';
 import { promises as fsp } from 'node:fs';
@@ -98,7 +98,8 @@ describe('conmon log files', () => {
       const f = path.join(dir, 'log');
       const t = '2026-11-23T04:52:31.000000001+00:00';
       await fsp.writeFile(f, `${t} stdout F a\n${t} stdout P b1\n${t} stdout F b2\n${t} stderr F c\n${t} stdout F incomplete`);
-      const { records } = await readLogRecords(f, { tail: 2 });
+      const records: LogRecord[] = [];
+      await readLog({ current: f }, { tail: 2 }, (v) => void records.push(copyRecord(v)));
       assert.equal(Buffer.concat(records.map((r) => r.data)).toString(), 'b1b2\nc\n');
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
