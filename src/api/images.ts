@@ -46,6 +46,9 @@ export function registerImageRoutes(r: Router): void {
 
   r.post('/images/load', async (ctx) => {
     const stream = new LazyJsonStream(ctx.res);
+    // As dockerd's postImagesLoad: the stream starts at once, so a broken or truncated archive's
+    // error is its last message in a 200; nothing of a failed load is kept.
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     await stream.run(() => loadImages(ctx.engine.images, ctx.req, stream.write, { quiet: queryBool(ctx.query, 'quiet') }));
   });
 

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
+import { integrationSkipReason, jsonLines, startDaemon, type Daemon } from '../harness.js';
 import { exits, fails, ok } from '../support/assert.js';
 import { makeImageArchive, makeTar, tarMember, tarNames } from '../support/tar.js';
 
@@ -157,11 +157,26 @@ describe('images', { skip: integrationSkipReason() }, () => {
       ok(await d.docker(['rmi', 'handmade:1']));
     });
 
-    it('load of garbage fails and adds nothing', async () => {
+    it('load of garbage or a truncated archive fails in the JSON stream, as dockerd does, and adds nothing', async () => {
       const before = await repoTags();
-      const r = await d.docker(['load'], { input: Buffer.from('this is not a tar archive at all'.repeat(40)) });
+      const garbage = Buffer.from('this is not a tar archive at all'.repeat(40));
+      const r = await d.docker(['load'], { input: garbage });
       assert.notEqual(r.code, 0);
       assert.deepEqual(await repoTags(), before);
+      // dockerd's postImagesLoad: 200, the error as the stream's last message.
+      const api = await d.api('POST', '/images/load', garbage, { headers: { 'Content-Type': 'application/x-tar' } });
+      assert.equal(api.status, 200, api.text);
+      const last = jsonLines(api.text).pop();
+      assert.ok(last.error && last.errorDetail?.message === last.error, api.text);
+      assert.ok(r.stderr.includes(last.error), r.stderr);
+      // A real archive cut short: the images in it are not half there, the ones before are intact.
+      const whole = (await d.docker(['save', 'busybox'])).stdoutBuf;
+      const cut = whole.subarray(0, Math.floor(whole.length / 2));
+      const truncated = await d.docker(['load'], { input: makeImageArchive({ layers: [makeTar([{ name: 'x', content: 'x' }])], repoTag: 'cut:1', cmd: ['/x'] }).subarray(0, 1500) });
+      assert.notEqual(truncated.code, 0);
+      assert.notEqual((await d.docker(['load'], { input: cut })).code, 0);
+      assert.deepEqual(await repoTags(), before);
+      assert.equal(ok(await d.docker(['run', '--rm', 'busybox', 'echo', 'intact'])), 'intact');
     });
   });
 
