@@ -5,6 +5,7 @@ import { DirectiveParser } from './directives.js';
 import { InstructionError } from './errors.js';
 import { parseArgsFor, type ParsedArgs } from './line-parsers.js';
 import { ShellLex, emptyEnv } from '../shell-lex.js';
+import { scanWords } from './word-scanner.js';
 
 export interface Heredoc {
   /** The delimiter word (quotes removed). */
@@ -266,66 +267,8 @@ function canContainHeredoc(node: Node): boolean {
 
 /** Leading `--flag[=value]` words; returns [rest of line, flags]. */
 export function extractBuilderFlags(line: string, escapeToken: string): [string, string[]] {
-  const IN_SPACES = 0;
-  const IN_WORD = 1;
-  const IN_QUOTE = 2;
-  const words: string[] = [];
-  let phase = IN_SPACES;
-  let word = '';
-  let quote = '';
-  let blankOK = false;
-  for (let pos = 0; pos <= line.length; pos++) {
-    let ch = pos < line.length ? line[pos] : '';
-    if (phase === IN_SPACES) {
-      if (pos === line.length) break;
-      if (/\s/.test(ch)) continue;
-      if (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-') return [line.slice(pos), words];
-      phase = IN_WORD;
-    }
-    if ((phase === IN_WORD || phase === IN_QUOTE) && pos === line.length) {
-      if (word !== '--' && (blankOK || word.length > 0)) words.push(word);
-      break;
-    }
-    if (phase === IN_WORD) {
-      if (/\s/.test(ch)) {
-        phase = IN_SPACES;
-        if (word === '--') return [line.slice(pos), words];
-        if (blankOK || word.length > 0) words.push(word);
-        word = '';
-        blankOK = false;
-        continue;
-      }
-      if (ch === "'" || ch === '"') {
-        quote = ch;
-        blankOK = true;
-        phase = IN_QUOTE;
-        continue;
-      }
-      if (ch === escapeToken) {
-        if (pos + 1 === line.length) continue;
-        pos++;
-        ch = line[pos];
-      }
-      word += ch;
-      continue;
-    }
-    if (phase === IN_QUOTE) {
-      if (ch === quote) {
-        phase = IN_WORD;
-        continue;
-      }
-      if (ch === escapeToken) {
-        if (pos + 1 === line.length) {
-          phase = IN_WORD;
-          continue;
-        }
-        pos++;
-        ch = line[pos];
-      }
-      word += ch;
-    }
-  }
-  return ['', words];
+  const { words, rest } = scanWords(line, escapeToken, 'flags');
+  return [rest, words];
 }
 
 /** Parses a `<<[-]WORD` token; undefined when the word is not a heredoc. */

@@ -2,6 +2,7 @@
 // own rule: JSON-or-string (RUN, CMD …), JSON-or-list (COPY, VOLUME …), name/value pairs (ENV,
 // LABEL), words (ARG), whitespace lists (FROM, EXPOSE) or the raw string (USER, WORKDIR …).
 import { InstructionError } from './errors.js';
+import { scanWords } from './word-scanner.js';
 
 export interface ParsedArgs {
   args: string[];
@@ -56,63 +57,7 @@ function splitWhitespace(rest: string): string[] {
 
 /** Words separated by whitespace, quotes kept (they are removed later by expansion). */
 export function parseWords(rest: string, escapeToken: string): string[] {
-  const IN_SPACES = 0;
-  const IN_WORD = 1;
-  const IN_QUOTE = 2;
-  const words: string[] = [];
-  let phase = IN_SPACES;
-  let quote = '';
-  let blankOK = false;
-  let word = '';
-  const chars = Array.from(rest);
-  for (let pos = 0; pos <= chars.length; pos++) {
-    let ch = pos < chars.length ? chars[pos] : '';
-    if (phase === IN_SPACES) {
-      if (pos === chars.length) break;
-      if (/\s/u.test(ch)) continue;
-      phase = IN_WORD;
-    }
-    if ((phase === IN_WORD || phase === IN_QUOTE) && pos === chars.length) {
-      if (blankOK || word.length > 0) words.push(word);
-      break;
-    }
-    if (phase === IN_WORD) {
-      if (/\s/u.test(ch)) {
-        phase = IN_SPACES;
-        if (blankOK || word.length > 0) words.push(word);
-        word = '';
-        blankOK = false;
-        continue;
-      }
-      if (ch === "'" || ch === '"') {
-        quote = ch;
-        blankOK = true;
-        phase = IN_QUOTE;
-      }
-      if (ch === escapeToken) {
-        if (pos + 1 === chars.length) continue;
-        word += ch;
-        pos++;
-        ch = chars[pos];
-      }
-      word += ch;
-      continue;
-    }
-    if (phase === IN_QUOTE) {
-      if (ch === quote) phase = IN_WORD;
-      if (ch === escapeToken && quote !== "'") {
-        if (pos + 1 === chars.length) {
-          phase = IN_WORD;
-          continue;
-        }
-        pos++;
-        word += ch;
-        ch = chars[pos];
-      }
-      word += ch;
-    }
-  }
-  return words;
+  return scanWords(rest, escapeToken, 'words').words;
 }
 
 /**
