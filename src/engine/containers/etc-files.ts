@@ -5,49 +5,22 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from './types.js';
 import { HOST_DOCKER_INTERNAL } from '../network/container-etc.js';
+import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor } from '../network/etcfiles.js';
 import type { ContainerService } from './service.js';
 
-export const LOCALHOST_HOSTS = `127.0.0.1\tlocalhost
-::1\tlocalhost ip6-localhost ip6-loopback
-fe00::0\tip6-localnet
-ff00::0\tip6-mcastprefix
-ff02::1\tip6-allnodes
-ff02::2\tip6-allrouters
-`;
-
-export function hostsFile(opts: { hostname: string; ip?: string; extraHosts?: string[]; hostGateway?: string }): string {
-  let s = LOCALHOST_HOSTS;
-  for (const h of opts.extraHosts ?? []) {
-    const i = h.lastIndexOf(':');
-    const i2 = h.indexOf('=');
-    const [name, addr] = i2 > 0 ? [h.slice(0, i2), h.slice(i2 + 1)] : [h.slice(0, i), h.slice(i + 1)];
-    s += `${addr === 'host-gateway' ? (opts.hostGateway ?? '') : addr}\t${name}\n`;
-  }
-  if (opts.ip) s += `${opts.ip}\t${opts.hostname}\n`;
-  return s;
+/** /etc/hosts for a container outside CNI networks: the standard entries and --add-host. */
+function hostsFile(extraHosts: string[] = []): string {
+  return renderHosts(parseExtraHosts(extraHosts, undefined), [], undefined);
 }
 
-/** The host's resolv.conf without loopback nameservers (unreachable from a container's own netns). */
-export async function resolvConfFromHost(o: { dns?: string[] | null; dnsSearch?: string[] | null; dnsOptions?: string[] | null; keepLoopback?: boolean }): Promise<string> {
-  const host = await fsp.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  let ns: string[] = [];
-  let search: string[] = [];
-  let options: string[] = [];
-  for (const line of host.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f[0] === 'nameserver' && f[1]) ns.push(f[1]);
-    else if (f[0] === 'search' || f[0] === 'domain') search = f.slice(1);
-    else if (f[0] === 'options') options.push(...f.slice(1));
-  }
-  if (!o.keepLoopback) ns = ns.filter((a) => !a.startsWith('127.') && a !== '::1');
-  if (ns.length === 0 && !o.keepLoopback) ns = ['8.8.8.8', '8.8.4.4'];
-  if (o.dns?.length) ns = o.dns;
-  if (o.dnsSearch?.length) search = o.dnsSearch;
-  if (o.dnsOptions?.length) options = o.dnsOptions;
-  let out = ns.map((n) => `nameserver ${n}\n`).join('');
-  if (search.length) out += `search ${search.join(' ')}\n`;
-  if (options.length) out += `options ${options.join(' ')}\n`;
-  return out;
+/**
+ * resolv.conf from the host's: without loopback nameservers (unreachable from a container's own
+ * netns, so Docker's public fallback replaces them), except on the host's network (keepLoopback).
+ */
+async function resolvConfFromHost(o: { dns?: string[] | null; dnsSearch?: string[] | null; dnsOptions?: string[] | null; keepLoopback?: boolean }): Promise<string> {
+  const host = await readHostResolvConf();
+  const overrides = { dns: o.dns ?? undefined, dnsSearch: o.dnsSearch ?? undefined, dnsOptions: o.dnsOptions ?? undefined };
+  return resolvConfFor(host, overrides, undefined, { keepLoopback: o.keepLoopback });
 }
 
 /** The /etc files the spec bind-mounts must exist when the runtime creates the container; their content comes before start. */
@@ -60,17 +33,16 @@ export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord)
   const dir = svc.containerDir(rec.id);
   const hc = rec.hostConfig;
   const mode = hc.NetworkMode ?? 'bridge';
-  const hostname = rec.config.Hostname + (rec.config.Domainname ? `.${rec.config.Domainname}` : '');
   let hosts: string;
   let resolv: string;
   if (mode === 'host') {
-    hosts = await fsp.readFile('/etc/hosts', 'utf8').catch(() => hostsFile({ hostname }));
+    hosts = await fsp.readFile('/etc/hosts', 'utf8').catch(() => hostsFile());
     resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions, keepLoopback: true });
-    for (const h of hc.ExtraHosts ?? []) hosts += hostsFile({ hostname, extraHosts: [h] }).slice(hostsFile({ hostname }).length);
+    for (const e of parseExtraHosts(hc.ExtraHosts ?? [], undefined)) hosts += `${e.ip}\t${e.names.join(' ')}\n`;
     // On the host's network the host is this very machine: host.docker.internal is loopback.
     if (!(hc.ExtraHosts ?? []).some((h) => h.startsWith(`${HOST_DOCKER_INTERNAL}:`) || h.startsWith(`${HOST_DOCKER_INTERNAL}=`))) hosts += `127.0.0.1\t${HOST_DOCKER_INTERNAL}\n`;
   } else if (mode === 'none' || mode.startsWith('container:')) {
-    hosts = hostsFile({ hostname, extraHosts: hc.ExtraHosts ?? [] });
+    hosts = hostsFile(hc.ExtraHosts ?? []);
     resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions });
   } else {
     hosts = svc.o.networks.hostsFor(rec.id, { extraHosts: hc.ExtraHosts ?? [], hostname: rec.config.Hostname, domainname: rec.config.Domainname });

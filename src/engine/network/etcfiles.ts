@@ -50,13 +50,15 @@ export function renderResolvConf(rc: ResolvConf): string {
  * container's user-defined network (its gateway), or undefined on the default bridge and
  * macvlan/ipvlan networks, where the host's resolvers minus loopback ones are used.
  */
-export function resolvConfFor(host: ResolvConf, o: DnsOverrides, embeddedDns?: string): string {
+export function resolvConfFor(host: ResolvConf, o: DnsOverrides, embeddedDns?: string, how: { keepLoopback?: boolean } = {}): string {
   const search = o.dnsSearch?.length ? o.dnsSearch.filter((s) => s !== '.') : host.search;
   if (embeddedDns) {
     const opts = o.dnsOptions?.length ? o.dnsOptions : host.options;
     return renderResolvConf({ nameservers: [embeddedDns], search, options: opts.includes('ndots:0') ? opts : ['ndots:0', ...opts.filter((x) => !x.startsWith('ndots:'))] });
   }
-  let nameservers = o.dns?.length ? o.dns : host.nameservers.filter((n) => !isLoopback(n));
+  // A loopback resolver of the host is unreachable from a container's own netns; on the host's
+  // network (keepLoopback) it is the container's too.
+  let nameservers = o.dns?.length ? o.dns : host.nameservers.filter((n) => how.keepLoopback || !isLoopback(n));
   if (!nameservers.length) nameservers = DEFAULT_NAMESERVERS;
   return renderResolvConf({ nameservers, search, options: o.dnsOptions?.length ? o.dnsOptions : host.options });
 }

@@ -186,6 +186,17 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       assert.deepEqual(out.split(/\s+/), ['lo']);
     });
 
+    it('/etc/hosts and resolv.conf outside CNI networks: --add-host and --dns with none, host.docker.internal with host', async () => {
+      const none = ok(await sh(d, ['--network', 'none', '--add-host', 'a.test:10.1.1.1', '--dns', '10.0.0.9', '--dns-search', 'x.test'], 'cat /etc/hosts /etc/resolv.conf'));
+      assert.match(none, /^127\.0\.0\.1\tlocalhost$/m);
+      assert.match(none, /^10\.1\.1\.1\ta\.test$/m);
+      assert.match(none, /^nameserver 10\.0\.0\.9$/m);
+      assert.match(none, /^search x\.test$/m);
+      const host = ok(await sh(d, ['--network', 'host', '--add-host', 'b.test:10.2.2.2'], 'cat /etc/hosts'));
+      assert.match(host, /^10\.2\.2\.2\tb\.test$/m);
+      assert.match(host, /^127\.0\.0\.1\thost\.docker\.internal$/m);
+    });
+
     it('--network container:<name> shares the other container’s interfaces', async () => {
       const ip = ok(await d.docker(['inspect', '-f', '{{.NetworkSettings.Networks.front.IPAddress}}', 'web']));
       const out = ok(await sh(d, ['--network', 'container:web'], 'ip -4 addr show eth0; wget -qO- http://127.0.0.1/'));
