@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../engine/errors.js';
 import { pullImage } from '../engine/images/pull.js';
 import { pushImage } from '../engine/images/push.js';
 import { loginToRegistry } from '../engine/images/distribution-login.js';
+import { inspectDistribution } from '../engine/images/distribution-inspect.js';
 import type { RegistryAuth } from '../engine/images/distribution-registry.js';
 import { isValidDigest, isValidTag, parseNormalizedNamed, parseRepoAndTag, type NamedReference } from '../engine/images/reference.js';
 import type { AuthResponse } from '../api-types/system.js';
@@ -42,6 +43,9 @@ export async function pullFromImage(ctx: Ctx, fromImage: string): Promise<void> 
 }
 
 export function registerDistributionRoutes(r: Router): void {
+  r.get('/distribution/:name*/json', async (ctx) => {
+    sendJson(ctx.res, 200, await inspectDistribution(ctx.engine.config, ctx.params.name, ctx.req.headers['x-registry-auth'] as string | undefined));
+  });
   r.post('/images/:name*/push', async (ctx) => {
     const tag = ctx.query.get('tag');
     const ref = tag ? parseRepoAndTag(ctx.params.name, tag) : parseNormalizedNamed(ctx.params.name);

@@ -58,6 +58,21 @@ describe('docker CLI pull/push/login through berthd', { skip }, () => {
     assert.match(ok(await d.docker(['pull', `${repo}@${digest}`])), /Status: (Image is up to date|Downloaded newer image) for/);
 
     fails(await d.docker(['pull', `${repo}:nope`]), `manifest for ${repo}:nope not found: manifest unknown: manifest unknown`);
+
+    // GET /distribution/{name}/json (docker service create, the SDKs' inspect_distribution):
+    // the pushed manifest's descriptor and its platform, read from the registry without a pull.
+    const dist = await d.api('GET', `/v1.50/distribution/${repo}/json`);
+    assert.equal(dist.status, 200, dist.text);
+    const body = JSON.parse(dist.text);
+    assert.equal(body.Descriptor.digest, digest);
+    assert.match(body.Descriptor.mediaType, /manifest/);
+    assert.ok(body.Descriptor.size > 0);
+    assert.deepEqual(body.Platforms, [{ architecture: 'amd64', os: 'linux' }]);
+    const byDigest = JSON.parse((await d.api('GET', `/distribution/${repo}@${digest}/json`)).text);
+    assert.equal(byDigest.Descriptor.digest, digest);
+    const unknown = await d.api('GET', `/distribution/${repo}:nope/json`);
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.match(JSON.parse(unknown.text).message, /manifest unknown/);
     fails(await d.docker(['push', `localhost:${open.port}/nothing`]), `An image does not exist locally with the tag: localhost:${open.port}/nothing`);
 
     // --all-tags: the CLI sends no tag.
