@@ -3,6 +3,8 @@ import type { Router, Ctx } from './router.js';
 import { clientGone, openRawStream, queryBool, sendStream, queryFilters, queryInt, readJson, sendJson, sendNoContent } from './http.js';
 import { InvalidArgumentError } from '../engine/errors.js';
 import { migrateMacAddress } from './mac-address.js';
+import { acceptWebSocket, checkWebSocketRequest } from './websocket.js';
+import { apiVersionAtLeast } from '../util/api-version.js';
 import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { firstStatsFrame, statsOnce, watchStats } from '../engine/containers/stats.js';
@@ -169,6 +171,33 @@ export function registerContainerRoutes(r: Router): void {
     raw.input.on('error', att.abort);
     await att.done;
     raw.end();
+  });
+
+  // The same attach over a WebSocket (browsers, dockerd's attach/ws): raw output, no stream
+  // headers even without a TTY, as dockerd's (MuxStreams false); binary frames from API 1.28.
+  r.get('/containers/:id/attach/ws', async (ctx) => {
+    const svc = ctx.engine.containers;
+    const rec = svc.get(ctx.params.id);
+    const q = ctx.query;
+    const detachKeys = q.get('detachKeys') ?? undefined;
+    if (detachKeys) parseDetachKeys(detachKeys);
+    const key = checkWebSocketRequest(ctx.req.headers);
+    if (!ctx.upgrade) throw new InvalidArgumentError('not a websocket handshake');
+    const ws = acceptWebSocket(ctx.upgrade.socket, key, ctx.upgrade.head, apiVersionAtLeast(ctx.apiVersion, '1.28'));
+    const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
+    if (!forwardsStdin) ws.input.resume();
+    const att = attachContainer(svc, rec, {
+      stdin: forwardsStdin ? ws.input : undefined,
+      stdout: queryBool(q, 'stdout'),
+      stderr: queryBool(q, 'stderr'),
+      logs: queryBool(q, 'logs'),
+      stream: queryBool(q, 'stream'),
+      detachKeys,
+      sink: frameSink(ws.output, true),
+    });
+    ws.gone.addEventListener('abort', att.abort, { once: true });
+    await att.done;
+    ws.output.end();
   });
 
   r.get('/containers/:id/logs', async (ctx) => {
