@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isLoopbackHost, planTcpListener, TcpSecurityError } from '../../../src/daemon/tcp-security.js';
@@ -43,20 +43,24 @@ test('plain TCP: loopback with a warning, elsewhere refused unless --tls=false s
 
 test('daemon flags and config keys: --tls/--tlsverify are booleans, explicit false kept', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-cfg-'));
-  const empty = path.join(dir, 'empty.json');
-  writeFileSync(empty, '{}');
-  const parse = (args: string[], file = empty) => parseDaemonArgs(['--config-file', file, ...args]);
-  const c = parse(['--tlsverify', '--tlscacert', '/ca', '-H', 'tcp://0.0.0.0:2376', '--tls=false']);
-  assert.equal(c.tlsVerify, true);
-  assert.equal(c.tls, false);
-  assert.equal(c.tlsCaCert, '/ca');
-  assert.equal(parse(['--tlsverify=false']).tlsVerify, false);
-  assert.equal(parse([]).tls, undefined);
-  assert.equal(parse(['-G', 'staff']).group, 'staff');
-  const file = path.join(dir, 'daemon.json');
-  writeFileSync(file, JSON.stringify({ tls: true, tlsverify: true, tlscacert: '/f/ca', tlscert: '/f/c', tlskey: '/f/k', group: 'ops' }));
-  const f = parse(['--tlscert', '/flag/c'], file);
-  assert.deepEqual([f.tls, f.tlsVerify, f.tlsCaCert, f.tlsCert, f.tlsKey, f.group], [true, true, '/f/ca', '/flag/c', '/f/k', 'ops']);
+  try {
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, '{}');
+    const parse = (args: string[], file = empty) => parseDaemonArgs(['--config-file', file, ...args]);
+    const c = parse(['--tlsverify', '--tlscacert', '/ca', '-H', 'tcp://0.0.0.0:2376', '--tls=false']);
+    assert.equal(c.tlsVerify, true);
+    assert.equal(c.tls, false);
+    assert.equal(c.tlsCaCert, '/ca');
+    assert.equal(parse(['--tlsverify=false']).tlsVerify, false);
+    assert.equal(parse([]).tls, undefined);
+    assert.equal(parse(['-G', 'staff']).group, 'staff');
+    const file = path.join(dir, 'daemon.json');
+    writeFileSync(file, JSON.stringify({ tls: true, tlsverify: true, tlscacert: '/f/ca', tlscert: '/f/c', tlskey: '/f/k', group: 'ops' }));
+    const f = parse(['--tlscert', '/flag/c'], file);
+    assert.deepEqual([f.tls, f.tlsVerify, f.tlsCaCert, f.tlsCert, f.tlsKey, f.group], [true, true, '/f/ca', '/flag/c', '/f/k', 'ops']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('socket group: names and numbers from /etc/group; the default group may be absent, a named one may not', () => {
