@@ -9,7 +9,8 @@ import { containerList, inspectContainer } from '../engine/containers/views.js';
 import { containerPruneFilter } from '../engine/containers/filters.js';
 import { firstStatsFrame, statsOnce, watchStats } from '../engine/containers/stats.js';
 import { assertLogsReadable, attachContainer, parseDetachKeys, parseLogTime, streamLogs, type OutputSink, type StreamName } from '../engine/containers/streams.js';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import type { ContainerRecord } from '../engine/containers/types.js';
 import type { IdResponse } from '../api-types/common.js';
 import type {
   ContainerCreateResponse,
@@ -47,6 +48,29 @@ export function frameSink(out: Writable, tty: boolean): OutputSink {
       });
     },
   };
+}
+
+/**
+ * Runs one attach over a client's streams (a hijacked connection or a WebSocket) until it ends:
+ * stdin forwarded when asked and the container keeps it open, output framed unless `raw`.
+ */
+async function attachOver(ctx: Ctx, rec: ContainerRecord, input: Readable, output: Writable, gone: AbortSignal, raw: boolean): Promise<void> {
+  const q = ctx.query;
+  const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
+  // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
+  if (!forwardsStdin) input.resume();
+  const att = attachContainer(ctx.engine.containers, rec, {
+    stdin: forwardsStdin ? input : undefined,
+    stdout: queryBool(q, 'stdout'),
+    stderr: queryBool(q, 'stderr'),
+    logs: queryBool(q, 'logs'),
+    stream: queryBool(q, 'stream'),
+    detachKeys: q.get('detachKeys') ?? undefined,
+    sink: frameSink(output, raw),
+  });
+  gone.addEventListener('abort', att.abort, { once: true });
+  input.on('error', att.abort);
+  await att.done;
 }
 
 export function registerContainerRoutes(r: Router): void {
@@ -155,21 +179,7 @@ export function registerContainerRoutes(r: Router): void {
     // Bad keys are dockerd's 400, before the stream is opened.
     if (detachKeys) parseDetachKeys(detachKeys);
     const raw = openRawStream(ctx, rec.config.Tty);
-    const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
-    // Input nobody forwards is read and dropped, so the client's EOF (and going) is seen.
-    if (!forwardsStdin) raw.input.resume();
-    const att = attachContainer(svc, rec, {
-      stdin: forwardsStdin ? raw.input : undefined,
-      stdout: queryBool(q, 'stdout'),
-      stderr: queryBool(q, 'stderr'),
-      logs: queryBool(q, 'logs'),
-      stream: queryBool(q, 'stream'),
-      detachKeys,
-      sink: frameSink(raw.output, rec.config.Tty),
-    });
-    raw.gone.addEventListener('abort', att.abort, { once: true });
-    raw.input.on('error', att.abort);
-    await att.done;
+    await attachOver(ctx, rec, raw.input, raw.output, raw.gone, rec.config.Tty);
     raw.end();
   });
 
@@ -184,19 +194,7 @@ export function registerContainerRoutes(r: Router): void {
     const key = checkWebSocketRequest(ctx.req.headers);
     if (!ctx.upgrade) throw new InvalidArgumentError('not a websocket handshake');
     const ws = acceptWebSocket(ctx.upgrade.socket, key, ctx.upgrade.head, apiVersionAtLeast(ctx.apiVersion, '1.28'));
-    const forwardsStdin = queryBool(q, 'stdin') && !!rec.config.OpenStdin;
-    if (!forwardsStdin) ws.input.resume();
-    const att = attachContainer(svc, rec, {
-      stdin: forwardsStdin ? ws.input : undefined,
-      stdout: queryBool(q, 'stdout'),
-      stderr: queryBool(q, 'stderr'),
-      logs: queryBool(q, 'logs'),
-      stream: queryBool(q, 'stream'),
-      detachKeys,
-      sink: frameSink(ws.output, true),
-    });
-    ws.gone.addEventListener('abort', att.abort, { once: true });
-    await att.done;
+    await attachOver(ctx, rec, ws.input, ws.output, ws.gone, true);
     ws.output.end();
   });
 
