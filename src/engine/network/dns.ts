@@ -207,7 +207,12 @@ function forwardUdp(msg: Buffer, server: string): Promise<Buffer | undefined> {
       if (m.length >= 2 && m.readUInt16BE(0) === msg.readUInt16BE(0)) done(m);
     });
     // Connected, so an ICMP "port unreachable" surfaces as an error now instead of a timeout.
-    sock.connect(53, server, () => sock.send(msg));
+    // A failed connect (no route to the server) is handed to this callback, not emitted: sending
+    // on the unconnected socket would throw.
+    sock.connect(53, server, (err?: Error) => {
+      if (err || finished) done();
+      else sock.send(msg, (e) => e && done());
+    });
   });
 }
 

@@ -40,6 +40,8 @@ export function openListenersInNetns(netnsPath: string, ip: string, want?: { udp
   try {
     target = openSync(netnsPath, 'r');
     if (c.setns(target, CLONE_NEWNET) !== 0) throw new Error(`setns into ${netnsPath}: errno ${c.errno()}`);
+    let fds: NetnsListenerFds | undefined;
+    let failure: unknown;
     try {
       const open = (type: number, port: number | undefined): { fd: number; port: number } => {
         const s = bound(c, type, ip, port ?? 0) ?? (port ? bound(c, type, ip, 0) : undefined);
@@ -49,11 +51,14 @@ export function openListenersInNetns(netnsPath: string, ip: string, want?: { udp
       };
       const udp = open(SOCK_DGRAM, want?.udp);
       const tcp = open(SOCK_STREAM, want?.tcp);
-      return { udpFd: udp.fd, tcpFd: tcp.fd, udpPort: udp.port, tcpPort: tcp.port };
-    } finally {
-      // Nothing may keep this thread in the container's namespace: berthd's own sockets would open there.
-      if (c.setns(home, CLONE_NEWNET) !== 0) throw new Error('setns: cannot return to berthd network namespace');
+      fds = { udpFd: udp.fd, tcpFd: tcp.fd, udpPort: udp.port, tcpPort: tcp.port };
+    } catch (e) {
+      failure = e;
     }
+    // Nothing may keep this thread in the container's namespace: berthd's own sockets would open there.
+    if (c.setns(home, CLONE_NEWNET) !== 0) throw new Error('setns: cannot return to berthd network namespace');
+    if (!fds) throw failure;
+    return fds;
   } catch (e) {
     for (const fd of opened) c.close(fd);
     throw e;
