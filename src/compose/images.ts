@@ -4,7 +4,6 @@
 import type { ImageInspect } from '../api-types/images.js';
 import type { EngineClient } from '../client/client.js';
 import { isNotFound } from '../client/errors.js';
-import { contextArchive } from '../cli/commands/image/context.js';
 import type { Project, ServiceConfig } from './model.js';
 import { serviceImage } from './naming.js';
 import type { ProgressSink } from './progress.js';
@@ -55,6 +54,8 @@ export async function buildImage(client: EngineClient, project: Project, service
   if (!b.context || /^(https?:|git@)/.test(b.context)) throw new Error(`service "${service}": build context ${b.context ?? '(none)'} is not a local directory`);
   const tag = serviceImage(project.name, service, svc);
   progress({ id: `Service ${service}`, status: 'working', text: 'Building' });
+  // Loaded only for a build: the context code brings tar, a few ms of every `up` otherwise.
+  const { contextArchive } = await import('../cli/commands/image/context.js');
   let archive: ReturnType<typeof contextArchive>;
   try {
     archive = contextArchive(b.context, b.dockerfile ?? '');
@@ -93,10 +94,13 @@ export async function ensureImages(
   opts: { build?: BuildPolicy; progress: ProgressSink; write?: (text: string) => void },
 ): Promise<Record<string, EnsuredImage>> {
   const out: Record<string, EnsuredImage> = {};
+  // One inspect per distinct image, all at once (ten services on one image: one round trip).
+  const refs = new Set(services.map((name) => serviceImage(project.name, name, project.services[name])));
+  const found = new Map(await Promise.all([...refs].map(async (ref) => [ref, await inspectOrUndefined(client, ref)] as const)));
   for (const name of services) {
     const svc = project.services[name];
     const ref = serviceImage(project.name, name, svc);
-    let img = opts.build === 'always' && svc.build ? undefined : await inspectOrUndefined(client, ref);
+    let img = opts.build === 'always' && svc.build ? undefined : found.get(ref);
     const policy = svc.pull_policy;
     if (img && (policy === 'always' || policy === 'build') && !(opts.build === 'never')) img = undefined;
     if (!img) {
@@ -104,6 +108,7 @@ export async function ensureImages(
       else if (policy === 'never' || (svc.build && opts.build === 'never')) throw new Error(`No such image: ${ref}`);
       else await pullImage(client, name, ref, opts.progress);
       img = await client.images.inspect(ref);
+      found.set(ref, img);
     }
     out[name] = { id: img.Id, volumes: (img.Config as { Volumes?: Record<string, object> | null } | undefined)?.Volumes };
   }
