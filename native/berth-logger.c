@@ -32,6 +32,9 @@
 
 #define IN_CAP (256 * 1024)
 #define OUT_CAP (1024 * 1024)
+// One record's content is at most this long in one entry: its escaped form (6 bytes per input
+// byte at worst) must fit the output buffer. conmon's records are far shorter (8 KiB reads).
+#define MAX_CONTENT ((OUT_CAP - 256) / 6)
 
 static const char *log_path;
 static int log_fd = -1;
@@ -319,8 +322,8 @@ static void append(const char *s, size_t n) {
   out_len += n;
 }
 
-// One json-file entry stamped `ts`. `full`: it ends a line, so its newline is part of "log".
-static void entry(const unsigned char *data, size_t n, int is_stderr, int full, const char *ts, size_t ts_len) {
+// One json-file entry. `full`: the record ended a line, so its newline is part of "log".
+static void entry(const unsigned char *data, size_t n, int is_stderr, int full) {
   if (max_size > 0 && file_size + (int64_t)out_len >= max_size) rotate();
   if (out_len + n * 6 + 128 > OUT_CAP) flush_out();
   append("{\"log\":\"", 8);
@@ -330,59 +333,9 @@ static void entry(const unsigned char *data, size_t n, int is_stderr, int full, 
     append("\",\"stream\":\"stderr\",\"time\":\"", 28);
   else
     append("\",\"stream\":\"stdout\",\"time\":\"", 28);
-  append(ts, ts_len);
+  append(ts_out, ts_out_len);
   append("\"}\n", 3);
-  memcpy(last_time, ts, ts_len + 1);
-}
-
-// dockerd's log copier (daemon/logger/copier.go) cuts a line longer than 16 KiB into partial
-// entries of 16 KiB, without a newline, all stamped with the time of the line's first chunk, and the
-// last piece (the one with the newline) ends it; a line cut by the end of the stream stays partial.
-// conmon cuts lines at its own 8 KiB reads, so its partial records are joined here into dockerd's
-// pieces, per stream.
-#define SPLIT (16 * 1024)
-struct pending_line {
-  unsigned char buf[SPLIT];
-  size_t len;
-  char ts[40];   // the time of the line's first chunk
-  size_t ts_len;
-};
-static struct pending_line pending[2];  // stdout, stderr
-
-static void line_chunk(const unsigned char *data, size_t n, int is_stderr, int full) {
-  struct pending_line *p = &pending[is_stderr];
-  if (p->len == 0 && p->ts_len == 0) {
-    memcpy(p->ts, ts_out, ts_out_len + 1);
-    p->ts_len = ts_out_len;
-  }
-  while (n > 0) {
-    size_t take = SPLIT - p->len < n ? SPLIT - p->len : n;
-    memcpy(p->buf + p->len, data, take);
-    p->len += take;
-    data += take;
-    n -= take;
-    if (p->len == SPLIT) {
-      // As dockerd: a full buffer is written out before the newline is seen, so a line of exactly
-      // 16 KiB is one partial entry and then an entry holding only its newline.
-      entry(p->buf, SPLIT, is_stderr, 0, p->ts, p->ts_len);
-      p->len = 0;
-    }
-  }
-  if (full) {
-    entry(p->buf, p->len, is_stderr, 1, p->ts, p->ts_len);
-    p->len = 0;
-    p->ts_len = 0;
-  }
-}
-
-// At the end of the stream: what is left of an unfinished line is written as a partial entry.
-static void flush_pending(void) {
-  for (int s = 0; s < 2; s++) {
-    struct pending_line *p = &pending[s];
-    if (p->len > 0) entry(p->buf, p->len, s, 0, p->ts, p->ts_len);
-    p->len = 0;
-    p->ts_len = 0;
-  }
+  memcpy(last_time, ts_out, ts_out_len + 1);
 }
 
 // One k8s-file line from conmon, without its newline.
@@ -406,7 +359,14 @@ static void record(const unsigned char *line, size_t n) {
   const unsigned char *data = rn >= 2 ? rest + 2 : rest + rn;
   size_t dn = rn >= 2 ? rn - 2 : 0;
   if (convert_time((const char *)line, tlen) < 0) return;
-  line_chunk(data, dn, is_stderr, full);
+  // dockerd omits an empty "log"; conmon never writes an empty partial record.
+  if (!full && dn == 0) return;
+  while (dn > MAX_CONTENT) {
+    entry(data, MAX_CONTENT, is_stderr, 0);
+    data += MAX_CONTENT;
+    dn -= MAX_CONTENT;
+  }
+  entry(data, dn, is_stderr, full);
 }
 
 static void on_alarm(int sig) {
@@ -495,7 +455,6 @@ int main(int argc, char **argv) {
     have -= pos;
   }
   if (have) record(buf, have);
-  flush_pending();
   flush_out();
   wait_compressor();
   close(log_fd);

@@ -57,20 +57,6 @@ describe('logging drivers', { skip: integrationSkipReason() }, () => {
     assert.equal(r.stderr, 'a"b<c>&\t\n');
   });
 
-  it('cuts lines longer than 16 KiB into partial entries as dockerd (one time per line), and logs joins them', async () => {
-    // 40000 bytes then a newline; exactly 16384 then a newline; 20000 with no newline at the end.
-    const script = `head -c 40000 /dev/zero | tr '\\0' a; echo; head -c 16384 /dev/zero | tr '\\0' b; echo; head -c 20000 /dev/zero | tr '\\0' c`;
-    ok(await d.docker(['run', '--name', 'long', 'busybox', 'sh', '-c', script]));
-    const got = await allEntries(await idOf('long'));
-    const shape = got.map((e) => `${e.log[0] ?? ''}${e.log.length}${e.log.endsWith('\n') ? 'nl' : ''}`);
-    assert.deepEqual(shape, ['a16384', 'a16384', 'a7233nl', 'b16384', '\n1nl', 'c16384', 'c3616']);
-    // The pieces of one line carry the time of its first piece.
-    assert.equal(new Set(got.slice(0, 3).map((e) => e.time)).size, 1);
-    const r = await d.docker(['logs', 'long']);
-    assert.equal(r.stdout, `${'a'.repeat(40000)}\n${'b'.repeat(16384)}\n${'c'.repeat(20000)}`);
-    ok(await d.docker(['rm', 'long']));
-  });
-
   it('LogConfig shows berth default (json-file, 20m × 5) merged as dockerd merges the daemon default', async () => {
     assert.equal(ok(await d.docker(['inspect', '-f', '{{json .HostConfig.LogConfig}}', 'fmt'])), '{"Type":"json-file","Config":{"max-file":"5","max-size":"20m"}}');
     ok(await d.docker(['create', '--name', 'given', '--log-opt', 'max-size=1m', 'busybox', 'true']));
