@@ -25,7 +25,9 @@ export interface Libc {
   /** getsockname(fd, out Buffer, [len]): the length as a one-element array it updates. */
   getsockname: Foreign;
   setsockopt: Foreign;
-  /** The calling thread's errno after a failed call. */
+  /** Variadic syscall(2), for calls glibc has no wrapper for here (open_tree, mount_setattr, move_mount). */
+  syscall: Foreign;
+  /** errno after the last call on this thread. */
   errno(): number;
 }
 
@@ -48,6 +50,7 @@ export function libc(): Libc | null {
       listen: lib.func('int listen(int fd, int backlog)'),
       getsockname: lib.func('int getsockname(int fd, _Out_ void *addr, _Inout_ uint32_t *len)'),
       setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)'),
+      syscall: lib.func('long syscall(long number, ...)'),
       errno: () => koffi.errno(),
     };
   } catch {
