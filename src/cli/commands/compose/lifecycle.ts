@@ -2,6 +2,7 @@
 // shared by their command modules.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { eachContainer, rm, stop } from '../../../compose/down.js';
+import { restart } from '../../../compose/restart.js';
 import { scopeOf, startServices } from '../../../compose/up.js';
 import { byService, projectContainers } from '../../../compose/observe.js';
 import { fail, openProject } from './project.js';
@@ -44,7 +45,7 @@ export async function restartVerb(cli: Cli, argv: string[], spec: CommandSpec): 
   const { session: s } = await openProject(cli, { optional: true });
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
   try {
-    await eachContainer(s, flags.positionals, { working: 'Restarting', done: 'Started' }, () => true, (c) => s.client.containers.restart(c.Id, { timeout }));
+    await restart(s, flags.positionals, { noDeps: flags.bool('no-deps'), timeout });
   } catch (e) {
     fail(e);
   }
