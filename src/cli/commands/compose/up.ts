@@ -7,7 +7,6 @@ import { stop as stopProject } from '../../../compose/down.js';
 import { LogPrinter } from '../../../compose/log-printer.js';
 import { shortName } from '../../../compose/naming.js';
 import { PULL_POLICIES } from '../../../compose/images.js';
-import { ProjectWatcher, watchRules } from '../../../compose/watch.js';
 import { converge, scopeOf, startServices, waitHealthy } from '../../../compose/up.js';
 import type { RecreatePolicy } from '../../../compose/plan.js';
 import { fail, openProject } from './project.js';
@@ -73,7 +72,9 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StatusError(`invalid --pull option "${pull}"`, 1);
   const { session: s } = await openProject(cli, { services });
   // Checked before anything is created: compose refuses a watch without develop sections up front.
-  const watchScope = watching ? watchRules(s, scopeOf(s, services, true)) : undefined;
+  // Loaded only for --watch: it brings the watcher and the pattern matcher.
+  const watchMod = watching ? await import('../../../compose/watch.js') : undefined;
+  const watchScope = watchMod?.watchRules(s, scopeOf(s, services, true));
   if (exitCodeFrom && !s.project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
   const recreate: RecreatePolicy = flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged';
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
@@ -143,8 +144,8 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
       },
     });
     const onFailure = flags.bool('abort-on-container-failure');
-    const watched = watchScope
-      ? new ProjectWatcher(s, watchScope, {
+    const watched = watchScope && watchMod
+      ? new watchMod.ProjectWatcher(s, watchScope, {
           services,
           log: (l) => {
             printer.register('watch');
