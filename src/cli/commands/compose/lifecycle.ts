@@ -1,7 +1,7 @@
 // The simple verbs on the project's containers (start, stop, restart, kill, pause, unpause, rm),
 // shared by their command modules.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { eachContainer, rm, stop } from '../../../compose/down.js';
+import { eachContainer, kill, restart, rm, stop } from '../../../compose/down.js';
 import { scopeOf, startServices } from '../../../compose/up.js';
 import { byService, projectContainers } from '../../../compose/observe.js';
 import { fail, openProject } from './project.js';
@@ -37,14 +37,12 @@ export async function stopVerb(cli: Cli, argv: string[], spec: CommandSpec): Pro
   return 0;
 }
 
-const live = (state?: string) => state === 'running' || state === 'paused' || state === 'restarting';
-
 export async function restartVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
   const flags = cli.parse(spec, argv);
   const { session: s } = await openProject(cli, { optional: true });
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
   try {
-    await eachContainer(s, flags.positionals, { working: 'Restarting', done: 'Started' }, () => true, (c) => s.client.containers.restart(c.Id, { timeout }));
+    await restart(s, flags.positionals, timeout);
   } catch (e) {
     fail(e);
   }
@@ -56,7 +54,7 @@ export async function killVerb(cli: Cli, argv: string[], spec: CommandSpec): Pro
   const { session: s } = await openProject(cli, { optional: true });
   const signal = flags.string('signal') || 'SIGKILL';
   try {
-    await eachContainer(s, flags.positionals, { working: 'Killing', done: 'Killed' }, (c) => live(c.State), (c) => s.client.containers.kill(c.Id, { signal }));
+    await kill(s, flags.positionals, signal);
   } catch (e) {
     fail(e);
   }

@@ -4,6 +4,7 @@ import { renderRows, shortId } from '../../format/formatter.js';
 import { bytesSize, humanSize } from '../../format/units.js';
 import { FORMAT_FLAG } from '../helpers.js';
 import type { ContainerStats } from '../../../api-types/containers.js';
+import { cpuPercent, memoryUsed } from '../../../client/stats.js';
 
 export const spec: CommandSpec = {
   usage: 'stats [OPTIONS] [CONTAINER...]',
@@ -32,14 +33,9 @@ const HEADERS = {
 
 /** One row computed as docker's stats helpers do (cgroup v1 and v2 memory accounting). */
 export function statsRow(container: string, s: ApiStats, trunc: boolean): Record<string, string> {
-  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
-  const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
-  const cpus = s.cpu_stats?.online_cpus || s.cpu_stats?.cpu_usage?.percpu_usage?.length || 1;
-  const cpu = sysDelta > 0 && cpuDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0;
-  const ms = s.memory_stats ?? {};
-  const cache = ms.stats?.total_inactive_file ?? ms.stats?.inactive_file ?? 0;
-  const mem = Math.max((ms.usage ?? 0) - (cache < (ms.usage ?? 0) ? cache : 0), 0);
-  const limit = ms.limit ?? 0;
+  const cpu = cpuPercent(s);
+  const mem = memoryUsed(s);
+  const limit = s.memory_stats?.limit ?? 0;
   let rx = 0;
   let tx = 0;
   for (const n of Object.values(s.networks ?? {})) {
