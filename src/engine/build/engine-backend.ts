@@ -6,7 +6,7 @@
 // BuildService (engine.builds) owns what outlives one build: the persistent cache, the scratch
 // directory <dataRoot>/build-tmp (contexts, overlays; swept at start-up, mounts included), and
 // the builds in flight (cancel).
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { BuildContextCache } from './context-cache.js';
 import { Readable } from 'node:stream';
@@ -45,10 +45,6 @@ const MOUNTPOINT_ARTIFACTS: Array<{ rel: string; kind: 'file' | 'dir' }> = [
   { rel: 'dev', kind: 'dir' },
 ];
 
-async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
-  return lstatIfExists(p);
-}
-
 /**
  * Which paths of a RUN container's upper directory are mount-point leftovers rather than changes:
  * the empty files/dirs above, and directories (e.g. `etc`) that hold nothing but such leftovers.
@@ -56,7 +52,7 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
 export async function mountpointLeftovers(upper: string): Promise<Set<string>> {
   const skip = new Set<string>();
   for (const a of MOUNTPOINT_ARTIFACTS) {
-    const st = await lstatOrUndefined(path.join(upper, a.rel));
+    const st = await lstatIfExists(path.join(upper, a.rel));
     if (!st) continue;
     if (a.kind === 'file' && st.isFile() && st.size === 0) skip.add(a.rel);
     // /dev is a tmpfs and /proc, /sys are mounts: nothing the step writes lands below them.
