@@ -87,11 +87,6 @@ export async function rm(s: Session, services: readonly string[], opts: { stop?:
 
 const live = (c: ContainerSummary) => c.State === 'running' || c.State === 'paused' || c.State === 'restarting';
 
-/** `restart`: every container of the services (all when none named), stopped ones started. */
-export async function restart(s: Session, services: readonly string[], timeout?: number): Promise<void> {
-  await eachContainer(s, services, { working: 'Restarting', done: 'Started' }, () => true, (c) => s.client.containers.restart(c.Id, { timeout }));
-}
-
 /** `kill`: a signal (SIGKILL by default) to the services' live containers. */
 export async function kill(s: Session, services: readonly string[], signal = 'SIGKILL'): Promise<void> {
   await eachContainer(s, services, { working: 'Killing', done: 'Killed' }, live, (c) => s.client.containers.kill(c.Id, { signal }));

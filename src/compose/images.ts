@@ -4,7 +4,9 @@
 import type { ImageInspect } from '../api-types/images.js';
 import type { EngineClient } from '../client/client.js';
 import { isNotFound } from '../client/errors.js';
-import { contextArchive } from '../cli/commands/image/context.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { contextArchive, contextArchiveWithDockerfile, type ContextArchive } from '../archive/build-context.js';
 import type { Project, ServiceConfig } from './model.js';
 import { serviceImage } from './naming.js';
 import type { ProgressSink } from './progress.js';
@@ -48,18 +50,30 @@ export async function pullImage(client: EngineClient, service: string, ref: stri
   progress({ id: service, status: 'done', text: 'Pulled' });
 }
 
+/**
+ * The build context of a service as compose's classic builder sends it: the context directory,
+ * plus the Dockerfile under a generated name when it is inline or lies outside the context.
+ */
+export function serviceContext(context: string, dockerfile?: string, inline?: string): ContextArchive {
+  if (!existsSync(context) || !statSync(context).isDirectory()) throw new Error(`unable to prepare context: path "${context}" not found`);
+  if (inline !== undefined) return contextArchiveWithDockerfile(context, inline);
+  const file = path.resolve(context, dockerfile || 'Dockerfile');
+  if (path.relative(path.resolve(context), file).startsWith('..') && existsSync(file)) return contextArchiveWithDockerfile(context, readFileSync(file));
+  return contextArchive(context, dockerfile ?? '');
+}
+
 /** Builds a service's image with the classic builder and tags it. */
 export async function buildImage(client: EngineClient, project: Project, service: string, svc: ServiceConfig, progress: ProgressSink, write?: (text: string) => void): Promise<void> {
   const b = svc.build!;
-  if (b.dockerfile_inline) throw new Error(`service "${service}": build.dockerfile_inline is not supported by berth compose yet`);
   if (!b.context || /^(https?:|git@)/.test(b.context)) throw new Error(`service "${service}": build context ${b.context ?? '(none)'} is not a local directory`);
   const tag = serviceImage(project.name, service, svc);
   progress({ id: `Service ${service}`, status: 'working', text: 'Building' });
-  let archive: ReturnType<typeof contextArchive>;
+  let archive: ContextArchive;
   try {
-    archive = contextArchive(b.context, b.dockerfile ?? '');
+    archive = serviceContext(b.context, b.dockerfile, b.dockerfile_inline);
   } catch (e) {
-    throw new Error(`service "${service}": ${(e as Error).message}`, { cause: e });
+    progress({ id: `Service ${service}`, status: 'error', text: 'Error' });
+    throw e;
   }
   const args: Record<string, string> = {};
   for (const [k, v] of Object.entries(b.args ?? {})) if (v !== null) args[k] = v;
@@ -85,26 +99,57 @@ export async function buildImage(client: EngineClient, project: Project, service
   progress({ id: `Service ${service}`, status: 'done', text: 'Built' });
 }
 
-/** Each service's image, built or pulled when missing (or built again with `build: 'always'`). */
+/** `up --pull` and `pull_policy` values: `if_not_present` is `missing`; daily/weekly/every_<d> pull when missing here. */
+export type PullPolicy = 'always' | 'missing' | 'never' | 'build';
+export const PULL_POLICIES = ['always', 'missing', 'never', 'build', 'if_not_present'];
+
+function pullPolicyOf(svc: ServiceConfig, override: string | undefined, build: BuildPolicy | undefined): PullPolicy {
+  // compose's createOptions.Apply: --build turns buildable services to `build`, --pull overrides all.
+  if (build === 'always' && svc.build) return 'build';
+  const p = override ?? svc.pull_policy ?? 'missing';
+  return p === 'always' || p === 'never' || p === 'build' ? p : 'missing';
+}
+
+/** Where a service's image comes from, for errors: the file(s) and key. */
+function imageKey(origin: string | undefined, service: string, svc: ServiceConfig): string {
+  return `${origin ? `${origin}: ` : ''}services.${service}.${svc.image ? 'image' : 'build'}`;
+}
+
+/**
+ * Each service's image, as compose's ensureImagesExists: pulled as its pull policy says (a pull
+ * failure is ignored for a buildable service), then built when buildable and missing or with
+ * policy `build`. Errors name the file and key.
+ */
 export async function ensureImages(
   client: EngineClient,
   project: Project,
   services: readonly string[],
-  opts: { build?: BuildPolicy; progress: ProgressSink; write?: (text: string) => void },
+  opts: { build?: BuildPolicy; pull?: string; progress: ProgressSink; write?: (text: string) => void; origin?: string },
 ): Promise<Record<string, EnsuredImage>> {
   const out: Record<string, EnsuredImage> = {};
   for (const name of services) {
     const svc = project.services[name];
     const ref = serviceImage(project.name, name, svc);
-    let img = opts.build === 'always' && svc.build ? undefined : await inspectOrUndefined(client, ref);
-    const policy = svc.pull_policy;
-    if (img && (policy === 'always' || policy === 'build') && !(opts.build === 'never')) img = undefined;
-    if (!img) {
-      if (svc.build && opts.build !== 'never' && policy !== 'never') await buildImage(client, project, name, svc, opts.progress, opts.write);
-      else if (policy === 'never' || (svc.build && opts.build === 'never')) throw new Error(`No such image: ${ref}`);
-      else await pullImage(client, name, ref, opts.progress);
+    const policy = pullPolicyOf(svc, opts.pull, opts.build);
+    let img = await inspectOrUndefined(client, ref);
+    if (svc.image && (policy === 'always' || (policy === 'missing' && !img))) {
+      try {
+        await pullImage(client, name, ref, opts.progress);
+        img = undefined;
+      } catch (e) {
+        if (!svc.build || opts.build === 'never') throw new Error(`${imageKey(opts.origin, name, svc)}: ${(e as Error).message}`, { cause: e });
+      }
+      img ??= await inspectOrUndefined(client, ref);
+    }
+    if (svc.build && opts.build !== 'never' && (!img || policy === 'build')) {
+      try {
+        await buildImage(client, project, name, svc, opts.progress, opts.write);
+      } catch (e) {
+        throw new Error(`${imageKey(opts.origin, name, svc)}: ${(e as Error).message}`, { cause: e });
+      }
       img = await client.images.inspect(ref);
     }
+    if (!img) throw new Error(`${imageKey(opts.origin, name, svc)}: No such image: ${ref}${policy === 'never' ? ' (pull_policy: never)' : ''}`);
     out[name] = { id: img.Id, volumes: (img.Config as { Volumes?: Record<string, object> | null } | undefined)?.Volumes };
   }
   return out;

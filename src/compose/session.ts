@@ -1,5 +1,6 @@
 // What every compose operation works with: the engine client, the loaded project, where it came
 // from (for labels) and where progress and warnings go.
+import path from 'node:path';
 import type { EngineClient } from '../client/client.js';
 import type { Project, ServiceConfig } from './model.js';
 import type { ProjectOrigin } from './naming.js';
@@ -31,4 +32,13 @@ export function serviceScale(svc: ServiceConfig, override?: number): number {
 export function selectServices(project: Project, names: readonly string[]): string[] {
   for (const n of names) if (!project.services[n]) throw new Error(`no such service: ${n}`);
   return names.length ? [...names] : Object.keys(project.services);
+}
+
+/** The compose file(s) for error messages: relative to the project directory when inside it. */
+export function originFiles(s: Session): string | undefined {
+  const files = s.origin.configFiles.map((f) => {
+    const rel = path.relative(s.origin.workingDir, f);
+    return rel && !rel.startsWith('..') ? rel : f;
+  });
+  return files.length ? files.join(', ') : undefined;
 }

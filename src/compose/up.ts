@@ -8,13 +8,14 @@ import { stopAndRemove, createContainer, recreateContainer, startContainer, stop
 import { checkCycles, walk, withDependencies } from './graph.js';
 import { serviceHash } from './hash.js';
 import { ensureImages, type BuildPolicy, type EnsuredImage } from './images.js';
+import { serviceLinks } from './links.js';
 import type { ServiceConfig } from './model.js';
 import { ComposeLabels, canonicalName, containerName, serviceLabels, serviceOf, volumeName } from './naming.js';
 import { byService, exited, healthy, projectContainers, running, waitFor } from './observe.js';
 import { planService, type RecreatePolicy } from './plan.js';
 import { containerId } from './progress.js';
 import { ensureNetworks, ensureVolumes, usedNetworks, usedVolumes } from './resources.js';
-import { isOrphanService, selectServices, serviceScale, type Session } from './session.js';
+import { isOrphanService, originFiles, selectServices, serviceScale, type Session } from './session.js';
 
 export interface CreateOptions {
   /** Services named on the command line (all when empty). */
@@ -28,6 +29,8 @@ export interface CreateOptions {
   /** Stop timeout in seconds for replaced containers. */
   timeout?: number;
   build?: BuildPolicy;
+  /** `--pull`: overrides every service's pull_policy. */
+  pull?: string;
   /** Reuse anonymous volumes of replaced containers (compose's default; `-V` turns it off). */
   inherit?: boolean;
   /** Build output (the builder's stream). */
@@ -83,7 +86,7 @@ export async function converge(s: Session, opts: CreateOptions = {}): Promise<Ob
   const { project } = s;
   const scope = scopeOf(s, opts.services, opts.noDeps);
   const named = new Set(opts.services?.length ? opts.services : scope);
-  const images = await ensureImages(s.client, project, scope, { build: opts.build, progress: s.progress, write: opts.write });
+  const images = await ensureImages(s.client, project, scope, { build: opts.build, pull: opts.pull, progress: s.progress, write: opts.write, origin: originFiles(s) });
   const networks = await ensureNetworks(s.client, project, usedNetworks(project, scope), s.progress);
   await ensureVolumes(s.client, project, usedVolumes(project, scope), s.progress);
 
@@ -118,7 +121,7 @@ export async function converge(s: Session, opts: CreateOptions = {}): Promise<Ob
       if (plan.recreate.length) await stopDependents(s, name, observed, opts.timeout);
       const labels = labelsFor(s, name, svc, images[name]);
       const request = (number: number, cname: string, inherit?: ContainerSummary) =>
-        createRequest({ project, service: name, svc, number, name: cname, labels, useNetworkAliases: true, inherit: opts.inherit === false ? undefined : inherit, imageVolumes: images[name]?.volumes });
+        createRequest({ project, service: name, svc, number, name: cname, labels, useNetworkAliases: true, links: serviceLinks(project.name, name, svc, number, (x) => observed.get(x) ?? []), inherit: opts.inherit === false ? undefined : inherit, imageVolumes: images[name]?.volumes });
       const kept = plan.keep.map((c) => {
         if (c.State === 'running') s.progress({ id: containerId(canonicalName(c)), status: 'done', text: 'Running' });
         else if (c.State === 'exited') s.progress({ id: containerId(canonicalName(c)), status: 'done', text: 'Created' });

@@ -62,6 +62,9 @@ describe('berth compose live view under tmux', { skip }, () => {
     await see('up', /worker-1\s+running/);
     await see('up', /web-1 \| tick \d+/);
     assert.match(await screen('up'), /berth compose up · clive · 3\/3 running/);
+    // A resized window gets a frame of its new width (the rule spans it exactly).
+    ok(await tmux(['resize-window', '-t', 'up', '-x', '110', '-y', '28']));
+    await waitFor('a 110-column frame', async () => (await screen('up')).split('\n').some((l) => /^── logs: all services ─+$/.test(l) && [...l].length === 110), 15_000, 200);
 
     // Changes made by another client show up from the event stream.
     ok(await d.docker(['stop', '-t', '1', `${P}-worker-1`]));

@@ -35,6 +35,7 @@ export default async function create(cli: Cli, argv: string[]): Promise<number> 
       recreate: flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged',
       removeOrphans: flags.bool('remove-orphans'),
       scale,
+      pull: flags.changed('pull') ? flags.string('pull') : undefined,
       build: flags.bool('build') ? 'always' : flags.bool('no-build') ? 'never' : 'missing',
       write: (t) => cli.err(t),
     });

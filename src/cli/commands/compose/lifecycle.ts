@@ -1,7 +1,8 @@
 // The simple verbs on the project's containers (start, stop, restart, kill, pause, unpause, rm),
 // shared by their command modules.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { eachContainer, kill, restart, rm, stop } from '../../../compose/down.js';
+import { eachContainer, kill, rm, stop } from '../../../compose/down.js';
+import { restart } from '../../../compose/restart.js';
 import { scopeOf, startServices } from '../../../compose/up.js';
 import { byService, projectContainers } from '../../../compose/observe.js';
 import { fail, openProject } from './project.js';
@@ -42,7 +43,7 @@ export async function restartVerb(cli: Cli, argv: string[], spec: CommandSpec): 
   const { session: s } = await openProject(cli, { optional: true });
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
   try {
-    await restart(s, flags.positionals, timeout);
+    await restart(s, flags.positionals, { noDeps: flags.bool('no-deps'), timeout });
   } catch (e) {
     fail(e);
   }

@@ -2,7 +2,7 @@
 // the services it lists, and the hooks that need the CLI (a shell on our terminal).
 import type { Cli } from '../../cli.js';
 import { runExec, terminalSize } from '../../attach.js';
-import { restart } from '../../../compose/down.js';
+import { restart } from '../../../compose/restart.js';
 import { serviceHash } from '../../../compose/hash.js';
 import type { ServiceConfig } from '../../../compose/model.js';
 import type { Session } from '../../../compose/session.js';

@@ -10,6 +10,8 @@ import type { ServicePortConfig, ServiceConfig, ServiceVolumeConfig } from '../.
 import { ComposeLabels, SLUG_LABEL, oneOffContainerName, serviceLabels } from '../../../compose/naming.js';
 import { converge, startServices } from '../../../compose/up.js';
 import { withDependencies } from '../../../compose/graph.js';
+import { serviceLinks } from '../../../compose/links.js';
+import { byService, projectContainers } from '../../../compose/observe.js';
 import { fail, openProject } from './project.js';
 
 export const spec: CommandSpec = {
@@ -108,7 +110,9 @@ export default async function run(cli: Cli, argv: string[]): Promise<number> {
     const eq = l.indexOf('=');
     labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
   }
-  const body = createRequest({ project: s.project, service, svc, number: 0, name, labels, useNetworkAliases: flags.bool('use-aliases'), autoRemove: flags.bool('rm'), attachStdin: svc.stdin_open });
+  const existing = byService(await projectContainers(s.client, s.project.name, { oneOff: 'exclude' }));
+  const links = serviceLinks(s.project.name, service, svc, -1, (x) => existing.get(x) ?? [], true);
+  const body = createRequest({ project: s.project, service, svc, number: 0, name, labels, links, useNetworkAliases: flags.bool('use-aliases'), autoRemove: flags.bool('rm'), attachStdin: svc.stdin_open });
   const client = s.client;
   const { Id: id } = await client.containers.create(body, { name });
   if (detach) {

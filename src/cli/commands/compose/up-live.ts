@@ -6,6 +6,7 @@
 import type { Cli } from '../../cli.js';
 import type { ExitInfo } from '../../../compose/attach.js';
 import { kill, stop as stopProject } from '../../../compose/down.js';
+import { lineSink, type ProgressEvent } from '../../../compose/progress.js';
 import { converge, startServices, type CreateOptions } from '../../../compose/up.js';
 import type { Session } from '../../../compose/session.js';
 import { liveView } from './live.js';
@@ -66,7 +67,12 @@ export async function upLive(cli: Cli, s: Session, o: UpLiveOptions): Promise<nu
   const onSignal = () => leave('interrupt');
 
   const view = liveView(cli, s, { mode: 'up', options: o.options, leave, followed: (n) => o.attached.has(n) });
-  s.progress = view.progress;
+  // Kept to be printed, last word per object, if `up` fails: what it left is reported as plain `up` does.
+  const progress = new Map<string, ProgressEvent>();
+  s.progress = (e) => {
+    progress.set(e.id, e);
+    view.progress(e);
+  };
   s.warn = (m) => view.note(`WARN ${m}`);
   view.attacher.onExit = (e) => {
     if (o.abortOnExit || (o.abortOnFailure && e.code !== 0)) {
@@ -100,7 +106,11 @@ export async function upLive(cli: Cli, s: Session, o: UpLiveOptions): Promise<nu
     process.off('SIGTERM', onSignal);
     await view.close();
   }
-  if (failure) fail(failure);
+  if (failure) {
+    const sink = lineSink((t) => cli.err(t), !!cli.stderr.isTTY);
+    for (const e of progress.values()) sink(e);
+    fail(failure);
+  }
   if (detached) {
     cli.err(`Detached: ${s.project.name} keeps running (berth compose down to remove it)\n`);
     return 0;

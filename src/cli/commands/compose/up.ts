@@ -7,6 +7,7 @@ import { Attacher, type ExitInfo } from '../../../compose/attach.js';
 import { kill, stop as stopProject } from '../../../compose/down.js';
 import { LogPrinter } from '../../../compose/log-printer.js';
 import { shortName } from '../../../compose/naming.js';
+import { PULL_POLICIES } from '../../../compose/images.js';
 import { converge, scopeOf, startServices, waitHealthy, type CreateOptions } from '../../../compose/up.js';
 import type { RecreatePolicy } from '../../../compose/plan.js';
 import { wantLiveView } from './live.js';
@@ -38,7 +39,7 @@ export const spec: CommandSpec = {
     { name: 'timestamps', kind: 'bool', desc: 'Show timestamps' },
     { name: 'renew-anon-volumes', short: 'V', kind: 'bool', desc: 'Recreate anonymous volumes instead of retrieving data from the previous containers' },
     { name: 'quiet-pull', kind: 'bool', desc: 'Pull without printing progress information' },
-    { name: 'pull', kind: 'string', desc: 'Pull image before running ("always"|"missing"|"never")' },
+    { name: 'pull', kind: 'string', desc: 'Pull image before running ("always"|"missing"|"never"|"build")' },
     { name: 'attach', kind: 'list', desc: 'Restrict attaching to the specified services' },
     { name: 'no-attach', kind: 'list', desc: "Do not attach (stream logs) to the specified services" },
     { name: 'yes', short: 'y', kind: 'bool', desc: 'Assume "yes" as answer to all prompts and run non-interactively' },
@@ -65,6 +66,8 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   const abortOnExit = flags.bool('abort-on-container-exit') || !!exitCodeFrom;
   const detach = flags.bool('detach') || flags.bool('wait');
   if (detach && (abortOnExit || flags.bool('abort-on-container-failure'))) throw new UsageError('--abort-on-container-exit and --detach are incompatible');
+  const pull = flags.changed('pull') ? flags.string('pull') : undefined;
+  if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StatusError(`invalid --pull option "${pull}"`, 1);
   const { session: s, options } = await openProject(cli, { services });
   if (exitCodeFrom && !s.project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
   const recreate: RecreatePolicy = flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged';
@@ -76,6 +79,7 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
     removeOrphans: flags.bool('remove-orphans'),
     scale: parseScale(flags.list('scale')),
     timeout,
+    pull,
     build: flags.bool('build') ? 'always' : flags.bool('no-build') ? 'never' : 'missing',
     inherit: !flags.bool('renew-anon-volumes'),
     write: (t) => cli.err(t),

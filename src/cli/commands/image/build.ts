@@ -7,7 +7,7 @@ import { encodeAuthHeader, readConfig } from '../../auth.js';
 import { renderProgress } from '../../format/progress.js';
 import { humanSize } from '../../format/units.js';
 import { atomicWriteSync } from '../../util/atomic.js';
-import { contextArchive, contextSelection } from './context.js';
+import { contextArchive, contextSelection } from '../../../archive/build-context.js';
 import { syncContext } from './context-sync.js';
 
 export const spec: CommandSpec = {

@@ -1,9 +1,14 @@
 // The build context as a tar stream: files under the context directory minus what
-// .dockerignore excludes (the Dockerfile and .dockerignore themselves are always sent).
+// .dockerignore excludes (the Dockerfile and .dockerignore themselves are always sent). Shared by
+// `berth build` and `berth compose build`.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import ignoreFactory from '@balena/dockerignore';
 import * as tar from 'tar';
+import { encodeHeader, padding, type TarEntry } from './tar-header.js';
+import { tarTreeChunks } from './tar-directory.js';
 
 export interface ContextArchive {
   stream: NodeJS.ReadableStream;
@@ -41,4 +46,36 @@ export function contextArchive(contextDir: string, dockerfileFlag: string): Cont
   const { dir, dockerfile, filter } = contextSelection(contextDir, dockerfileFlag);
   const stream = tar.c({ cwd: dir, portable: true, filter: (p) => filter(p) }, ['.']) as unknown as NodeJS.ReadableStream;
   return { stream, dockerfile };
+}
+
+/**
+ * The context with a Dockerfile that is not a file inside it (compose's `dockerfile_inline`, or
+ * a Dockerfile outside the context): docker's AddDockerfileToBuildContext adds it under a random
+ * `.dockerfile.<id>` name and appends that name to .dockerignore, so `COPY . .` leaves it out.
+ */
+export function contextArchiveWithDockerfile(contextDir: string, content: string | Buffer): ContextArchive {
+  const dir = resolve(contextDir);
+  if (!existsSync(dir)) throw new Error(`unable to prepare context: path "${contextDir}" not found`);
+  const ignorePath = resolve(dir, '.dockerignore');
+  const patterns = existsSync(ignorePath) ? readFileSync(ignorePath, 'utf8') : '';
+  const dockerfile = `.dockerfile.${randomBytes(10).toString('hex')}`;
+  const filter = dockerignoreFilter(patterns, []);
+  const now = Math.floor(Date.now() / 1000);
+  const file = (path: string, body: Buffer): Buffer[] => {
+    const entry: TarEntry = { path, type: 'file', mode: 0o600, size: body.length, mtime: now };
+    return [encodeHeader(entry), body, padding(body.length)];
+  };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const tree = tarTreeChunks(dir, { exclude: (rel) => rel === '.dockerignore' || !filter(rel), transform: (e) => ({ ...e, uid: 0, gid: 0 }) });
+    let previous: Buffer | undefined;
+    // The tree's last chunk is its end-of-archive marker: the added files go before it.
+    for await (const c of tree) {
+      if (previous) yield previous;
+      previous = c;
+    }
+    yield* file('.dockerignore', Buffer.from(`${patterns}\n${dockerfile}\n`));
+    yield* file(dockerfile, Buffer.from(content));
+    if (previous) yield previous;
+  }
+  return { stream: Readable.from(chunks(), { objectMode: false }), dockerfile };
 }
