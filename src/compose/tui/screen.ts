@@ -29,6 +29,8 @@ export class Screen {
     }
   };
   private readonly onResize = () => this.redrawAll();
+  /** Should the process end with the screen taken (an uncaught error), the terminal still comes back. */
+  private readonly onExit = () => this.leave();
 
   constructor(private readonly opts: ScreenOptions) {
     this.interval = 1000 / (opts.fps ?? 10);
@@ -45,6 +47,7 @@ export class Screen {
     stdin.on('data', this.onData);
     stdin.resume();
     stdout.on('resize', this.onResize);
+    process.on('exit', this.onExit);
     this.draw();
   }
 
@@ -56,6 +59,7 @@ export class Screen {
     this.timer = undefined;
     const { stdin, stdout } = this.opts;
     stdout.off('resize', this.onResize);
+    process.off('exit', this.onExit);
     stdin.off('data', this.onData);
     if (stdin.isTTY) stdin.setRawMode(false);
     stdin.pause();

@@ -33,7 +33,7 @@ async function shell(cli: Cli, containerId: string): Promise<void> {
 export function liveView(
   cli: Cli,
   s: Session,
-  opts: { mode: 'up' | 'top'; options: ComposeOptions; leave: ViewHooks['leave'] } & Pick<LiveViewOptions, 'only' | 'followed' | 'tail'>,
+  opts: { mode: 'up' | 'top'; options: ComposeOptions; leave: ViewHooks['leave'] } & Pick<LiveViewOptions, 'only' | 'followed' | 'tail'> & Partial<Pick<LiveViewOptions, 'color'>>,
 ): LiveView {
   return new LiveView({
     client: s.client,
@@ -45,7 +45,7 @@ export function liveView(
     }),
     stdin: cli.stdin,
     stdout: cli.stdout,
-    color: true,
+    color: opts.color ?? true,
     only: opts.only,
     followed: opts.followed,
     tail: opts.tail,

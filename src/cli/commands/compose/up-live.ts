@@ -23,6 +23,8 @@ export interface UpLiveOptions {
   abortOnExit: boolean;
   abortOnFailure: boolean;
   exitCodeFrom?: string;
+  /** Colours (off with --no-color). */
+  color: boolean;
 }
 
 export async function upLive(cli: Cli, s: Session, o: UpLiveOptions): Promise<number> {
@@ -66,7 +68,7 @@ export async function upLive(cli: Cli, s: Session, o: UpLiveOptions): Promise<nu
   };
   const onSignal = () => leave('interrupt');
 
-  const view = liveView(cli, s, { mode: 'up', options: o.options, leave, followed: (n) => o.attached.has(n) });
+  const view = liveView(cli, s, { mode: 'up', options: o.options, leave, followed: (n) => o.attached.has(n), color: o.color });
   // Kept to be printed, last word per object, if `up` fails: what it left is reported as plain `up` does.
   const progress = new Map<string, ProgressEvent>();
   s.progress = (e) => {

@@ -96,7 +96,7 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
     } catch (e) {
       fail(e);
     }
-    return upLive(cli, s, { options, create: createOptions, attached: attachedServices(scope), timeout, abortOnExit, abortOnFailure: flags.bool('abort-on-container-failure'), exitCodeFrom });
+    return upLive(cli, s, { options, create: createOptions, attached: attachedServices(scope), timeout, abortOnExit, abortOnFailure: flags.bool('abort-on-container-failure'), exitCodeFrom, color: !flags.bool('no-color') });
   }
   let observed;
   try {
