@@ -14,6 +14,8 @@ export interface DaemonConfig extends EngineConfig {
   tlsCert?: string;
   tlsKey?: string;
   tlsCaCert?: string;
+  /** --userns-remap as given (`default` or `user[:group]`); main.ts resolves it before the engine opens. */
+  usernsRemapSpec?: string;
 }
 
 const HELP = `Usage: berthd [OPTIONS]
@@ -41,6 +43,7 @@ Options:
   -G, --group string           Group owning the unix socket (default "berth", when it exists)
       --log-driver string      Default logging driver of containers: json-file, local or none (default "json-file")
       --log-opt map            Default log driver options (repeatable; default max-size=20m, max-file=5 for json-file)
+      --userns-remap string    User/Group setting for user namespaces ("default" creates and uses berth-remap)
   -l, --log-level string       debug, info, warn, error (default "info")
   -h, --help                   Print usage
 `;
@@ -116,6 +119,7 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
     if (file.tlscert) cfg.tlsCert = file.tlscert;
     if (file.tlskey) cfg.tlsKey = file.tlskey;
     if (file.group) cfg.group = file.group;
+    if (file['userns-remap']) cfg.usernsRemapSpec = file['userns-remap'];
   } else if (configFileGiven) {
     throw new Error(`config file ${configFile} does not exist`);
   }
@@ -148,6 +152,7 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.defaultBridge = one('--bridge') ?? cfg.defaultBridge;
   cfg.iptablesPrefix = one('--iptables-prefix') ?? cfg.iptablesPrefix;
   cfg.logDriver = one('--log-driver') ?? cfg.logDriver;
+  cfg.usernsRemapSpec = one('--userns-remap') ?? cfg.usernsRemapSpec;
   if (flags.get('--log-opt')) {
     cfg.logOpts = {};
     for (const kv of flags.get('--log-opt')!) {
@@ -160,7 +165,7 @@ export function parseDaemonArgs(argv: string[]): DaemonConfig {
   cfg.fixedCidrV6 = one('--fixed-cidr-v6') ?? cfg.fixedCidrV6;
   if (cfg.iptablesPrefix && !/^[A-Z][A-Z0-9_]{0,10}$/.test(cfg.iptablesPrefix)) throw new Error(`invalid --iptables-prefix: ${cfg.iptablesPrefix}`);
   if (cfg.hosts.length === 0) cfg.hosts = [`unix://${cfg.execRoot}/berth.sock`];
-  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--tls', '--tlsverify', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6', '--log-driver', '--log-opt']);
+  const known = new Set(['--host', '--data-root', '--exec-root', '--add-runtime', '--runtime', '--storage-driver', '--docker-socket', '--log-level', '--insecure-registry', '--registry-mirror', '--tlscert', '--tlskey', '--tlscacert', '--tls', '--tlsverify', '--group', '--bridge', '--iptables-prefix', '--ipv6', '--fixed-cidr-v6', '--log-driver', '--log-opt', '--userns-remap']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown flag: ${k}`);
   if (!cfg.runtimes[cfg.defaultRuntime]) throw new Error(`unknown runtime: ${cfg.defaultRuntime}`);
   return cfg;

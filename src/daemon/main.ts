@@ -10,6 +10,7 @@ import { exitOnUncaughtErrors } from './crash.js';
 import { fdsForHost, takeListenFds } from './listen-fds.js';
 import { planTcpListener, type TcpListenPlan } from './tcp-security.js';
 import { socketGid } from './socket-group.js';
+import { setupUsernsRemap } from './userns-remap.js';
 import { Engine } from '../engine/engine.js';
 import { createApiServer } from '../api/server.js';
 import { allRoutes } from '../api/routes.js';
@@ -64,6 +65,18 @@ async function main(): Promise<void> {
   } catch (e: any) {
     process.stderr.write(`berthd: failed to load listeners: ${e.message}\n`);
     process.exit(1);
+  }
+  if (cfg.usernsRemapSpec) {
+    try {
+      cfg.usernsRemap = setupUsernsRemap(cfg.usernsRemapSpec, cfg.dataRoot, (m) => log.warn(m));
+    } catch (e: any) {
+      process.stderr.write(`berthd: userns-remap: ${e.message}\n`);
+      process.exit(1);
+    }
+    if (cfg.usernsRemap) {
+      cfg.dataRoot = cfg.usernsRemap.dataRoot;
+      log.info(`User namespaces: ID ranges will be mapped to subuid/subgid ranges of: ${cfg.usernsRemap.user}`);
+    }
   }
   const engine = await Engine.open(cfg);
   const servers: http.Server[] = [];

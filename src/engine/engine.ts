@@ -8,6 +8,7 @@ import { API_VERSION, BERTH_VERSION, MIN_API_VERSION } from '../version.js';
 import { goArch } from '../util/platform.js';
 import type { SystemVersion } from '../api-types/system.js';
 import { EventBus } from './events.js';
+import { RemappedRoot, type UsernsRemap } from './userns/remap.js';
 import { ImageStore } from './images/store.js';
 import { sweepTempFiles } from '../util/fs.js';
 import { ContainerService } from './containers/service.js';
@@ -50,6 +51,8 @@ export interface EngineConfig {
   /** IPv6 on the default bridge (dockerd's `ipv6`), in `fixedCidrV6` or a /64 of the ULA pool. */
   ipv6?: boolean;
   fixedCidrV6?: string;
+  /** --userns-remap as resolved by the daemon; dataRoot is then already the per-mapping root. */
+  usernsRemap?: UsernsRemap;
 }
 
 export class Engine {
@@ -65,14 +68,17 @@ export class Engine {
   readonly startedAt = new Date();
   /** The host's cgroup features, found once (they do not change while berthd runs). */
   private cgroupFeatures?: CgroupFeatures;
+  /** --userns-remap's remapped root, when on. */
+  readonly remap?: RemappedRoot;
 
   private constructor(readonly config: EngineConfig) {
+    this.remap = config.usernsRemap && new RemappedRoot(config.usernsRemap, config.dataRoot, config.execRoot);
     this.images = new ImageStore({
       dataRoot: config.dataRoot,
       events: this.events,
       containersUsingImage: (id) => this.containers.usersOfImage(id),
     });
-    this.volumes = new VolumeStore({ dataRoot: config.dataRoot, events: this.events, volumeUsers: (name) => this.containers.usersOfVolume(name) });
+    this.volumes = new VolumeStore({ dataRoot: config.dataRoot, events: this.events, volumeUsers: (name) => this.containers.usersOfVolume(name), rootOwner: this.remap?.root });
     this.networks = new NetworkManager({
       dataRoot: config.dataRoot,
       execRoot: config.execRoot,
@@ -101,6 +107,7 @@ export class Engine {
       images: this.images,
       networks: this.networks,
       volumes: this.volumes,
+      remap: this.remap,
     });
     this.execs = new ExecManager(this.containers);
     this.files = new ContainerFiles(this.containers);
@@ -122,10 +129,15 @@ export class Engine {
     await sweepTempFiles(path.join(config.dataRoot, 'containers'), 1);
     const engine = new Engine(config);
     await engine.images.init();
+    if (engine.remap) {
+      if (engine.containers.driver !== 'overlay') throw new Error('userns-remap needs the overlay storage driver (image layers are idmapped, not copied)');
+      await engine.remap.init();
+    }
     await engine.volumes.init();
     await engine.networks.init();
     await engine.containers.init();
     await engine.networks.sweep((id) => engine.containers.store.find(id)?.state.Running ?? false);
+    await engine.remap?.sweep((id) => engine.containers.store.find(id)?.state.Running ?? false);
     await engine.containers.startAtBoot();
     // Sweeps build scratch and step containers a crash left behind.
     await engine.builds.init();
@@ -224,7 +236,7 @@ export class Engine {
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: 'tini',
-      SecurityOptions: ['name=seccomp,profile=builtin'],
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(this.remap ? ['name=userns'] : [])],
       Warnings: cgroupWarnings(cg, forwarding),
     };
   }

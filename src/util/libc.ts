@@ -18,6 +18,10 @@ export interface Libc {
   /** Variadic: pass the argument's type before it, e.g. `ioctl(fd, req, 'uint8_t *', buf)`. */
   ioctl: Foreign;
   close: Foreign;
+  /** Variadic syscall(2), for calls glibc has no wrapper for here (open_tree, mount_setattr, move_mount). */
+  syscall: Foreign;
+  /** errno after the last call on this thread. */
+  errno(): number;
 }
 
 let loaded: Libc | null | undefined;
@@ -25,7 +29,7 @@ let loaded: Libc | null | undefined;
 export function libc(): Libc | null {
   if (loaded !== undefined) return loaded;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as { load(name: string): { func(signature: string): Foreign } };
+    const koffi = createRequire(import.meta.url)('koffi') as { load(name: string): { func(signature: string): Foreign }; errno(): number };
     const lib = koffi.load('libc.so.6');
     loaded = {
       mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
@@ -35,6 +39,8 @@ export function libc(): Libc | null {
       socket: lib.func('int socket(int domain, int type, int protocol)'),
       ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
       close: lib.func('int close(int fd)'),
+      syscall: lib.func('long syscall(long number, ...)'),
+      errno: () => koffi.errno(),
     };
   } catch {
     loaded = null;

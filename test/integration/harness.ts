@@ -186,6 +186,9 @@ let daemonCounter = 0;
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   // Short paths: a unix socket path must stay under ~100 bytes.
   const root = await fsp.mkdtemp(`/tmp/bt${opts.name ?? ''}${process.pid % 1000}-${daemonCounter++}-`);
+  // Passable by others (mkdtemp makes it 0700): a --userns-remap daemon's containers run as an
+  // unprivileged host uid that must reach its data root and bind sources below.
+  await fsp.chmod(root, 0o711);
   const dataRoot = path.join(root, 'data');
   const execRoot = path.join(root, 'exec');
   const sock = path.join(root, 'd.sock');

@@ -62,7 +62,7 @@ export class ContainerFiles {
     else if ((held = this.copyMounts.get(rec.id))) held.users++;
     else {
       const ready = (async () => {
-        const layers = this.svc.o.images.find(rec.image) ? await this.svc.o.images.layerDirs(rec.image) : [];
+        const layers = await this.svc.lowerDirs(rec);
         await mountRootfs(rec.driver, fs, layers);
       })();
       held = { users: 1, ready };

@@ -154,7 +154,7 @@ const berthRefuses = (field: string) => new InvalidArgumentError(`berth does not
  * dockerd's checks of a create request on Linux: throws its error for what it refuses, drops
  * what the host cannot do (in hc, as dockerd does) and returns its warnings.
  */
-export function verifyCreateFields(hc: HostConfig, cfg: Partial<ContainerConfig>, o: { caps?: CgroupCaps; cpus?: number; update?: boolean } = {}): string[] {
+export function verifyCreateFields(hc: HostConfig, cfg: Partial<ContainerConfig>, o: { caps?: CgroupCaps; cpus?: number; update?: boolean; usernsRemap?: boolean } = {}): string[] {
   const caps = o.caps ?? hostCgroupCaps();
   const cpus = o.cpus ?? os.cpus().length;
   const w: string[] = [];
@@ -218,6 +218,12 @@ export function verifyCreateFields(hc: HostConfig, cfg: Partial<ContainerConfig>
   const adj = hc.OomScoreAdj ?? 0;
   if (adj < -1000 || adj > 1000) throw new InvalidArgumentError(`Invalid value ${adj}, range for oom score adj is [-1000, 1000]`);
   if (hc.NetworkMode === 'host' && Object.keys(hc.PortBindings ?? {}).length) w.push('Published ports are discarded when using host network mode');
+  // Options that conflict with user namespaces (--userns=host opts out of them), dockerd's words.
+  if (o.usernsRemap && hc.UsernsMode !== 'host') {
+    if (hc.Privileged) throw new InvalidArgumentError('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+    if (hc.NetworkMode === 'host') throw new InvalidArgumentError("cannot share the host's network namespace when user namespaces are enabled");
+    if (hc.PidMode === 'host') throw new InvalidArgumentError('cannot share the host PID namespace when user namespaces are enabled');
+  }
 
   // What berth does not do (yet): refused, never dropped.
   if (hc.CgroupParent) throw berthRefuses('HostConfig.CgroupParent');

@@ -29,7 +29,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
   const hc: HostConfig = { ...req.HostConfig };
   // dockerd checks the settings before anything else (runconfig's decode, verifyContainerSettings):
   // refused fields fail here, fields the host cannot honour are dropped with its warnings.
-  const warnings = verifyCreateFields(hc, req);
+  const warnings = verifyCreateFields(hc, req, { usernsRemap: !!svc.o.remap });
   // An invalid reference is a 400 before any lookup (a 404 would make the CLI try to pull it).
   if (!/^(sha256:)?[0-9a-f]{6,64}$/.test(req.Image)) parseNormalizedNamed(req.Image);
   const image = svc.o.images.get(req.Image);
@@ -81,7 +81,7 @@ export async function createContainer(svc: ContainerService, name: string | unde
   svc.store.reserveName(finalName, id);
   try {
     const layers = await svc.o.images.layerDirs(image.id);
-    await createRootfs(svc.driver, svc.rootfs(id), layers, svc.o.images.layerInfo(image.id));
+    await createRootfs(svc.driver, svc.rootfs(id), layers, svc.o.images.layerInfo(image.id), svc.o.remap && { dirGid: svc.o.remap.root.gid, upper: svc.remapFor(rec)?.root });
     await prepareVolumes(svc, rec);
     // The record is visible from the save's first step: under the lock, an rm -f that finds it
     // waits for the write (and the create event) instead of deleting the directory under it.

@@ -26,7 +26,11 @@ async function resolvConfFromHost(o: { dns?: string[] | null; dnsSearch?: string
 /** The /etc files the spec bind-mounts must exist when the runtime creates the container; their content comes before start. */
 export async function ensureEtcFiles(svc: ContainerService, rec: ContainerRecord): Promise<void> {
   const dir = svc.containerDir(rec.id);
-  await Promise.all(['hostname', 'hosts', 'resolv.conf'].map((f) => fsp.writeFile(path.join(dir, f), '', { flag: 'a' })));
+  const files = ['hostname', 'hosts', 'resolv.conf'].map((f) => path.join(dir, f));
+  await Promise.all(files.map((f) => fsp.writeFile(f, '', { flag: 'a' })));
+  // A remapped root owns them, as in dockerd (it may edit its /etc/hosts).
+  const root = svc.remapFor(rec)?.root;
+  if (root) await Promise.all(files.map((f) => fsp.chown(f, root.uid, root.gid)));
 }
 
 export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord): Promise<void> {

@@ -8,6 +8,8 @@ import { linksView } from './links.js';
 
 export interface NetworkPlan {
   netns: { mode: 'private' | 'host' | 'path'; path?: string };
+  /** A remapped container's user namespace when it must join one (the owner of its netns); else the runtime makes it. */
+  userns?: { mode: 'path'; path: string };
   connect(): Promise<void>;
 }
 
@@ -33,10 +35,18 @@ export async function planNetwork(svc: ContainerService, rec: ContainerRecord): 
     if (!other.state.Running) throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
     rec.networkSettings = emptyNetworkSettings();
     const nsPath = other.networkSettings.SandboxKey || `/proc/${other.state.Pid}/ns/net`;
-    return { netns: { mode: 'path', path: other.hostConfig.NetworkMode === 'host' ? undefined : nsPath }, connect: nothingToConnect };
+    // To share a netns, remapped containers share the user namespace that owns it, as in dockerd.
+    const userns = svc.remapFor(rec) && svc.remapFor(other) ? { mode: 'path' as const, path: `/proc/${other.state.Pid}/ns/user` } : undefined;
+    return { netns: { mode: 'path', path: other.hostConfig.NetworkMode === 'host' ? undefined : nsPath }, userns, connect: nothingToConnect };
   }
-  const netnsPath = await svc.o.networks.createNetns(rec.id);
-  return { netns: { mode: 'path', path: netnsPath }, connect: () => connectNetworks(svc, rec, mode, netnsPath) };
+  const remap = svc.remapFor(rec);
+  const userns = remap && { file: remap.usernsFile(rec.id), mapping: remap.mapping };
+  const netnsPath = await svc.o.networks.createNetns(rec.id, userns);
+  return {
+    netns: { mode: 'path', path: netnsPath },
+    userns: userns && { mode: 'path', path: userns.file },
+    connect: () => connectNetworks(svc, rec, mode, netnsPath),
+  };
 }
 
 async function connectNetworks(svc: ContainerService, rec: ContainerRecord, mode: string, netnsPath: string): Promise<void> {
@@ -68,6 +78,7 @@ export async function teardownNetwork(svc: ContainerService, rec: ContainerRecor
   const mode = rec.hostConfig.NetworkMode ?? 'bridge';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
   await svc.o.networks.detachContainer(rec.id);
+  await svc.remapFor(rec)?.releaseUserns(rec.id);
 }
 
 /** connect/disconnect on a stopped container: remembered for its next start. */

@@ -39,6 +39,7 @@ import { updateContainer } from './update.js';
 import { containerSizes, usersOfImage, usersOfVolume } from './usage.js';
 import { endpointsChanged } from './network-plan.js';
 import { removeLink } from './links.js';
+import type { RemappedRoot } from '../userns/remap.js';
 
 export interface ContainerServiceOptions {
   dataRoot: string;
@@ -55,6 +56,8 @@ export interface ContainerServiceOptions {
   images: ImageStore;
   networks: NetworkManager;
   volumes: VolumeStore;
+  /** --userns-remap: the remapped root (undefined when containers run in the host's user namespace). */
+  remap?: RemappedRoot;
 }
 
 export class ContainerService {
@@ -79,7 +82,7 @@ export class ContainerService {
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
 
   constructor(readonly o: ContainerServiceOptions) {
-    this.store = new ContainerStore(path.join(o.dataRoot, 'containers'));
+    this.store = new ContainerStore(path.join(o.dataRoot, 'containers'), o.remap?.root.gid);
     this.exits = new ExitWatcher(path.join(o.execRoot, 'exits'));
     this.driver = pickDriver(o.storageDriver);
     this.socketDir = path.join(o.execRoot, 's');
@@ -106,6 +109,16 @@ export class ContainerService {
   /** The json-file log (inspect's LogPath); logging.ts knows every driver's files. */
   logPath(id: string): string {
     return path.join(this.store.dir(id), `${id}-json.log`);
+  }
+  /** The remapped root when this container runs remapped (--userns-remap without --userns=host). */
+  remapFor(rec: ContainerRecord): RemappedRoot | undefined {
+    return this.o.remap?.applies(rec) ? this.o.remap : undefined;
+  }
+  /** The image's layer directories for the container's overlay, idmapped for a remapped container. */
+  async lowerDirs(rec: ContainerRecord): Promise<string[]> {
+    const dirs = this.o.images.find(rec.image) ? await this.o.images.layerDirs(rec.image) : [];
+    const remap = this.remapFor(rec);
+    return remap ? remap.layerView(dirs) : dirs;
   }
   rootfs(id: string) {
     return rootfsPaths(path.join(this.store.dir(id), 'rootfs'));

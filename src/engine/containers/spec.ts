@@ -61,10 +61,11 @@ function parseDeviceRule(r: string): { allow: boolean; type: string; major?: num
   return { allow: true, type: m[1], major: m[2] === '*' ? undefined : Number(m[2]), minor: m[3] === '*' ? undefined : Number(m[3]), access: m[4] };
 }
 
-export async function buildContainerSpec(svc: ContainerService, rec: ContainerRecord, net: NamespaceChoice): Promise<Record<string, unknown>> {
+export async function buildContainerSpec(svc: ContainerService, rec: ContainerRecord, net: NamespaceChoice, usernsPath?: NamespaceChoice): Promise<Record<string, unknown>> {
   const hc = rec.hostConfig;
   const cfg = rec.config;
   const rootfs = svc.rootfs(rec.id).merged;
+  const remap = svc.remapFor(rec);
   refuseDeviceRequests(hc);
   const user = await resolveUserInRootfs(rootfs, cfg.User, hc.GroupAdd ?? []);
   const securityOpts = hc.SecurityOpt ?? [];
@@ -179,6 +180,7 @@ export async function buildContainerSpec(svc: ContainerService, rec: ContainerRe
     noNewPrivileges: noNewPrivs,
     seccomp,
     mounts,
+    userns: remap && { path: usernsPath?.path, uidMappings: remap.mapping.uids, gidMappings: remap.mapping.gids },
     namespaces: {
       pid: nsChoice(hc.PidMode, svc, 'pid'),
       ipc: nsChoice(hc.IpcMode, svc, 'ipc'),

@@ -45,8 +45,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     // Only a runtime container left over by a failed clean-up needs deleting (one spawn saved per start).
     if (svc.runtimeState.leftovers.delete(id)) await bestEffort(runcDelete(rt, id, true), `deleting leftover runtime state of ${id}`);
     await fsp.mkdir(bundle, { recursive: true, mode: 0o700 });
-    const image = svc.o.images.find(rec.image);
-    const layers = image ? await svc.o.images.layerDirs(image.id) : [];
+    const layers = await svc.lowerDirs(rec);
     t('prepare');
     // The network is connected (CNI ADD) while the rootfs is mounted and the runtime creates the
     // container; it only has to be ready, with the /etc files that name its address, before
@@ -60,7 +59,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
     undo.push(() => unmountRootfs(svc.driver, fs));
     await copyUpVolumes(svc, rec, fs.merged);
     await ensureEtcFiles(svc, rec);
-    const spec = await buildContainerSpec(svc, rec, plan.netns);
+    const spec = await buildContainerSpec(svc, rec, plan.netns, plan.userns);
     // Regenerated at every start, in the exec root: no fsync needed.
     await fsp.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
     t('spec');

@@ -14,7 +14,11 @@ export class ContainerStore {
   private byId = new Map<string, ContainerRecord>();
   private byName = new Map<string, string>();
 
-  constructor(readonly root: string) {}
+  /** `sharedGid`: the remapped root's group (--userns-remap), which must pass through to the rootfs and /etc files. */
+  constructor(
+    readonly root: string,
+    private readonly sharedGid?: number,
+  ) {}
 
   dir(id: string): string {
     return path.join(this.root, id);
@@ -22,6 +26,7 @@ export class ContainerStore {
 
   async load(): Promise<ContainerRecord[]> {
     await fsp.mkdir(this.root, { recursive: true, mode: 0o710 });
+    if (this.sharedGid !== undefined) await fsp.chown(this.root, process.getuid?.() ?? 0, this.sharedGid);
     const loaded: ContainerRecord[] = [];
     for (const id of await fsp.readdir(this.root)) {
       if (id.startsWith('.removing-')) {
@@ -103,7 +108,10 @@ export class ContainerStore {
     if (prev && prev.name !== rec.name) this.byName.delete(prev.name);
     this.byId.set(rec.id, rec);
     this.byName.set(rec.name, rec.id);
+    // 0710 root:<remapped gid> under --userns-remap, as dockerd's container directories.
+    // (The rootfs may have made the directory first: the group is set whoever did.)
     await fsp.mkdir(this.dir(rec.id), { recursive: true, mode: 0o710 });
+    if (this.sharedGid !== undefined) await fsp.chown(this.dir(rec.id), process.getuid?.() ?? 0, this.sharedGid);
     await atomicWriteJson(path.join(this.dir(rec.id), 'config.v2.json'), rec);
   }
 

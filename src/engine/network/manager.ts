@@ -28,6 +28,7 @@ import { setSysctl } from './links.js';
 import { bringUpNetwork } from './network-devices.js';
 import { listNetworks, networkView, pruneNetworks, removeNetwork, resolveNetwork } from './networks.js';
 import { ensurePredefinedNetworks } from './predefined.js';
+import type { IdMapping } from '../userns/id-mapping.js';
 import { attachContainer, createContainerNetns, detachContainer, type AttachOptions } from './sandbox.js';
 import { settingsView } from './settings-view.js';
 import { sweepNetworkLeftovers } from './sweep.js';
@@ -114,8 +115,9 @@ export class NetworkManager {
   // ───────────────────────────── containers ─────────────────────────────
 
   /** A fresh network namespace for a container, loopback up (sandbox.ts). */
-  createNetns(containerId: string): Promise<string> {
-    return createContainerNetns(this.ctx, containerId);
+  /** With `userns`, a netns owned by a new user namespace bind-mounted on `userns.file` (--userns-remap). */
+  createNetns(containerId: string, userns?: { file: string; mapping: IdMapping }): Promise<string> {
+    return createContainerNetns(this.ctx, containerId, userns);
   }
 
   /** Connects a started container's netns to its networks and publishes its ports; all or nothing. */

@@ -9,9 +9,11 @@ import { closeSync, openSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { exists } from '../../util/fs.js';
 import { libc, type Libc } from '../../util/libc.js';
-import { sysUmount } from '../../util/mount.js';
+import { sysMount, sysUmount } from '../../util/mount.js';
 import { IFF_UP } from './links.js';
 import { run, runOk } from './run.js';
+import { holdUserns } from '../userns/namespaces.js';
+import type { IdMapping } from '../userns/id-mapping.js';
 
 const CLONE_NEWNET = 0x40000000;
 const MS_BIND = 0x1000;
@@ -80,6 +82,72 @@ function netnsInProcess(file: string): boolean {
   } finally {
     closeSync(home);
   }
+}
+
+/**
+ * A netns owned by a new user namespace mapped by `m` (--userns-remap), as dockerd's containers
+ * have theirs (the runtime makes it there): only then may the container's root mount its sysfs,
+ * bind low ports and set its network sysctls. Both are bind-mounted, the netns on <dir>/<name>
+ * and the user namespace on `usernsFile`, which the runtime joins. Not pooled: each container
+ * has its own user namespace.
+ */
+export async function createNetnsInUserns(dir: string, name: string, usernsFile: string, m: IdMapping): Promise<string> {
+  await fsp.mkdir(dir, { recursive: true, mode: 0o711 });
+  await fsp.mkdir(path.dirname(usernsFile), { recursive: true, mode: 0o711 });
+  const file = path.join(dir, name);
+  for (const f of [file, usernsFile]) await (await fsp.open(f, 'wx', 0o444)).close();
+  try {
+    const holder = await holdUserns(m, { net: true });
+    try {
+      await bindNamespace(`/proc/${holder.pid}/ns/user`, usernsFile);
+      await bindNamespace(`/proc/${holder.pid}/ns/net`, file);
+    } finally {
+      await holder.release();
+    }
+    await loopbackUpIn(file);
+    return file;
+  } catch (e) {
+    await removeNetns(file);
+    await removeNetns(usernsFile);
+    throw e;
+  }
+}
+
+async function bindNamespace(nsPath: string, file: string): Promise<void> {
+  if (await sysMount(nsPath, file, '', MS_BIND, '')) return;
+  let r = await run('mount', ['--bind', nsPath, file]);
+  if (r.code !== 0) {
+    // A shared parent mount refuses namespace binds (see createNetns).
+    await makePrivateMount(path.dirname(file));
+    r = await run('mount', ['--bind', nsPath, file]);
+  }
+  if (r.code !== 0) throw new Error(`bind-mounting ${nsPath} on ${file}: ${r.stderr.trim()}`);
+}
+
+/** `ip link set lo up` inside the netns at `file`: this thread goes there and back (setns). */
+async function loopbackUpIn(file: string): Promise<void> {
+  const c = libc();
+  if (c) {
+    const home = openSync('/proc/thread-self/ns/net', 'r');
+    const target = openSync(file, 'r');
+    try {
+      if (c.setns(target, CLONE_NEWNET) === 0) {
+        // Synchronous: no JavaScript runs while the thread is away.
+        let up = false;
+        try {
+          up = bringLoopbackUp(c);
+        } catch {
+          up = false; // nsenter below says why
+        }
+        if (c.setns(home, CLONE_NEWNET) !== 0) throw new Error('setns: cannot return to berthd network namespace');
+        if (up) return;
+      }
+    } finally {
+      closeSync(home);
+      closeSync(target);
+    }
+  }
+  await runOk('nsenter', [`--net=${file}`, IP, 'link', 'set', 'lo', 'up']);
 }
 
 function bringLoopbackUp(c: Libc): boolean {

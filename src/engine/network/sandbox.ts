@@ -10,7 +10,8 @@ import { resolveLinks } from './container-links.js';
 import { addEndpoint, delEndpoint } from './endpoints.js';
 import type { DnsOverrides } from './etcfiles.js';
 import { syncFirewall } from './firewall-sync.js';
-import { createNetns, removeNetns } from './netns.js';
+import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
+import type { IdMapping } from '../userns/id-mapping.js';
 import { resolveNetwork } from './networks.js';
 import { portRequests, type PortBindings } from './ports.js';
 import { settingsView } from './settings-view.js';
@@ -42,7 +43,7 @@ function emptySandbox(containerId: string, netnsPath: string): SandboxRecord {
  * <execRoot>/netns/<id>. Its sandbox record is written first, so a crash right after cannot
  * leak the netns file.
  */
-export function createContainerNetns(ctx: NetworkContext, containerId: string): Promise<string> {
+export function createContainerNetns(ctx: NetworkContext, containerId: string, userns?: { file: string; mapping: IdMapping }): Promise<string> {
   return ctx.containerLock.run(containerId, async () => {
     const existing = ctx.sandboxes.get(containerId);
     if (existing?.ownsNetns && Object.keys(existing.endpoints).length === 0) {
@@ -50,7 +51,7 @@ export function createContainerNetns(ctx: NetworkContext, containerId: string): 
     } else if (existing) {
       throw new ConflictError(`container ${containerId} already has a network namespace`);
     }
-    const pooled = ctx.netnsPool.take();
+    const pooled = userns ? undefined : ctx.netnsPool.take();
     if (pooled) {
       // No record write yet: until addEndpoint journals one, a crash leaves a pool-named file
       // nobody claims, which the sweep removes.
@@ -61,8 +62,9 @@ export function createContainerNetns(ctx: NetworkContext, containerId: string): 
     const file = path.join(ctx.netnsDir, containerId);
     await ctx.saveSandbox(emptySandbox(containerId, file));
     await removeNetns(file); // a leftover of a crash between record and mount
+    if (userns) await removeNetns(userns.file);
     try {
-      return await createNetns(ctx.netnsDir, containerId);
+      return userns ? await createNetnsInUserns(ctx.netnsDir, containerId, userns.file, userns.mapping) : await createNetns(ctx.netnsDir, containerId);
     } catch (e) {
       await ctx.dropSandbox(containerId);
       throw e;

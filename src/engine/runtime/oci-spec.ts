@@ -2,6 +2,7 @@
 // default mounts, masked and read-only /proc paths, the default device allow-list, capabilities,
 // seccomp, namespaces, cgroup resources. Pure: everything it needs comes in SpecInput.
 import { loadProfile, seccompForCaps } from './seccomp.js';
+import type { IdRange } from '../userns/id-mapping.js';
 
 export interface OciMount {
   destination: string;
@@ -44,6 +45,8 @@ export interface SpecInput {
   /** undefined: default profile; 'unconfined'; or a parsed Docker-format profile. */
   seccomp?: 'unconfined' | object;
   mounts: OciMount[];
+  /** --userns-remap: a user namespace with these mappings, made by the runtime or joined at `path`. */
+  userns?: { path?: string; uidMappings: IdRange[]; gidMappings: IdRange[] };
   namespaces: { pid: NamespaceChoice; ipc: NamespaceChoice; uts: NamespaceChoice; net: NamespaceChoice; cgroup: NamespaceChoice };
   devices: OciDevice[];
   /** Extra device cgroup rules (from --device and --device-cgroup-rule). */
@@ -113,8 +116,9 @@ function defaultMounts(shmSize: number, privileged: boolean): OciMount[] {
   ];
 }
 
-function namespaceEntries(ns: SpecInput['namespaces']): Array<{ type: string; path?: string }> {
+function namespaceEntries(ns: SpecInput['namespaces'], userns: SpecInput['userns']): Array<{ type: string; path?: string }> {
   const out: Array<{ type: string; path?: string }> = [{ type: 'mount' }];
+  if (userns) out.push(userns.path ? { type: 'user', path: userns.path } : { type: 'user' });
   const add = (type: string, c: NamespaceChoice) => {
     if (c.mode === 'host') return;
     out.push(c.mode === 'path' ? { type, path: c.path } : { type });
@@ -167,7 +171,10 @@ export function buildOciSpec(i: SpecInput): Record<string, unknown> {
   if (r.blkioWeight) resources.blockIO = { weight: r.blkioWeight };
 
   const linux: Record<string, unknown> = {
-    namespaces: namespaceEntries(i.namespaces),
+    namespaces: namespaceEntries(i.namespaces, i.userns),
+    // The runtime writes them for a user namespace it makes, and reads them for one it joins.
+    uidMappings: i.userns?.uidMappings,
+    gidMappings: i.userns?.gidMappings,
     cgroupsPath: i.cgroupsPath,
     resources,
     devices: i.devices.length ? i.devices : undefined,

@@ -46,12 +46,24 @@ export function rootfsPaths(dir: string): RootfsPaths {
   return { dir, upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged: path.join(dir, 'merged') };
 }
 
+/**
+ * --userns-remap: the rootfs directory's group is the remapped root's (0710, so the runtime, in
+ * the container's user namespace, reaches `merged`), and a remapped container's upper directory
+ * (the overlay's root directory) belongs to its remapped root.
+ */
+export interface RootfsOwner {
+  dirGid: number;
+  upper?: { uid: number; gid: number };
+}
+
 /** Prepares the writable layer once, at create. For vfs it is the full copy of the image. */
-export async function createRootfs(driver: StorageDriverName, p: RootfsPaths, layerDirs: string[], layers: LayerMeta[]): Promise<void> {
+export async function createRootfs(driver: StorageDriverName, p: RootfsPaths, layerDirs: string[], layers: LayerMeta[], owner?: RootfsOwner): Promise<void> {
   await fsp.mkdir(p.dir, { recursive: true, mode: 0o710 });
+  if (owner) await fsp.chown(p.dir, process.getuid?.() ?? 0, owner.dirGid);
   await fsp.mkdir(p.merged, { recursive: true });
   if (driver === 'overlay') {
     await fsp.mkdir(p.upper, { recursive: true, mode: 0o755 });
+    if (owner?.upper) await fsp.chown(p.upper, owner.upper.uid, owner.upper.gid);
     await fsp.mkdir(p.work, { recursive: true, mode: 0o700 });
     return;
   }

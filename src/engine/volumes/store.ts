@@ -27,6 +27,8 @@ export interface VolumeStoreOptions {
   events: EventBus;
   /** IDs of the containers that reference a volume (given by the container engine). */
   volumeUsers: (name: string) => string[];
+  /** Owner of a new volume's _data: the remapped root under --userns-remap, as dockerd. */
+  rootOwner?: { uid: number; gid: number };
 }
 
 const DATA_DIR = '_data';
@@ -57,7 +59,9 @@ export class VolumeStore {
     this.root = path.join(opts.dataRoot, 'volumes');
     this.events = opts.events;
     this.volumeUsers = opts.volumeUsers;
+    this.rootOwner = opts.rootOwner;
   }
+  private readonly rootOwner?: { uid: number; gid: number };
 
   /** Loads every volume from disk and sweeps what interrupted creates and removes left. */
   async init(): Promise<void> {
@@ -132,6 +136,7 @@ export class VolumeStore {
       const staging = path.join(this.root, `${STAGING_PREFIX}${randomBytes(8).toString('hex')}`);
       try {
         await fsp.mkdir(path.join(staging, DATA_DIR), { recursive: true, mode: 0o755 });
+        if (this.rootOwner) await fsp.chown(path.join(staging, DATA_DIR), this.rootOwner.uid, this.rootOwner.gid);
         await fsp.chmod(staging, 0o755);
         await atomicWriteJson(path.join(staging, META_FILE), record);
         await fsp.rename(staging, this.dir(name));
