@@ -42,7 +42,7 @@ test('enter draws every line, a change rewrites only its line, leave restores th
     stdout: out as unknown as NodeJS.WriteStream,
     render: (w, h) => frame.slice(0, h).map((l) => l.slice(0, w)),
     onKey: (k) => keys.push(k),
-    fps: 1000,
+    fps: Infinity, // no throttle: every invalidate draws at once
   });
   screen.enter();
   assert.equal(input.raw, true);
@@ -82,7 +82,7 @@ test('a resize redraws the whole frame at the new size', async () => {
       return Array.from({ length: h }, () => 'x');
     },
     onKey: () => undefined,
-    fps: 1000,
+    fps: Infinity, // no throttle: every invalidate draws at once
   });
   screen.enter();
   out.columns = 30;
