@@ -4,7 +4,7 @@
 // feeds (feeds.ts) produce actions, the renderer (render.ts) draws the state.
 import type { ContainerInspect, ContainerStats } from '../../api-types/containers.js';
 import type { EventMessage } from '../../api-types/system.js';
-import { cpuPercent, memoryUsed } from '../../client/stats.js';
+import { statsUsage } from '../../client/stats-usage.js';
 import { displayablePorts, type ApiPort } from '../../cli/format/ports.js';
 import type { Project } from '../model.js';
 import { ComposeLabels } from '../naming.js';
@@ -219,7 +219,8 @@ export function reduce(state: ViewState, a: Action): ViewState {
     case 'stats': {
       // A stopped container's stream keeps sending empty samples: they would flatten the lines.
       if (!a.stats.cpu_stats?.cpu_usage?.total_usage && !a.stats.memory_stats?.usage) return state;
-      return updateReplica(state, a.id, (r) => (r.state === 'running' ? { ...r, cpu: push(r.cpu, cpuPercent(a.stats), HISTORY), mem: push(r.mem, memoryUsed(a.stats), HISTORY) } : r));
+      const u = statsUsage(a.stats);
+      return updateReplica(state, a.id, (r) => (r.state === 'running' ? { ...r, cpu: push(r.cpu, u.cpuPercent, HISTORY), mem: push(r.mem, u.memUsage, HISTORY) } : r));
     }
     case 'log':
       return { ...state, logs: push(state.logs, a.line, LOG_LINES) };
