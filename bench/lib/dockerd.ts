@@ -9,11 +9,14 @@
 //   node build/bench/lib/dockerd.js start   # prints BENCH_DOCKERD=unix:///tmp/bench-dockerd/docker.sock
 //   node build/bench/lib/dockerd.js stop    # stops it, unmounts and removes /tmp/bench-dockerd
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const BENCH_DOCKERD_ROOT = '/tmp/bench-dockerd';
+const TRUST_KEY = '/etc/docker/key.json';
+/** Directories dockerd and containerd make under /run whatever their roots; removed when left empty. */
+const RUN_DIRS = ['/run/containerd/s', '/run/containerd', '/run/docker/plugins', '/run/docker'];
 
 export interface BenchDockerd {
   /** DOCKER_HOST value: unix://<root>/docker.sock. */
@@ -82,6 +85,9 @@ export async function startBenchDockerd(root = BENCH_DOCKERD_ROOT): Promise<Benc
   mkdirSync(root, { recursive: true });
   // An empty config, so /etc/docker/daemon.json (whatever a host has there) does not apply.
   writeFileSync(path.join(root, 'daemon.json'), '{}\n');
+  // dockerd 20.10 writes a trust key to /etc/docker/key.json whatever its roots: note whether it
+  // is ours to remove.
+  if (!existsSync(TRUST_KEY)) writeFileSync(path.join(root, 'owns-trust-key'), '');
   const log = openSync(path.join(root, 'dockerd.log'), 'a');
   const child = spawn(
     'dockerd',
@@ -141,6 +147,14 @@ export async function stopBenchDockerd(root = BENCH_DOCKERD_ROOT): Promise<void>
     .filter((m): m is string => !!m && (m === root || m.startsWith(root + '/')))
     .sort((a, b) => b.length - a.length);
   for (const m of mounts) spawnSync('umount', ['-l', m]);
+  if (existsSync(path.join(root, 'owns-trust-key'))) rmSync(TRUST_KEY, { force: true });
+  for (const dir of RUN_DIRS) {
+    try {
+      rmdirSync(dir); // only when empty: a system containerd or dockerd keeps its own
+    } catch {
+      // not there, or in use
+    }
+  }
   rmSync(root, { recursive: true, force: true });
 }
 
