@@ -3,6 +3,7 @@
 // when every container has exited (or, for --abort-on-container-exit, the first).
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { EngineClient } from '../client/client.js';
+import { isNotFound } from '../client/errors.js';
 import { settled } from '../util/best-effort.js';
 import { printLogs, type LogSink } from './log-printer.js';
 import { serviceOf, shortName } from './naming.js';
@@ -53,7 +54,13 @@ export class Attacher {
         await printLogs(this.client, c.Id, name, this.printer, { follow: true, since, tail: tail === undefined ? undefined : String(tail), tty, signal: this.abort.signal });
         tail = undefined;
         if (this.abort.signal.aborted) break;
-        info = await this.client.containers.inspect(c.Id);
+        try {
+          info = await this.client.containers.inspect(c.Id);
+        } catch (e) {
+          // Removed (recreated by `up --watch`, or by another client): it ended with its last state.
+          if (isNotFound(e)) break;
+          throw e;
+        }
         // Restarted by its restart policy: keep following the new run.
         if (info.State.Status === 'running' || info.State.Restarting) {
           since = (Date.parse(info.State.StartedAt ?? '') / 1000 || Date.now() / 1000).toFixed(3);

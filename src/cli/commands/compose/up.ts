@@ -44,6 +44,7 @@ export const spec: CommandSpec = {
     { name: 'no-attach', kind: 'list', desc: "Do not attach (stream logs) to the specified services" },
     { name: 'yes', short: 'y', kind: 'bool', desc: 'Assume "yes" as answer to all prompts and run non-interactively' },
     { name: 'no-tui', kind: 'bool', desc: 'Plain line output instead of the live view' },
+    { name: 'watch', short: 'w', kind: 'bool', desc: 'Watch source code and rebuild/refresh containers when files are updated.' },
   ],
 };
 
@@ -65,10 +66,18 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   const exitCodeFrom = flags.string('exit-code-from');
   const abortOnExit = flags.bool('abort-on-container-exit') || !!exitCodeFrom;
   const detach = flags.bool('detach') || flags.bool('wait');
-  if (detach && (abortOnExit || flags.bool('abort-on-container-failure'))) throw new UsageError('--abort-on-container-exit and --detach are incompatible');
+  const watching = flags.bool('watch');
+  if (detach && (abortOnExit || flags.bool('abort-on-container-failure') || flags.list('attach').length || watching)) {
+    throw new UsageError(`--${flags.bool('wait') ? 'wait' : 'detach'} cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch`);
+  }
+  if (flags.bool('no-build') && watching) throw new UsageError('--no-build and --watch are incompatible');
   const pull = flags.changed('pull') ? flags.string('pull') : undefined;
   if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StatusError(`invalid --pull option "${pull}"`, 1);
   const { session: s, options } = await openProject(cli, { services });
+  // Checked before anything is created: compose refuses a watch without develop sections up front.
+  // Loaded only for --watch: it brings the watcher and the pattern matcher.
+  const watchMod = watching ? await import('../../../compose/watch.js') : undefined;
+  const watchScope = watchMod?.watchRules(s, scopeOf(s, services, true));
   if (exitCodeFrom && !s.project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
   const recreate: RecreatePolicy = flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged';
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
@@ -89,7 +98,8 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
     const noAttach = new Set(flags.list('no-attach'));
     return new Set(scope.filter((n) => (attachOnly.length ? attachOnly.includes(n) : s.project.services[n]?.attach !== false) && !noAttach.has(n)));
   };
-  if (!detach && !flags.bool('no-start') && wantLiveView(cli, options, flags.bool('no-tui'))) {
+  // --watch keeps the plain output: its sync and rebuild lines go with the logs.
+  if (!detach && !watching && !flags.bool('no-start') && wantLiveView(cli, options, flags.bool('no-tui'))) {
     let scope: string[] = [];
     try {
       scope = scopeOf(s, services, flags.bool('no-deps'));
@@ -125,7 +135,9 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   let interrupted = 0;
   let abortedBy: ExitInfo | undefined;
   let stopping: Promise<void> | undefined;
+  const watchAbort = new AbortController();
   const stopAll = (): Promise<void> => {
+    watchAbort.abort();
     stopping ??= (async () => {
       await stopProject(s, [], timeout);
       attacher.stop();
@@ -155,15 +167,35 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
       },
     });
     const onFailure = flags.bool('abort-on-container-failure');
+    const watched = watchScope && watchMod
+      ? new watchMod.ProjectWatcher(s, watchScope, {
+          services,
+          log: (l) => {
+            printer.register('watch');
+            printer.line('watch', l);
+          },
+          write: (t) => cli.err(t),
+          signal: watchAbort.signal,
+          onContainer: (c, fresh) => {
+            if (attached.has(c.Labels?.['com.docker.compose.service'] ?? '')) attacher.follow(c, fresh);
+          },
+        }).run()
+      : undefined;
     const trigger = await new Promise<ExitInfo | undefined>((resolve) => {
       attacher.onExit = (e) => {
         if (abortOnExit || (onFailure && e.code !== 0)) resolve(e);
       };
-      attacher.all().then(
-        () => resolve(undefined),
-        () => resolve(undefined),
-      );
+      // Watching, up runs until Ctrl+C (containers come and go with rebuilds).
+      if (watched) void watched.then(() => resolve(undefined));
+      else {
+        attacher.all().then(
+          () => resolve(undefined),
+          () => resolve(undefined),
+        );
+      }
     });
+    watchAbort.abort();
+    if (watched) await watched;
     if (trigger) {
       abortedBy = trigger;
       cli.out('Aborting on container exit...\n');
