@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 # Runtime: runc, conmon, CNI plugins, iptables, tini (--init), busybox-static (offline base
 # image), containers-common (default seccomp profile), socat (stdin to conmon's attach socket),
 # attr (overlay whiteout xattrs). Tests: skopeo and docker-registry (real registry peers),
-# docker-compose (Debian's 1.29, a real client of the Engine API), tmux (a real terminal to resize). Build: gcc, libc6-dev and
+# docker-compose (Debian's 1.29, a real client of the Engine API), tmux (a real terminal to resize),
+# chromium (the dashboard's browser tests, driven by playwright-core). Build: gcc, libc6-dev and
 # zlib1g-dev for berth-logger (native/berth-logger.c, the per-container log writer).
 need_pkgs=(runc conmon containernetworking-plugins iptables tini busybox-static gcc libc6-dev zlib1g-dev
   golang-github-containers-common iproute2 procps util-linux attr kmod socat ca-certificates
-  skopeo docker-registry openssl docker-compose tmux)
+  skopeo docker-registry openssl docker-compose tmux chromium)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -11,7 +11,7 @@
 // Why CommonJS bundles rather than ESM chunks: see src/cli/launch.ts.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
@@ -36,6 +36,7 @@ const common = {
 await build({ ...common, entryPoints: ['src/daemon/main.ts'], outfile: 'dist/berthd.mjs' });
 buildLogger();
 await buildCli();
+await buildDashboard();
 chmodSync('dist/berthd.mjs', 0o755);
 
 /**
@@ -120,6 +121,22 @@ async function buildCli() {
   // Left by the earlier build (ESM code splitting) and its source map.
   rmSync(path.join(outdir, 'berth-chunks'), { recursive: true, force: true });
   rmSync(path.join(outdir, 'berth.mjs.map'), { force: true });
+}
+
+/**
+ * The dashboard's page (src/dashboard/web/): one script and one style sheet (with xterm.js's and
+ * uPlot's CSS) beside index.html in dist/dashboard/, served by `berth dashboard` with no CDN.
+ */
+async function buildDashboard() {
+  const outdir = path.resolve('dist/dashboard');
+  const web = { bundle: true, minify: true, sourcemap: 'linked', logLevel: 'warning', write: false, outdir };
+  const results = await Promise.all([
+    build({ ...web, entryPoints: { app: 'src/dashboard/web/main.ts' }, platform: 'browser', format: 'esm', target: 'es2022' }),
+    build({ ...web, entryPoints: { app: 'src/dashboard/web/style.css' } }),
+  ]);
+  mkdirSync(outdir, { recursive: true });
+  for (const file of results.flatMap((r) => r.outputFiles)) writeAtomic(file.path, file.contents);
+  writeAtomic(path.join(outdir, 'index.html'), readFileSync('src/dashboard/web/index.html'));
 }
 
 function writeAtomic(file, contents) {

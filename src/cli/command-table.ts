@@ -165,6 +165,7 @@ export const TOP_LEVEL: Record<string, string> = {
   save: image.save,
   tag: image.tag,
   inspect: 'system/inspect',
+  dashboard: 'system/dashboard',
   events: system.events,
   info: system.info,
   version: 'system/version',

@@ -86,6 +86,7 @@ export const LOADERS: Record<string, Loader> = {
   'network/ls': () => import('./commands/network/ls.js'),
   'network/prune': () => import('./commands/network/prune.js'),
   'network/rm': () => import('./commands/network/rm.js'),
+  'system/dashboard': () => import('./commands/system/dashboard.js'),
   'system/df': () => import('./commands/system/df.js'),
   'system/events': () => import('./commands/system/events.js'),
   'system/info': () => import('./commands/system/info.js'),

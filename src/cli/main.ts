@@ -27,6 +27,7 @@ Common Commands:
   logout      Log out from a registry
   version     Show the berth version information
   info        Display system-wide information
+  dashboard   Serve the web dashboard of one or more engines
 
 Management Commands:
   container   Manage containers

@@ -4,6 +4,7 @@ import { renderRows, shortId } from '../../format/formatter.js';
 import { bytesSize, humanSize } from '../../format/units.js';
 import { FORMAT_FLAG } from '../helpers.js';
 import type { ContainerStats } from '../../../api-types/containers.js';
+import { statsUsage } from '../../../client/stats-usage.js';
 
 export const spec: CommandSpec = {
   usage: 'stats [OPTIONS] [CONTAINER...]',
@@ -32,26 +33,7 @@ const HEADERS = {
 
 /** One row computed as docker's stats helpers do (cgroup v1 and v2 memory accounting). */
 export function statsRow(container: string, s: ApiStats, trunc: boolean): Record<string, string> {
-  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
-  const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
-  const cpus = s.cpu_stats?.online_cpus || s.cpu_stats?.cpu_usage?.percpu_usage?.length || 1;
-  const cpu = sysDelta > 0 && cpuDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0;
-  const ms = s.memory_stats ?? {};
-  const cache = ms.stats?.total_inactive_file ?? ms.stats?.inactive_file ?? 0;
-  const mem = Math.max((ms.usage ?? 0) - (cache < (ms.usage ?? 0) ? cache : 0), 0);
-  const limit = ms.limit ?? 0;
-  let rx = 0;
-  let tx = 0;
-  for (const n of Object.values(s.networks ?? {})) {
-    rx += n.rx_bytes ?? 0;
-    tx += n.tx_bytes ?? 0;
-  }
-  let read = 0;
-  let write = 0;
-  for (const e of s.blkio_stats?.io_service_bytes_recursive ?? []) {
-    if (e.op.toLowerCase() === 'read') read += e.value;
-    if (e.op.toLowerCase() === 'write') write += e.value;
-  }
+  const { cpuPercent: cpu, memUsage: mem, memLimit: limit, netRx: rx, netTx: tx, blockRead: read, blockWrite: write, pids } = statsUsage(s);
   const id = s.id ?? container;
   return {
     BlockIO: `${humanSize(read)} / ${humanSize(write)}`,
@@ -62,7 +44,7 @@ export function statsRow(container: string, s: ApiStats, trunc: boolean): Record
     MemUsage: `${bytesSize(mem)} / ${bytesSize(limit)}`,
     Name: (s.name ?? '').replace(/^\//, ''),
     NetIO: `${humanSize(rx)} / ${humanSize(tx)}`,
-    PIDs: String(s.pids_stats?.current ?? 0),
+    PIDs: String(pids),
   };
 }
 

@@ -1,0 +1,62 @@
+// The dashboard's WebSocket protocol, shared by the server (src/dashboard/server) and the page
+// (src/dashboard/web). Types only: nothing here runs, so both sides can import it.
+//
+// One WebSocket per page. The page opens subscriptions (`sub`, each with an id the page chose)
+// and closes them (`unsub`); the server answers each with `msg` frames for that id and `end` when
+// the stream is over (or `error`). The server sends a batch of messages as one JSON array per
+// frame. Actions that change something are not sent here: they are POSTs with the CSRF header
+// (see server/actions.ts), so they stay simple to audit.
+import type { ContainerSummary } from '../api-types/containers.js';
+import type { StatsUsage } from '../client/stats-usage.js';
+
+/** An engine the dashboard watches: `id` is used in URLs, `label` is shown. */
+export interface HostInfo {
+  id: string;
+  label: string;
+  /** The engine's address kind: a unix socket is on this machine, so ports open on the page's host. */
+  local: boolean;
+}
+
+/** A container of the list, with the host it runs on. */
+export interface ContainerRow extends ContainerSummary {
+  host: string;
+}
+
+/** Streams a page may open, by kind; the server has one relay per kind (server/relays/). */
+export type Subscription =
+  | { kind: 'containers' }
+  | { kind: 'stats'; host: string; container: string }
+  | { kind: 'logs'; host: string; container: string; tail?: number }
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number };
+
+export type ClientMessage =
+  | { type: 'sub'; id: number; sub: Subscription }
+  | { type: 'unsub'; id: number }
+  /** Keystrokes for an exec subscription (UTF-8 text). */
+  | { type: 'input'; id: number; data: string }
+  | { type: 'resize'; id: number; rows: number; cols: number };
+
+/** What each subscription kind streams, by kind. */
+export interface StreamMessages {
+  containers:
+    | { op: 'snapshot'; hosts: HostInfo[]; rows: ContainerRow[] }
+    | { op: 'upsert'; row: ContainerRow }
+    | { op: 'remove'; host: string; id: string }
+    | { op: 'host'; host: string; up: boolean; error?: string };
+  stats: { op: 'sample'; t: number; usage: StatsUsage };
+  logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
+  /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
+  exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+}
+
+export type ServerMessage =
+  | { type: 'msg'; id: number; msg: StreamMessages[keyof StreamMessages] }
+  | { type: 'end'; id: number }
+  | { type: 'error'; id: number; message: string };
+
+/** The container actions the page may POST, as /api/hosts/{host}/containers/{id}/{action}. */
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** The header that carries the session's CSRF token on every POST. */
+export const CSRF_HEADER = 'x-berth-csrf';

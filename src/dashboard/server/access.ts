@@ -1,0 +1,95 @@
+// Who may use the dashboard: the login token printed with the URL (as Jupyter does) becomes a
+// session cookie (HttpOnly, SameSite=Strict); each session has a CSRF token that every POST must
+// carry in a header; WebSocket upgrades and POSTs must come from the dashboard's own origin, and
+// on a loopback address the Host header must name it (a DNS-rebinding page cannot). Pure logic:
+// server.ts applies it to requests.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isLoopbackHost } from '../../daemon/tcp-security.js';
+
+export const SESSION_COOKIE = 'berth_dashboard';
+
+export interface Session {
+  id: string;
+  csrf: string;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+export function randomToken(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Cookie header → value of `name` (the first one). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export class Access {
+  private readonly sessions = new Map<string, Session>();
+
+  /**
+   * `loginToken`: the secret of the printed URL. `listenHost`/`port`: where the dashboard
+   * listens (for the Host check on loopback). `secure`: served over TLS (the cookie says Secure).
+   */
+  constructor(
+    readonly loginToken: string,
+    private readonly listen: { host: string; port: number; secure: boolean },
+  ) {}
+
+  tokenMatches(candidate: string): boolean {
+    return sameSecret(candidate, this.loginToken);
+  }
+
+  /** A new session: its Set-Cookie header value and the session. */
+  login(): { session: Session; setCookie: string } {
+    const session = { id: randomToken(32), csrf: randomToken(24) };
+    this.sessions.set(session.id, session);
+    const attrs = ['HttpOnly', 'SameSite=Strict', 'Path=/', ...(this.listen.secure ? ['Secure'] : [])];
+    return { session, setCookie: `${SESSION_COOKIE}=${session.id}; ${attrs.join('; ')}` };
+  }
+
+  /** The session a request's cookie names, if any. */
+  session(headers: Headers): Session | undefined {
+    const id = cookieValue(typeof headers.cookie === 'string' ? headers.cookie : undefined, SESSION_COOKIE);
+    return id ? this.sessions.get(id) : undefined;
+  }
+
+  /**
+   * The Host header is acceptable: any on a non-loopback address (TLS and the cookie guard it),
+   * on loopback only the loopback names with the dashboard's port.
+   */
+  hostAllowed(headers: Headers): boolean {
+    const host = typeof headers.host === 'string' ? headers.host : '';
+    if (!isLoopbackHost(this.listen.host)) return host !== '';
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+    if (!m) return false;
+    const port = m[2] ? Number(m[2]) : this.listen.secure ? 443 : 80;
+    return isLoopbackHost(m[1]) && port === this.listen.port;
+  }
+
+  /** The request comes from the dashboard's own page: Origin present and equal to our origin. */
+  sameOrigin(headers: Headers): boolean {
+    const origin = typeof headers.origin === 'string' ? headers.origin : '';
+    const host = typeof headers.host === 'string' ? headers.host : '';
+    if (!origin || !host || !this.hostAllowed(headers)) return false;
+    return origin === `${this.listen.secure ? 'https' : 'http'}://${host}`;
+  }
+
+  /** A POST may act: session, same origin, and the session's CSRF token in `header`. */
+  actionAllowed(headers: Headers, header: string): Session | undefined {
+    const session = this.session(headers);
+    const sent = headers[header];
+    if (!session || typeof sent !== 'string' || !this.sameOrigin(headers)) return undefined;
+    return sameSecret(sent, session.csrf) ? session : undefined;
+  }
+}

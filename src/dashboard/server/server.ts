@@ -1,0 +1,148 @@
+// berth dashboard's HTTP(S) server: the built page, the login, the page's WebSocket (hub.ts) and
+// its actions (actions.ts). Nothing of an engine is served without a session: the page itself
+// is static and shows only "not signed in" until /api/session answers.
+//
+//   GET  /?token=T                       login: sets the session cookie, 303 to the clean URL
+//   GET  /api/session                    {csrf, hosts} for a session, else 401
+//   GET  /ws                             the page's WebSocket (same origin, session)
+//   GET  /api/hosts/H/containers/ID/json inspect
+//   POST /api/hosts/H/containers/ID/ACT  start|stop|restart|kill|pause|unpause|remove (CSRF header)
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Endpoint } from '../../client/host.js';
+import { WebSocketPeer, webSocketKey } from '../../util/websocket.js';
+import { CSRF_HEADER } from '../protocol.js';
+import { Access, randomToken } from './access.js';
+import { containerAction, inspectContainer, isContainerAction, type ActionResult } from './actions.js';
+import { findAssetDir, loadAssets, type Asset } from './assets.js';
+import { engineHosts } from './hosts.js';
+import { PageConnection, Relays } from './hub.js';
+import { baseUrl, planListen } from './listen.js';
+
+/** Page messages are subscriptions and keystrokes (a paste at most). */
+const MAX_PAGE_MESSAGE = 1 << 20;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  // xterm.js and uPlot set styles from script: inline styles are allowed, inline scripts are not.
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+export interface DashboardOptions {
+  addr?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  endpoints: Endpoint[];
+  /** The login token; random when not given. */
+  token?: string;
+  /** Where the built page is (default: found beside the program, see assets.ts). */
+  assetDir?: string;
+}
+
+export interface Dashboard {
+  /** The address to open, without the token. */
+  url: string;
+  /** The address with the login token: what the user is told to open. */
+  loginUrl: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, SECURITY_HEADERS).end();
+    return;
+  }
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const plan = planListen(opts.addr, { cert: opts.tlsCert, key: opts.tlsKey });
+  const assets: Map<string, Asset> = loadAssets(opts.assetDir ?? findAssetDir());
+  const relays = new Relays(engineHosts(opts.endpoints));
+  const token = opts.token ?? randomToken();
+  const server = plan.tls ? https.createServer({ cert: readFileSync(plan.tls.cert), key: readFileSync(plan.tls.key) }) : http.createServer();
+  // The access rules need the port, known once listening; requests are handled from the next turn on.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(plan.port, plan.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const access = new Access(token, { host: plan.host, port, secure: !!plan.tls });
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    if (!access.hostAllowed(req.headers)) return sendJson(res, 421, { message: 'unexpected Host header' });
+    const login = url.searchParams.get('token');
+    if (req.method === 'GET' && login !== null) {
+      if (!access.tokenMatches(login)) return sendJson(res, 401, { message: 'invalid token' });
+      const { setCookie } = access.login();
+      url.searchParams.delete('token');
+      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': setCookie, Location: url.pathname + url.search });
+      return void res.end();
+    }
+    const asset = req.method === 'GET' || req.method === 'HEAD' ? assets.get(url.pathname) : undefined;
+    if (asset) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': asset.type, 'Content-Length': asset.body.length });
+      return void res.end(req.method === 'HEAD' ? undefined : asset.body);
+    }
+    if (!url.pathname.startsWith('/api/')) return sendJson(res, 404, { message: 'not found' });
+    const session = access.session(req.headers);
+    if (!session) return sendJson(res, 401, { message: 'not signed in: open the URL berth dashboard printed' });
+    if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { csrf: session.csrf, hosts: relays.hostInfos });
+    const m = /^\/api\/hosts\/([^/]+)\/containers\/([^/]+)\/([a-z]+)$/.exec(url.pathname);
+    const host = m ? relays.hosts.get(decodeURIComponent(m[1])) : undefined;
+    if (!m || !host) return sendJson(res, 404, { message: 'not found' });
+    const id = decodeURIComponent(m[2]);
+    let result: ActionResult;
+    if (req.method === 'GET' && m[3] === 'json') result = await inspectContainer(host, id);
+    else if (req.method === 'POST' && isContainerAction(m[3])) {
+      if (!access.actionAllowed(req.headers, CSRF_HEADER)) return sendJson(res, 403, { message: 'cross-site request refused' });
+      result = await containerAction(host, id, m[3], url.searchParams);
+    } else return sendJson(res, 405, { message: 'method not allowed' });
+    return sendJson(res, result.status, result.body);
+  };
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    route(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: e instanceof Error ? e.message : String(e) });
+      else res.destroy();
+    });
+  });
+
+  /** The pages' WebSockets: upgraded, so server.close() does not see them. */
+  const pages = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const key = webSocketKey(req.headers);
+    if (new URL(req.url ?? '/', 'http://dashboard').pathname !== '/ws' || !key) return refuseUpgrade(socket, 400, 'Bad Request');
+    if (!access.sameOrigin(req.headers)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (!access.session(req.headers)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    pages.add(socket);
+    socket.once('close', () => pages.delete(socket));
+    new PageConnection(new WebSocketPeer(socket, key, head, { maxMessage: MAX_PAGE_MESSAGE }), relays);
+  });
+
+  const url = `${baseUrl(plan, port)}/`;
+  return {
+    url,
+    loginUrl: `${url}?token=${token}`,
+    close: async () => {
+      relays.close();
+      for (const socket of pages) socket.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// The pages of the dashboard, in the order of the navigation bar. A page is one module under
+// pages/ exporting `page: PageDef`; add it to PAGES and it is routed (and in the bar if `nav`).
+// The first entry is the start page.
+import type { ComponentType } from 'preact';
+import { page as containers } from './containers.js';
+import { page as container, pageDefaultTab as containerLogs } from './container.js';
+
+export interface PageDef {
+  /** Hash path pattern, parameters with a colon: "/containers/:host/:id". */
+  path: string;
+  title: string;
+  /** Shown in the navigation bar (pages with parameters are reached by links instead). */
+  nav?: boolean;
+  component: ComponentType<{ params: Record<string, string> }>;
+}
+
+export const PAGES: PageDef[] = [containers, container, containerLogs];

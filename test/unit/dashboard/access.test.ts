@@ -1,0 +1,65 @@
+// The dashboard's access rules: login token, session cookie, same-origin and CSRF checks, the
+// Host check on loopback, and where it may listen.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Access, cookieValue } from '../../../src/dashboard/server/access.js';
+import { ListenError, baseUrl, planListen } from '../../../src/dashboard/server/listen.js';
+
+const local = () => new Access('secret-token', { host: '127.0.0.1', port: 2378, secure: false });
+
+describe('dashboard access', () => {
+  it('only the exact token logs in; the session cookie is HttpOnly and SameSite=Strict', () => {
+    const a = local();
+    assert.equal(a.tokenMatches('secret-token'), true);
+    assert.equal(a.tokenMatches('secret-toke'), false);
+    assert.equal(a.tokenMatches(''), false);
+    const { session, setCookie } = a.login();
+    assert.match(setCookie, /^berth_dashboard=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    assert.equal(a.session({ cookie: `x=1; ${setCookie.split(';')[0]}` })?.id, session.id);
+    assert.equal(a.session({ cookie: 'berth_dashboard=forged' }), undefined);
+    assert.equal(a.session({}), undefined);
+    assert.match(new Access('t', { host: '0.0.0.0', port: 443, secure: true }).login().setCookie, /; Secure$/);
+  });
+
+  it('on loopback only loopback Host names with our port pass (no DNS rebinding)', () => {
+    const a = local();
+    assert.equal(a.hostAllowed({ host: '127.0.0.1:2378' }), true);
+    assert.equal(a.hostAllowed({ host: 'localhost:2378' }), true);
+    assert.equal(a.hostAllowed({ host: '[::1]:2378' }), true);
+    assert.equal(a.hostAllowed({ host: 'evil.example:2378' }), false);
+    assert.equal(a.hostAllowed({ host: '127.0.0.1:9999' }), false);
+    assert.equal(a.hostAllowed({}), false);
+  });
+
+  it('actions need the session, our Origin and the CSRF token', () => {
+    const a = local();
+    const { session, setCookie } = a.login();
+    const cookie = setCookie.split(';')[0];
+    const ok = { cookie, host: '127.0.0.1:2378', origin: 'http://127.0.0.1:2378', 'x-csrf': session.csrf };
+    assert.equal(a.actionAllowed(ok, 'x-csrf')?.id, session.id);
+    assert.equal(a.actionAllowed({ ...ok, 'x-csrf': 'nope' }, 'x-csrf'), undefined);
+    assert.equal(a.actionAllowed({ ...ok, origin: 'http://evil.example' }, 'x-csrf'), undefined);
+    assert.equal(a.actionAllowed({ ...ok, origin: undefined }, 'x-csrf'), undefined);
+    assert.equal(a.actionAllowed({ ...ok, origin: 'https://127.0.0.1:2378' }, 'x-csrf'), undefined);
+    assert.equal(a.actionAllowed({ ...ok, cookie: undefined }, 'x-csrf'), undefined);
+  });
+
+  it('reads one cookie out of a Cookie header', () => {
+    assert.equal(cookieValue('a=1; b=two; c=3', 'b'), 'two');
+    assert.equal(cookieValue('ab=1', 'a'), undefined);
+    assert.equal(cookieValue(undefined, 'a'), undefined);
+  });
+});
+
+describe('dashboard listen address', () => {
+  it('defaults to 127.0.0.1:2378 and refuses other addresses without TLS', () => {
+    assert.deepEqual(planListen(undefined, {}), { host: '127.0.0.1', port: 2378, tls: undefined });
+    assert.deepEqual(planListen('[::1]:80', {}), { host: '::1', port: 80, tls: undefined });
+    assert.throws(() => planListen('0.0.0.0:2378', {}), ListenError);
+    assert.throws(() => planListen('192.168.1.5:2378', { cert: 'c.pem' }), ListenError);
+    assert.throws(() => planListen('nonsense', {}), ListenError);
+    assert.deepEqual(planListen('0.0.0.0:443', { cert: 'c.pem', key: 'k.pem' }).tls, { cert: 'c.pem', key: 'k.pem' });
+    assert.equal(baseUrl(planListen('0.0.0.0:443', { cert: 'c', key: 'k' }), 443), 'https://localhost:443');
+    assert.equal(baseUrl(planListen('[::1]:1', {}), 5), 'http://[::1]:5');
+  });
+});
