@@ -2,26 +2,25 @@
 // 5,000 files, RUN steps) built against a temporary berthd, with the docker CLI (classic builder)
 // and with berth's CLI (which syncs the context: only changed files travel): cold build, rebuild
 // with no change (all cache hits), rebuild after one file changed (cache misses from the COPY on).
-// With DOCKER_ANCHOR_HOST set (e.g. unix:///var/run/docker.sock) the docker CLI builds run against
-// that dockerd too, side by side; --rounds N alternates the clients N times and keeps medians.
-// Prints a markdown table.
-//   node build/bench/build.js [--files 5000] [--kb 10] [--rounds 1]
+// With a dockerd column (bench/lib/run-bench.ts: `--dockerd` or BENCH_DOCKERD) the docker CLI
+// builds run against that dockerd too, side by side; --rounds N alternates the clients N times and
+// keeps medians. Prints a markdown table.
+//   node build/bench/build.js [--files 5000] [--kb 10] [--rounds 1] [--dockerd]
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDaemon } from '../test/integration/harness.js';
 import { runCommand } from '../test/integration/support/proc.js';
-import { ensureAnchorBusybox } from './lib/anchor.js';
+import { benchFlagOptions, progress, runBench } from './lib/run-bench.js';
 import { markdownTable, mb, seconds } from './lib/table.js';
 
-const { values } = parseArgs({
-  options: { files: { type: 'string', default: '5000' }, kb: { type: 'string', default: '10' }, rounds: { type: 'string', default: '1' } },
+const { values: flags } = parseArgs({
+  options: { files: { type: 'string', default: '5000' }, kb: { type: 'string', default: '10' }, rounds: { type: 'string', default: '1' }, ...benchFlagOptions },
 });
-const FILES = Number(values.files);
-const KB = Number(values.kb);
-const ROUNDS = Math.max(1, Number(values.rounds));
+const FILES = Number(flags.files);
+const KB = Number(flags.kb);
+const ROUNDS = Math.max(1, Number(flags.rounds));
 
 const DOCKERFILE = `FROM busybox
 ENV APP=/app
@@ -105,45 +104,30 @@ function medianRow(name: string, runs: Row[]): Row {
   };
 }
 
-async function main(): Promise<void> {
+await runBench({ name: 'bench', flags }, async ({ berthd: d, dockerd, onCleanup }) => {
   const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-build-'));
-  const rows: Row[] = [];
-  try {
-    const ctx = path.join(work, 'ctx');
-    const bytes = await makeContext(ctx);
-    const d = await startDaemon({ name: 'bench' });
-    const anchor = process.env.DOCKER_ANCHOR_HOST;
-    const clients: Array<[string, Docker]> = [
-      ['berthd, docker CLI', (args) => d.docker(args, { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 })],
-      // berth's CLI syncs the context (only changed files travel): a client-side difference.
-      ['berthd, berth CLI', (args) => d.berth(args, { timeoutMs: 600_000 })],
-    ];
-    if (anchor) clients.push([`dockerd (${anchor}), docker CLI`, (args) => runCommand('docker', args, { env: { DOCKER_HOST: anchor, DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 })]);
-    const runs = new Map<string, Row[]>(clients.map(([n]) => [n, []]));
-    const anchorEnv = anchor ? { ...process.env, DOCKER_HOST: anchor } : undefined;
-    const loadedOnAnchor = anchorEnv ? await ensureAnchorBusybox(anchorEnv) : false;
-    try {
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, docker] of clients) {
-          process.stderr.write(`round ${round + 1}/${ROUNDS}: ${name}\n`);
-          runs.get(name)!.push(await runScenario(name, docker, ctx));
-        }
-      }
-    } finally {
-      await d.cleanup();
-      if (loadedOnAnchor) await runCommand('docker', ['rmi', 'busybox:latest'], { baseEnv: anchorEnv }).catch(() => undefined);
+  onCleanup(() => fsp.rm(work, { recursive: true, force: true }));
+  const ctx = path.join(work, 'ctx');
+  const bytes = await makeContext(ctx);
+  const clients: Array<[string, Docker]> = [
+    ['berthd, docker CLI', (args) => d.docker(args, { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 })],
+    // berth's CLI syncs the context (only changed files travel): a client-side difference.
+    ['berthd, berth CLI', (args) => d.berth(args, { timeoutMs: 600_000 })],
+  ];
+  if (dockerd) clients.push([`dockerd, docker CLI`, (args) => runCommand('docker', args, { baseEnv: { ...dockerd.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 })]);
+  const runs = new Map<string, Row[]>(clients.map(([n]) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, docker] of clients) {
+      progress(`round ${round + 1}/${ROUNDS}: ${name}`);
+      runs.get(name)!.push(await runScenario(name, docker, ctx));
     }
-    for (const [name] of clients) rows.push(medianRow(name, runs.get(name)!));
-    process.stdout.write(`\nBuild: 12-step Dockerfile, context of ${FILES} files, ${mb(bytes)} (classic builder)\n\n`);
-    process.stdout.write(
-      markdownTable(
-        ['daemon, client', 'cold build', 'no-change rebuild', 'one file changed', 'cache hits on rebuild'],
-        rows.map((r) => [r.daemon, seconds(r.cold), seconds(r.noChange), seconds(r.oneFile), `${r.cacheHits}/11`]),
-      ) + '\n',
-    );
-  } finally {
-    await fsp.rm(work, { recursive: true, force: true });
   }
-}
-
-await main();
+  const rows = clients.map(([name]) => medianRow(name, runs.get(name)!));
+  process.stdout.write(`\nBuild: 12-step Dockerfile, context of ${FILES} files, ${mb(bytes)} (classic builder)\n\n`);
+  process.stdout.write(
+    markdownTable(
+      ['daemon, client', 'cold build', 'no-change rebuild', 'one file changed', 'cache hits on rebuild'],
+      rows.map((r) => [r.daemon, seconds(r.cold), seconds(r.noChange), seconds(r.oneFile), `${r.cacheHits}/11`]),
+    ) + '\n',
+  );
+});

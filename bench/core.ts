@@ -1,20 +1,19 @@
 // Benchmarks of berthd's container core and of the berth CLI's start-up, printed as a markdown
 // table (progress goes to stderr). Starts its own berthd on a temp data root (the integration
-// harness), loads busybox and removes everything it made when done or interrupted. With
-// DOCKER_ANCHOR_HOST=unix:///run/docker.sock (or tcp://…) the same docker CLI commands run against
-// that dockerd too, side by side; containers made there carry a label and are removed after.
+// harness), loads busybox and removes everything it made when done or interrupted. With a dockerd
+// column (bench/lib/run-bench.ts: `--dockerd` starts one, BENCH_DOCKERD=unix:///… names one) the
+// same docker CLI commands run against it too; containers made there carry a label and are removed after.
 //
 //   npm run build && node build/bench/core.js [--runs 20] [--parallel 50] [--ps-containers 200]
-//        [--sections run,cli,parallel,ps] [--cpu-prof DIR]
+//        [--sections run,cli,parallel,ps] [--dockerd] [--cpu-prof DIR]
 //
 // --cpu-prof DIR starts berthd with --cpu-prof (profile written to DIR when it stops); combine
 // with --sections run to profile only the `docker run --rm` loop.
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BERTH, REPO_ROOT, integrationSkipReason, startDaemon, type Daemon } from '../test/integration/harness.js';
-import { ensureAnchorBusybox } from './lib/anchor.js';
-import { runCommand } from '../test/integration/support/proc.js';
+import { BERTH, REPO_ROOT, type Daemon } from '../test/integration/harness.js';
+import { benchFlagOptions, progress, runBench, type BenchTarget } from './lib/run-bench.js';
 import { cgroupMemoryBytes, listProcesses, rssBytes, totalPss, withDescendants, type ProcessInfo } from './lib/memory.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { markdownTable, mb, ms, seconds, verdict, type Cell } from './lib/table.js';
@@ -27,7 +26,7 @@ const { values: flags } = parseArgs({
     'ps-containers': { type: 'string', default: '200' },
     'ps-runs': { type: 'string', default: '10' },
     sections: { type: 'string', default: 'run,cli,parallel,ps' },
-    'cpu-prof': { type: 'string' },
+    ...benchFlagOptions,
   },
 });
 const RUNS = Number(flags.runs);
@@ -40,7 +39,6 @@ const BERTH_LAUNCHER = path.join(REPO_ROOT, 'bin', 'berth');
 /** Every container this run makes carries this label, so only ours are removed on a shared dockerd. */
 const LABEL = `berth.bench=${process.pid}-${Date.now()}`;
 
-const progress = (m: string) => process.stderr.write(`# ${m}\n`);
 
 /** A daemon measured through the docker CLI: the bench's own berthd, or the anchor dockerd. */
 interface Target {
@@ -204,12 +202,10 @@ function berthTarget(d: Daemon): Target {
   };
 }
 
-function anchorTarget(host: string): Target {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false' };
-  delete env.DOCKER_CONTEXT;
+function anchorTarget(t: BenchTarget): Target {
   return {
     name: 'dockerd',
-    env,
+    env: t.env,
     daemonPids: (all) => all.filter((p) => p.comm === 'dockerd' || p.comm === 'containerd').map((p) => p.pid),
     monitorPids: (all) => all.filter((p) => p.comm.startsWith('containerd-shim')).map((p) => p.pid),
   };
@@ -274,64 +270,16 @@ function printReport(b: Results, a: Results | undefined, cli: CliResults | undef
   }
 }
 
-async function main(): Promise<void> {
-  const skip = integrationSkipReason();
-  if (skip) throw new Error(`cannot run: ${skip}`);
-  const cpuProf = flags['cpu-prof'];
-  const savedEnv = { NODE_OPTIONS: process.env.NODE_OPTIONS, BERTH_BENCH_CPU_PROF_DIR: process.env.BERTH_BENCH_CPU_PROF_DIR };
-  // berthd inherits process.env (harness); only it should see the profiler preload.
-  if (cpuProf) {
-    const preload = new URL('./lib/cpu-profile.js', import.meta.url).href;
-    process.env.NODE_OPTIONS = `${savedEnv.NODE_OPTIONS ?? ''} --import=${preload}`.trim();
-    process.env.BERTH_BENCH_CPU_PROF_DIR = path.resolve(cpuProf);
+await runBench({ name: 'bench', defaultNetwork: '', flags, label: LABEL }, async ({ berthd, dockerd }) => {
+  await new Promise((r) => setTimeout(r, 1000)); // idle: let start-up garbage be collected
+  const b = await benchTarget(berthTarget(berthd), true);
+  const cli = SECTIONS.has('cli') ? await benchCli(berthd) : undefined;
+  let a: Results | undefined;
+  let anchorLocal = false;
+  if (dockerd) {
+    const anchor = anchorTarget(dockerd);
+    anchorLocal = (await dockerd.daemonPids()).length > 0;
+    a = await benchTarget(anchor, anchorLocal);
   }
-  progress('starting berthd and loading busybox');
-  const d = await startDaemon({ name: 'bench', defaultNetwork: '' }).finally(() => {
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-  const anchorHost = process.env.DOCKER_ANCHOR_HOST;
-  const anchor = anchorHost ? anchorTarget(anchorHost) : undefined;
-  let loadedOnAnchor = false;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      if (anchor) {
-        await removeOurContainers(anchor);
-        if (loadedOnAnchor) await runCommand('docker', ['rmi', 'busybox:latest'], { baseEnv: anchor.env }).catch(() => undefined);
-      }
-      await d.cleanup();
-    })());
-  const onSignal = () => {
-    progress('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await new Promise((r) => setTimeout(r, 1000)); // idle: let start-up garbage be collected
-    const berth = berthTarget(d);
-    const b = await benchTarget(berth, true);
-    const cli = SECTIONS.has('cli') ? await benchCli(d) : undefined;
-    let a: Results | undefined;
-    let anchorLocal = false;
-    if (anchor) {
-      loadedOnAnchor = await ensureAnchorBusybox(anchor.env);
-      anchorLocal = anchor.daemonPids(await listProcesses()).length > 0 && anchorHost!.startsWith('unix://');
-      a = await benchTarget(anchor, anchorLocal);
-    }
-    printReport(b, a, cli, anchorLocal);
-  } finally {
-    progress('cleaning up');
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-main().catch((e: Error) => {
-  process.stderr.write(`${e.stack ?? e}\n`);
-  process.exitCode = 1;
+  printReport(b, a, cli, anchorLocal);
 });

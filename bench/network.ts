@@ -5,15 +5,13 @@
 //    http client from 127.0.0.1:<published port> (DNAT from loopback), and straight from the
 //    container's address for comparison; best and median of --fetches.
 // Starts its own berthd on a temp root (the integration harness) and removes everything after.
-// With DOCKER_ANCHOR_HOST=unix:///run/docker.sock the same runs go to that (local) dockerd, side
-// by side; containers and networks made there carry a label and are removed after.
+// With a dockerd column (bench/lib/run-bench.ts: `--dockerd` or BENCH_DOCKERD) the same runs go to
+// that (local) dockerd, side by side; containers and networks made there are removed after.
 //
-//   npm run build && node build/bench/network.js [--runs 20] [--mb 100] [--fetches 3]
+//   npm run build && node build/bench/network.js [--runs 20] [--mb 100] [--fetches 3] [--dockerd]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { integrationSkipReason, startDaemon } from '../test/integration/harness.js';
-import { ensureAnchorBusybox } from './lib/anchor.js';
-import { runCommand } from '../test/integration/support/proc.js';
+import { benchFlagOptions, progress, runBench, type BenchTarget } from './lib/run-bench.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { markdownTable, ms, type Cell } from './lib/table.js';
 import { repeat, timeCommand } from './lib/timing.js';
@@ -23,6 +21,7 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '20' },
     mb: { type: 'string', default: '100' },
     fetches: { type: 'string', default: '3' },
+    ...benchFlagOptions,
   },
 });
 const RUNS = Number(flags.runs);
@@ -31,12 +30,7 @@ const FETCHES = Number(flags.fetches);
 const LABEL = `berth.bench=net-${process.pid}-${Date.now()}`;
 const NET_NAME = `benchnet${process.pid}`;
 
-const progress = (m: string) => process.stderr.write(`# ${m}\n`);
-
-interface Target {
-  name: 'berthd' | 'dockerd';
-  env: NodeJS.ProcessEnv;
-}
+type Target = BenchTarget;
 
 interface Results {
   runBridge?: Summary;
@@ -50,7 +44,7 @@ interface Results {
 }
 
 async function docker(t: Target, args: string[], timeoutMs = 120_000): Promise<string> {
-  const r = await runCommand('docker', args, { baseEnv: t.env, timeoutMs });
+  const r = await t.docker(args, timeoutMs);
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} on ${t.name} failed: ${r.stderr.trim()}`);
   return r.stdout.trim();
 }
@@ -142,12 +136,6 @@ async function benchTarget(t: Target): Promise<Results> {
   return res;
 }
 
-async function removeAnchorLeftovers(t: Target): Promise<void> {
-  const ids = (await runCommand('docker', ['ps', '-aq', '--filter', `label=${LABEL}`], { baseEnv: t.env })).stdout.split('\n').filter(Boolean);
-  if (ids.length) await runCommand('docker', ['rm', '-f', ...ids], { baseEnv: t.env, timeoutMs: 60_000 });
-  await runCommand('docker', ['network', 'rm', NET_NAME], { baseEnv: t.env }).catch(() => undefined);
-}
-
 function printReport(b: Results, a: Results | undefined): void {
   const p50p95 = (s: Summary | undefined) => (s ? `${ms(s.p50)} / ${ms(s.p95)}` : undefined);
   const rate = (best: number | undefined, median: number | undefined) => (best === undefined ? undefined : `${Math.round(median ?? best)} MB/s (best ${Math.round(best)})`);
@@ -163,50 +151,12 @@ function printReport(b: Results, a: Results | undefined): void {
   console.log(markdownTable(headers, rows.map((row) => [row.what, row.cell(b), ...(a ? [row.cell(a)] : [])])));
 }
 
-async function main(): Promise<void> {
-  const skip = integrationSkipReason();
-  if (skip) throw new Error(`cannot run: ${skip}`);
-  progress('starting berthd and loading busybox');
-  const d = await startDaemon({ name: 'bnet', defaultNetwork: '' });
-  const anchorHost = process.env.DOCKER_ANCHOR_HOST;
-  const anchorEnv: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: anchorHost, DOCKER_CLI_HINTS: 'false' };
-  delete anchorEnv.DOCKER_CONTEXT;
-  const anchor: Target | undefined = anchorHost ? { name: 'dockerd', env: anchorEnv } : undefined;
-  let loadedOnAnchor = false;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      if (anchor) {
-        await removeAnchorLeftovers(anchor);
-        if (loadedOnAnchor) await runCommand('docker', ['rmi', 'busybox:latest'], { baseEnv: anchor.env }).catch(() => undefined);
-      }
-      // User-defined bridges are not the harness's to remove: take ours down first.
-      await runCommand('docker', ['network', 'rm', NET_NAME], { baseEnv: { ...process.env, ...d.env } }).catch(() => undefined);
-      await d.cleanup();
-    })());
-  const onSignal = () => {
-    progress('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const b = await benchTarget({ name: 'berthd', env: { ...process.env, ...d.env } });
-    let a: Results | undefined;
-    if (anchor) {
-      loadedOnAnchor = await ensureAnchorBusybox(anchor.env);
-      a = await benchTarget(anchor);
-    }
-    printReport(b, a);
-  } finally {
-    progress('cleaning up');
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-main().catch((e: Error) => {
-  process.stderr.write(`${e.stack ?? e}\n`);
-  process.exitCode = 1;
+await runBench({ name: 'bnet', defaultNetwork: '', flags, label: LABEL }, async ({ berth, dockerd, onCleanup }) => {
+  // User-defined bridges are not the harness's to remove: take ours down first.
+  onCleanup(async () => {
+    for (const t of [berth, dockerd]) if (t) await t.docker(['network', 'rm', NET_NAME]);
+  });
+  const b = await benchTarget(berth);
+  const a = dockerd ? await benchTarget(dockerd) : undefined;
+  printReport(b, a);
 });

@@ -1,20 +1,16 @@
 // Operating costs (issue 13): what `docker stats` streaming 50 containers to one client costs the
 // daemon (CPU, as a share of one core, from /proc/<pid>/stat over a window), and how long
 // `docker system df` / `system df -v` take with 200 containers. Starts its own berthd (the
-// integration harness); with DOCKER_ANCHOR_HOST the same runs against that dockerd in a second
-// column (its CPU is dockerd's + containerd's when they run on this machine, else n/a).
+// integration harness); the dockerd column (bench/lib/run-bench.ts: `--dockerd` or BENCH_DOCKERD)
+// runs the same (its CPU is dockerd's + containerd's when they run on this machine, else n/a).
 //
-//   npm run build && node build/bench/ops.js [--containers 50] [--window 30] [--df-containers 200] [--df-runs 10] [--sections stats,df] [--cpu-prof DIR]
+//   npm run build && node build/bench/ops.js [--containers 50] [--window 30] [--df-containers 200] [--df-runs 10] [--sections stats,df] [--dockerd] [--cpu-prof DIR]
 //
 // --cpu-prof DIR profiles berthd as bench/core.ts does (summary: build/bench/lib/profile-summary.js).
-import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { integrationSkipReason, startDaemon, type Daemon } from '../test/integration/harness.js';
-import { runCommand } from '../test/integration/support/proc.js';
-import { ensureAnchorBusybox } from './lib/anchor.js';
-import { listProcesses } from './lib/memory.js';
+import { totalCpuSeconds } from './lib/cpu.js';
+import { benchFlagOptions, progress, runBench, type BenchTarget } from './lib/run-bench.js';
 import { percentile } from './lib/stats.js';
 import { mapLimit, timeIt } from './lib/timing.js';
 import { markdownTable, ms, type Cell } from './lib/table.js';
@@ -26,7 +22,7 @@ const { values: flags } = parseArgs({
     'df-containers': { type: 'string', default: '200' },
     'df-runs': { type: 'string', default: '10' },
     sections: { type: 'string', default: 'stats,df' },
-    'cpu-prof': { type: 'string' },
+    ...benchFlagOptions,
   },
 });
 const N = Number(flags.containers);
@@ -34,16 +30,7 @@ const WINDOW_S = Number(flags.window);
 const DF_N = Number(flags['df-containers']);
 const DF_RUNS = Number(flags['df-runs']);
 const SECTIONS = new Set(flags.sections.split(','));
-const LABEL = `berth.bench=ops-${process.pid}`;
-const progress = (m: string) => process.stderr.write(`# ${m}\n`);
-const CLK_TCK = 100;
-
-interface Target {
-  name: string;
-  env: NodeJS.ProcessEnv;
-  /** The daemon's processes whose CPU is counted (empty: not measurable here). */
-  daemonPids(): Promise<number[]>;
-}
+type Target = BenchTarget;
 
 interface Results {
   idleCpu?: number;
@@ -52,14 +39,8 @@ interface Results {
   dfV?: number;
 }
 
-const docker = (t: Target, args: string[], timeoutMs = 120_000) => runCommand('docker', args, { baseEnv: t.env, timeoutMs });
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-}
+const docker = (t: Target, args: string[], timeoutMs = 120_000) => t.docker(args, timeoutMs);
+let LABEL = '';
 
 async function runMany(t: Target, n: number, args: string[]): Promise<string[]> {
   return mapLimit(n, 8, async () => {
@@ -80,10 +61,10 @@ async function statsSection(t: Target, r: Results): Promise<void> {
   await runMany(t, N, ['busybox', 'sleep', '3600']);
   const pids = await t.daemonPids();
   const window = async () => {
-    const c0 = pids.reduce((a, p) => a + cpuSeconds(p), 0);
+    const c0 = totalCpuSeconds(pids);
     const t0 = performance.now();
     await new Promise((res) => setTimeout(res, WINDOW_S * 1000));
-    return ((pids.reduce((a, p) => a + cpuSeconds(p), 0) - c0) / ((performance.now() - t0) / 1000)) * 100;
+    return ((totalCpuSeconds(pids) - c0) / ((performance.now() - t0) / 1000)) * 100;
   };
   if (pids.length) {
     await new Promise((res) => setTimeout(res, 3000)); // the starts' tail (runc delete etc.) done
@@ -137,56 +118,10 @@ async function bench(t: Target): Promise<Results> {
   return r;
 }
 
-function berthTarget(d: Daemon): Target {
-  return { name: 'berthd', env: { ...process.env, ...d.env }, daemonPids: async () => (d.process?.pid ? [d.process.pid] : []) };
-}
-
-function anchorTarget(host: string): Target {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: host, DOCKER_CLI_HINTS: 'false' };
-  delete env.DOCKER_CONTEXT;
-  return {
-    name: 'dockerd',
-    env,
-    daemonPids: async () => (host.startsWith('unix://') ? (await listProcesses()).filter((p) => p.comm === 'dockerd' || p.comm === 'containerd').map((p) => p.pid) : []),
-  };
-}
-
-async function main(): Promise<void> {
-  const skip = integrationSkipReason();
-  if (skip) {
-    progress(`skipped: ${skip}`);
-    return;
-  }
-  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, BERTH_BENCH_CPU_PROF_DIR: process.env.BERTH_BENCH_CPU_PROF_DIR };
-  if (flags['cpu-prof']) {
-    // berthd inherits process.env (harness); only it should see the profiler preload.
-    process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import=${new URL('./lib/cpu-profile.js', import.meta.url).href}`.trim();
-    process.env.BERTH_BENCH_CPU_PROF_DIR = path.resolve(flags['cpu-prof']);
-  }
-  const d = await startDaemon({ name: 'bops' }).finally(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-  const anchorHost = process.env.DOCKER_ANCHOR_HOST;
-  let a: Results | undefined;
-  let b: Results;
-  try {
-    b = await bench(berthTarget(d));
-    if (anchorHost) {
-      const anchor = anchorTarget(anchorHost);
-      const loaded = await ensureAnchorBusybox(anchor.env);
-      try {
-        a = await bench(anchor);
-      } finally {
-        await removeOurs(anchor);
-        if (loaded) await docker(anchor, ['rmi', 'busybox:latest']);
-      }
-    }
-  } finally {
-    await d.cleanup();
-  }
+await runBench({ name: 'bops', flags }, async ({ berth, dockerd, label }) => {
+  LABEL = label;
+  const b = await bench(berth);
+  const a = dockerd ? await bench(dockerd) : undefined;
   const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(1)} %`);
   const rows: Cell[][] = [];
   if (SECTIONS.has('stats'))
@@ -200,6 +135,4 @@ async function main(): Promise<void> {
       [`\`docker system df -v\` with ${DF_N} containers, p50 of ${DF_RUNS}`, ms(b.dfV), a ? ms(a.dfV) : 'n/a', '< 300 ms'],
     );
   process.stdout.write('\n' + markdownTable(['measurement', 'berthd', 'dockerd', 'target'], rows) + '\n');
-}
-
-await main();
+});

@@ -4,7 +4,7 @@
 // ~200 MB in 5 random (incompressible) layers on top of busybox. Prints a table.
 //   node build/bench/pull.js [--mb 200] [--layers 5]
 //
-// With DOCKER_ANCHOR_HOST set (e.g. unix:///var/run/docker.sock) it instead compares daemons:
+// With BENCH_DOCKERD (or DOCKER_ANCHOR_HOST) naming a dockerd (e.g. from `node build/bench/lib/dockerd.js start`) it instead compares daemons:
 // the image (5 random layers, no base, so nothing of it can already be on either daemon) is
 // pushed once to a registry on 127.0.0.1 (distribution if installed, else berth's), then
 // `docker pull` of it runs cold through a harness berthd and through that dockerd, alternating
@@ -302,7 +302,7 @@ function printDaemonTable(targets: PullTarget[], bytes: number, registryName: st
 
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'berth-pull-bench-'));
 try {
-  const anchorHost = process.env.DOCKER_ANCHOR_HOST;
+  const anchorHost = process.env.BENCH_DOCKERD || process.env.DOCKER_ANCHOR_HOST;
   if (anchorHost) await daemonComparison(dir, anchorHost);
   else await registryComparison(dir);
 } finally {

@@ -6,7 +6,8 @@ import type { EngineClient } from '../client/client.js';
 import { isNotFound } from '../client/errors.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { contextArchive, contextArchiveWithDockerfile, type ContextArchive } from '../archive/build-context.js';
+import type { ContextArchive } from '../archive/build-context.js';
+import { settled } from '../util/best-effort.js';
 import type { Project, ServiceConfig } from './model.js';
 import { serviceImage } from './naming.js';
 import type { ProgressSink } from './progress.js';
@@ -54,8 +55,10 @@ export async function pullImage(client: EngineClient, service: string, ref: stri
  * The build context of a service as compose's classic builder sends it: the context directory,
  * plus the Dockerfile under a generated name when it is inline or lies outside the context.
  */
-export function serviceContext(context: string, dockerfile?: string, inline?: string): ContextArchive {
+export async function serviceContext(context: string, dockerfile?: string, inline?: string): Promise<ContextArchive> {
   if (!existsSync(context) || !statSync(context).isDirectory()) throw new Error(`unable to prepare context: path "${context}" not found`);
+  // Loaded only for a build: the context code brings tar, a few ms of every `up` otherwise.
+  const { contextArchive, contextArchiveWithDockerfile } = await import('../archive/build-context.js');
   if (inline !== undefined) return contextArchiveWithDockerfile(context, inline);
   const file = path.resolve(context, dockerfile || 'Dockerfile');
   if (path.relative(path.resolve(context), file).startsWith('..') && existsSync(file)) return contextArchiveWithDockerfile(context, readFileSync(file));
@@ -70,7 +73,7 @@ export async function buildImage(client: EngineClient, project: Project, service
   progress({ id: `Service ${service}`, status: 'working', text: 'Building' });
   let archive: ContextArchive;
   try {
-    archive = serviceContext(b.context, b.dockerfile, b.dockerfile_inline);
+    archive = await serviceContext(b.context, b.dockerfile, b.dockerfile_inline);
   } catch (e) {
     progress({ id: `Service ${service}`, status: 'error', text: 'Error' });
     throw e;
@@ -127,14 +130,25 @@ export async function ensureImages(
   opts: { build?: BuildPolicy; pull?: string; progress: ProgressSink; write?: (text: string) => void; origin?: string },
 ): Promise<Record<string, EnsuredImage>> {
   const out: Record<string, EnsuredImage> = {};
+  // One inspect per distinct image, all sent at once (ten services on one image: one round trip);
+  // a pull or build drops its entry, so later services look again.
+  const inspected = new Map<string, Promise<ImageInspect | undefined>>();
+  for (const name of services) {
+    const ref = serviceImage(project.name, name, project.services[name]);
+    if (inspected.has(ref)) continue;
+    const p = inspectOrUndefined(client, ref);
+    void settled(p); // its error is thrown where it is awaited
+    inspected.set(ref, p);
+  }
   for (const name of services) {
     const svc = project.services[name];
     const ref = serviceImage(project.name, name, svc);
     const policy = pullPolicyOf(svc, opts.pull, opts.build);
-    let img = await inspectOrUndefined(client, ref);
+    let img = await (inspected.get(ref) ?? inspectOrUndefined(client, ref));
     if (svc.image && (policy === 'always' || (policy === 'missing' && !img))) {
       try {
         await pullImage(client, name, ref, opts.progress);
+        inspected.delete(ref);
         img = undefined;
       } catch (e) {
         if (!svc.build || opts.build === 'never') throw new Error(`${imageKey(opts.origin, name, svc)}: ${(e as Error).message}`, { cause: e });
@@ -144,6 +158,7 @@ export async function ensureImages(
     if (svc.build && opts.build !== 'never' && (!img || policy === 'build')) {
       try {
         await buildImage(client, project, name, svc, opts.progress, opts.write);
+        inspected.delete(ref);
       } catch (e) {
         throw new Error(`${imageKey(opts.origin, name, svc)}: ${(e as Error).message}`, { cause: e });
       }

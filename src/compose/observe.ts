@@ -4,6 +4,7 @@ import type { ContainerInspect, ContainerSummary } from '../api-types/containers
 import type { EngineClient } from '../client/client.js';
 import { isNotFound } from '../client/errors.js';
 import { settled } from '../util/best-effort.js';
+import { compareStrings } from '../util/compare.js';
 import { containerNumber, isOneOff, projectFilters, serviceOf } from './naming.js';
 
 export interface ListOptions {
@@ -20,7 +21,7 @@ export async function projectContainers(client: EngineClient, project: string, o
   const wanted = opts.services?.length ? new Set(opts.services) : undefined;
   return list
     .filter((c) => !wanted || wanted.has(serviceOf(c)))
-    .sort((a, b) => serviceOf(a).localeCompare(serviceOf(b)) || (containerNumber(a) ?? 0) - (containerNumber(b) ?? 0) || (isOneOff(a) ? 1 : 0) - (isOneOff(b) ? 1 : 0));
+    .sort((a, b) => compareStrings(serviceOf(a), serviceOf(b)) || (containerNumber(a) ?? 0) - (containerNumber(b) ?? 0) || (isOneOff(a) ? 1 : 0) - (isOneOff(b) ? 1 : 0));
 }
 
 /** Containers grouped by service label. */

@@ -6,6 +6,7 @@ import { networkHash, volumeHash } from './hash.js';
 import type { NetworkConfig, Project, VolumeConfig } from './model.js';
 import { ComposeLabels, networkName, resourceLabels, volumeName } from './naming.js';
 import { networkId, volumeId, type ProgressSink } from './progress.js';
+import { compareStrings } from '../util/compare.js';
 
 /** Top-level network keys the given services join (`default` for those with no networks). */
 export function usedNetworks(project: Project, services: readonly string[]): string[] {
@@ -104,7 +105,7 @@ export async function ensureVolumes(client: EngineClient, project: Project, keys
 /** Removes the project's own networks (by label; external ones are never touched). */
 export async function removeNetworks(client: EngineClient, projectName: string, progress: ProgressSink): Promise<void> {
   const nets = await client.networks.list({ filters: { label: [`${ComposeLabels.project}=${projectName}`] } });
-  for (const n of nets.sort((a, b) => a.Name.localeCompare(b.Name))) {
+  for (const n of nets.sort((a, b) => compareStrings(a.Name, b.Name))) {
     progress({ id: networkId(n.Name), status: 'working', text: 'Removing' });
     try {
       await client.networks.remove(n.Id);
@@ -120,7 +121,7 @@ export async function removeNetworks(client: EngineClient, projectName: string, 
 /** Removes the project's own volumes (by label). */
 export async function removeVolumes(client: EngineClient, projectName: string, progress: ProgressSink): Promise<void> {
   const vols = (await client.volumes.list({ filters: { label: [`${ComposeLabels.project}=${projectName}`] } })).Volumes ?? [];
-  for (const v of vols.sort((a, b) => a.Name.localeCompare(b.Name))) {
+  for (const v of vols.sort((a, b) => compareStrings(a.Name, b.Name))) {
     progress({ id: volumeId(v.Name), status: 'working', text: 'Removing' });
     try {
       await client.volumes.remove(v.Name, { force: true });

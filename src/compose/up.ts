@@ -16,6 +16,7 @@ import { planService, type RecreatePolicy } from './plan.js';
 import { containerId } from './progress.js';
 import { ensureNetworks, ensureVolumes, usedNetworks, usedVolumes } from './resources.js';
 import { isOrphanService, originFiles, selectServices, serviceScale, type Session } from './session.js';
+import { settled } from '../util/best-effort.js';
 
 export interface CreateOptions {
   /** Services named on the command line (all when empty). */
@@ -86,11 +87,15 @@ export async function converge(s: Session, opts: CreateOptions = {}): Promise<Ob
   const { project } = s;
   const scope = scopeOf(s, opts.services, opts.noDeps);
   const named = new Set(opts.services?.length ? opts.services : scope);
+  // The project's containers are read alongside (one list call, by label): nothing below
+  // changes a container before they are known.
+  const listing = projectContainers(s.client, project.name);
+  void settled(listing); // its error is thrown where it is awaited, or lost with an earlier one
   const images = await ensureImages(s.client, project, scope, { build: opts.build, pull: opts.pull, progress: s.progress, write: opts.write, origin: originFiles(s) });
   const networks = await ensureNetworks(s.client, project, usedNetworks(project, scope), s.progress);
   await ensureVolumes(s.client, project, usedVolumes(project, scope), s.progress);
 
-  const all = await projectContainers(s.client, project.name);
+  const all = await listing;
   const orphans = all.filter((c) => isOrphanService(s, serviceOf(c)));
   if (orphans.length) {
     if (opts.removeOrphans) await Promise.all(orphans.map((c) => stopAndRemove(s, c, { timeout: opts.timeout })));

@@ -5,9 +5,22 @@ export type TreePath = string[];
 
 /** Matches a path against a dotted pattern where `*` is any key and `[]` any sequence item. */
 export function matchPath(path: TreePath, pattern: string): boolean {
-  const parts = pattern.split('.');
+  // Called for every node of the tree against every rule of each pass: split each pattern once.
+  let parts = patternParts.get(pattern);
+  if (!parts) patternParts.set(pattern, (parts = pattern.split('.')));
   if (parts.length !== path.length) return false;
-  return parts.every((p, i) => p === '*' || p === path[i] || (p === '[]' && /^\d+$|^\[\]$/.test(path[i])));
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (p !== '*' && p !== path[i] && !(p === '[]' && isItemKey(path[i]))) return false;
+  }
+  return true;
+}
+
+const patternParts = new Map<string, string[]>();
+
+/** A sequence item's key in a path: its index, or `[]`. */
+function isItemKey(key: string): boolean {
+  return key === '[]' || /^\d+$/.test(key);
 }
 
 /** Sets obj[key] as an own property even for "__proto__". */
