@@ -3,7 +3,7 @@
 export { extractTar, safeEntryComponents, symlinkEscapes, checkEntrySafety, badHardlinkTarget, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE, type IdMapFn } from './extract.js';
 export type { ExtractOptions, ExtractResult } from './extract.js';
 export { resolveInRoot, isWithin, cleanScoped } from './resolve.js';
-export { tarDirectory, tarTreeChunks, tarFromEntries, entryFromStats } from './tar-directory.js';
+export { tarDirectory, tarTreeChunks, tarTreeEntries, tarFromEntries, entryFromStats } from './tar-directory.js';
 export type { TarDirectoryOptions } from './tar-directory.js';
 export { overlayUpperToLayerTar, diffOverlayUpper, isOverlayWhiteout, findOpaqueDirs } from './overlay-diff.js';
 export type { ChangeItem } from './overlay-diff.js';

@@ -170,14 +170,18 @@ export class ContainerFiles {
       const onMount = rec.mounts.some((m) => m.RW && m.Type !== 'tmpfs' && (p === m.Destination || p.startsWith(m.Destination + '/')));
       if (!onMount) throw new InvalidArgumentError('container rootfs is marked read-only');
     }
-    await this.withRootfs(rec, async (merged) => {
-      const host = await this.hostPath(rec, merged, p, true);
-      const st = await fsp.stat(host).catch(() => {
-        throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
+    try {
+      await this.withRootfs(rec, async (merged) => {
+        const host = await this.hostPath(rec, merged, p, true);
+        const st = await fsp.stat(host).catch(() => {
+          throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
+        });
+        if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
+        await extractTar(body, host, { whiteouts: 'none', noOverwriteDirNonDir: o.noOverwriteDirNonDir, sameOwner: true, idMap: this.svc.remapFor(rec)?.toHostIds });
       });
-      if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
-      await extractTar(body, host, { whiteouts: 'none', noOverwriteDirNonDir: o.noOverwriteDirNonDir, sameOwner: true, idMap: this.svc.remapFor(rec)?.toHostIds });
-    });
+    } finally {
+      this.svc.rwSizes.forget(rec.id); // after the last write: a size measured meanwhile is not kept
+    }
   }
 
   /** The container's whole filesystem as a tar; a stopped container's rootfs is mounted until the stream closes. */
