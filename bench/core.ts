@@ -5,7 +5,10 @@
 // same docker CLI commands run against it too; containers made there carry a label and are removed after.
 //
 //   npm run build && node build/bench/core.js [--runs 20] [--parallel 50] [--ps-containers 200]
-//        [--sections run,cli,parallel,ps] [--dockerd] [--cpu-prof DIR]
+//        [--sections run,cli,parallel,ps] [--dockerd] [--cpu-prof DIR] [--userns-remap default]
+//
+// --userns-remap starts berthd remapped (its start-time cost: compare `--sections run` with and
+// without it).
 //
 // --cpu-prof DIR starts berthd with --cpu-prof (profile written to DIR when it stops); combine
 // with --sections run to profile only the `docker run --rm` loop.
@@ -26,6 +29,7 @@ const { values: flags } = parseArgs({
     'ps-containers': { type: 'string', default: '200' },
     'ps-runs': { type: 'string', default: '10' },
     sections: { type: 'string', default: 'run,cli,parallel,ps' },
+    'userns-remap': { type: 'string' },
     ...benchFlagOptions,
   },
 });
@@ -270,7 +274,8 @@ function printReport(b: Results, a: Results | undefined, cli: CliResults | undef
   }
 }
 
-await runBench({ name: 'bench', defaultNetwork: '', flags, label: LABEL }, async ({ berthd, dockerd }) => {
+const remap = flags['userns-remap'];
+await runBench({ name: 'bench', defaultNetwork: '', flags, label: LABEL, args: remap ? ['--userns-remap', remap] : undefined }, async ({ berthd, dockerd }) => {
   await new Promise((r) => setTimeout(r, 1000)); // idle: let start-up garbage be collected
   const b = await benchTarget(berthTarget(berthd), true);
   const cli = SECTIONS.has('cli') ? await benchCli(berthd) : undefined;
