@@ -11,7 +11,12 @@ export const SESSION_COOKIE = 'berth_dashboard';
 export interface Session {
   id: string;
   csrf: string;
+  /** Date.now() of the last request that used it. */
+  lastUsed: number;
 }
+
+/** A session unused this long is forgotten (a page's open WebSocket counts as use: hub.ts). */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -40,10 +45,12 @@ export class Access {
   /**
    * `loginToken`: the secret of the printed URL. `listenHost`/`port`: where the dashboard
    * listens (for the Host check on loopback). `secure`: served over TLS (the cookie says Secure).
+   * `now`: the clock (tests move it).
    */
   constructor(
     readonly loginToken: string,
     private readonly listen: { host: string; port: number; secure: boolean },
+    private readonly now: () => number = Date.now,
   ) {}
 
   tokenMatches(candidate: string): boolean {
@@ -52,7 +59,7 @@ export class Access {
 
   /** A new session: its Set-Cookie header value and the session. */
   login(): { session: Session; setCookie: string } {
-    const session = { id: randomToken(32), csrf: randomToken(24) };
+    const session = { id: randomToken(32), csrf: randomToken(24), lastUsed: this.now() };
     this.sessions.set(session.id, session);
     const attrs = ['HttpOnly', 'SameSite=Strict', 'Path=/', ...(this.listen.secure ? ['Secure'] : [])];
     return { session, setCookie: `${SESSION_COOKIE}=${session.id}; ${attrs.join('; ')}` };
@@ -61,7 +68,15 @@ export class Access {
   /** The session a request's cookie names, if any. */
   session(headers: Headers): Session | undefined {
     const id = cookieValue(typeof headers.cookie === 'string' ? headers.cookie : undefined, SESSION_COOKIE);
-    return id ? this.sessions.get(id) : undefined;
+    const session = id ? this.sessions.get(id) : undefined;
+    if (!session) return undefined;
+    const now = this.now();
+    if (now - session.lastUsed > SESSION_IDLE_MS) {
+      this.sessions.delete(session.id);
+      return undefined;
+    }
+    session.lastUsed = now;
+    return session;
   }
 
   /**

@@ -42,11 +42,16 @@ export class PageConnection {
   private outbox: ServerMessage[] = [];
   private flushQueued = false;
 
+  /** `touch`: the session is in use (a page that watches keeps its session alive). */
   constructor(
     private readonly peer: WebSocketPeer,
     private readonly relays: Relays,
+    private readonly touch: () => void = () => undefined,
   ) {
-    peer.onMessage = (payload) => this.receive(payload.toString('utf8'));
+    peer.onMessage = (payload) => {
+      this.touch();
+      this.receive(payload.toString('utf8'));
+    };
     peer.onEnd = () => this.closeAll();
     peer.gone.addEventListener('abort', () => this.closeAll());
   }
@@ -71,6 +76,7 @@ export class PageConnection {
         this.peer.socket.destroy();
         return;
       }
+      this.touch();
       this.peer.send(OP_TEXT, Buffer.from(JSON.stringify(batch), 'utf8'));
     });
   }

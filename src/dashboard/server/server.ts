@@ -144,10 +144,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const key = webSocketKey(req.headers);
     if (new URL(req.url ?? '/', 'http://dashboard').pathname !== '/ws' || !key) return refuseUpgrade(socket, 400, 'Bad Request');
     if (!access.sameOrigin(req.headers)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!access.session(req.headers)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const session = access.session(req.headers);
+    if (!session) return refuseUpgrade(socket, 401, 'Unauthorized');
     pages.add(socket);
     socket.once('close', () => pages.delete(socket));
-    new PageConnection(new WebSocketPeer(socket, key, head, { maxMessage: MAX_PAGE_MESSAGE }), relays);
+    new PageConnection(new WebSocketPeer(socket, key, head, { maxMessage: MAX_PAGE_MESSAGE }), relays, () => (session.lastUsed = Date.now()));
   });
 
   const url = `${baseUrl(plan, port)}/`;

@@ -2,7 +2,7 @@
 // Host check on loopback, and where it may listen.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Access, cookieValue } from '../../../src/dashboard/server/access.js';
+import { Access, SESSION_IDLE_MS, cookieValue } from '../../../src/dashboard/server/access.js';
 import { ListenError, baseUrl, planListen } from '../../../src/dashboard/server/listen.js';
 
 const local = () => new Access('secret-token', { host: '127.0.0.1', port: 2378, secure: false });
@@ -19,6 +19,18 @@ describe('dashboard access', () => {
     assert.equal(a.session({ cookie: 'berth_dashboard=forged' }), undefined);
     assert.equal(a.session({}), undefined);
     assert.match(new Access('t', { host: '0.0.0.0', port: 443, secure: true }).login().setCookie, /; Secure$/);
+  });
+
+  it('forgets a session left unused for SESSION_IDLE_MS', () => {
+    let now = 1000;
+    const a = new Access('t', { host: '127.0.0.1', port: 1, secure: false }, () => now);
+    const cookie = a.login().setCookie.split(';')[0];
+    now += SESSION_IDLE_MS - 1;
+    assert.ok(a.session({ cookie }), 'used just in time: kept, and the idle clock starts again');
+    now += SESSION_IDLE_MS - 1;
+    assert.ok(a.session({ cookie }));
+    now += SESSION_IDLE_MS + 1;
+    assert.equal(a.session({ cookie }), undefined);
   });
 
   it('on loopback only loopback Host names with our port pass (no DNS rebinding)', () => {

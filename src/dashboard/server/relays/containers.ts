@@ -77,7 +77,7 @@ export class ContainersRelay {
         this.setUp(false, errorText(e));
         ready();
         attempt.abort();
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        await pause(RETRY_MS, this.stopping.signal);
       } finally {
         this.stopping.signal.removeEventListener('abort', onStop);
       }
@@ -132,4 +132,17 @@ export class ContainersRelay {
     }
     this.flushing = false;
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 }

@@ -1,0 +1,94 @@
+// The containers relay over a fake engine: the first list is the snapshot; an event makes one
+// filtered list call and an upsert; destroy removes; a broken event stream marks the host down.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { EngineClient } from '../../../src/client/client.js';
+import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
+import type { ContainerSummary } from '../../../src/api-types/containers.js';
+import { ContainersRelay } from '../../../src/dashboard/server/relays/containers.js';
+import type { StreamMessages } from '../../../src/dashboard/protocol.js';
+
+type Msg = StreamMessages['containers'];
+
+class FakeEngine implements ApiTransport {
+  containers = new Map<string, ContainerSummary>();
+  events = new PassThrough();
+  listCalls: (string | undefined)[] = [];
+
+  async request(_method: string, path: string): Promise<HttpResponse> {
+    assert.equal(path, '/events');
+    return this.events as unknown as HttpResponse;
+  }
+  async json<T>(_method: string, path: string, opts?: { query?: Record<string, unknown> }): Promise<T> {
+    assert.equal(path, '/containers/json');
+    const filters = opts?.query?.filters as string | undefined;
+    this.listCalls.push(filters);
+    // Docker's filter encoding: {"id": {"b": true}} (or a list, from older clients).
+    const raw: unknown = filters ? JSON.parse(filters).id : undefined;
+    const ids = raw === undefined ? undefined : Array.isArray(raw) ? (raw as string[]) : Object.keys(raw as object);
+    return [...this.containers.values()].filter((c) => !ids || ids.includes(c.Id)) as T;
+  }
+  async call(): Promise<void> {}
+  // eslint-disable-next-line require-yield
+  async *jsonStream<T>(): AsyncGenerator<T> {
+    throw new Error('not used');
+  }
+  async hijack(): Promise<never> {
+    throw new Error('not used');
+  }
+  close(): void {}
+}
+
+const container = (id: string, state: string): ContainerSummary => ({ Id: id, Names: [`/${id}`], Image: 'busybox', Created: 1, State: state });
+
+/** Collects the relay's messages and resolves when one matches. */
+function collector(relay: ContainersRelay) {
+  const seen: Msg[] = [];
+  const waiters: { test: (m: Msg) => boolean; resolve: () => void }[] = [];
+  relay.listen((m) => {
+    seen.push(m);
+    for (const w of [...waiters]) if (w.test(m)) w.resolve();
+  });
+  return {
+    seen,
+    next: (test: (m: Msg) => boolean) => new Promise<void>((resolve) => (seen.some(test) ? resolve() : waiters.push({ test, resolve }))),
+  };
+}
+
+describe('ContainersRelay', () => {
+  it('keeps the list from the event stream', async () => {
+    const engine = new FakeEngine();
+    engine.containers.set('a', container('a', 'running'));
+    const relay = new ContainersRelay({ info: { id: 'h0', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const c = collector(relay);
+    await relay.ready;
+    assert.deepEqual([...relay.rows.keys()], ['a']);
+    assert.equal(relay.up, true);
+
+    engine.containers.set('b', container('b', 'running'));
+    engine.events.write(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'b' }, time: 1 }) + '\n');
+    await c.next((m) => m.op === 'upsert' && m.row.Id === 'b');
+    assert.match(String(engine.listCalls.at(-1)), /"id":.*"b"/, 'one list call filtered by the id');
+    assert.equal(relay.rows.get('b')?.host, 'h0');
+
+    engine.containers.delete('a');
+    engine.events.write(JSON.stringify({ Type: 'container', Action: 'destroy', Actor: { ID: 'a' }, time: 2 }) + '\n');
+    await c.next((m) => m.op === 'remove' && m.id === 'a');
+    assert.deepEqual([...relay.rows.keys()], ['b']);
+
+    relay.stop();
+    engine.events.end();
+  });
+
+  it('says the host is down when the event stream ends', async () => {
+    const engine = new FakeEngine();
+    const relay = new ContainersRelay({ info: { id: 'h1', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const c = collector(relay);
+    await relay.ready;
+    engine.events.end();
+    await c.next((m) => m.op === 'host' && !m.up);
+    assert.equal(relay.up, false);
+    relay.stop();
+  });
+});
