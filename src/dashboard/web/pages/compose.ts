@@ -178,10 +178,13 @@ export function errorLine(content: string, message: string): number | undefined 
   if (byLine) return Number(byLine[1]);
   const dotted = /\b((?:services|networks|volumes|configs|secrets)(?:\.[A-Za-z0-9_-]+)+)/.exec(message);
   if (!dotted) return undefined;
+  // The schema's "additional properties 'x' not allowed" names the key below the path.
+  const extra = /additional propert(?:y|ies) '([^']+)'/.exec(message);
+  const keys = [...dotted[1].split('.'), ...(extra ? [extra[1]] : [])];
   let found: number | undefined;
   let indent = -1;
   let from = 0;
-  for (const key of dotted[1].split('.')) {
+  for (const key of keys) {
     let hit = false;
     for (let i = from; i < lines.length; i++) {
       const m = /^(\s*)(?:- )?["']?([^"':#]+)["']?\s*:/.exec(lines[i]);
