@@ -4,7 +4,7 @@
 // integration harness); the dockerd column (bench/lib/run-bench.ts: `--dockerd` or BENCH_DOCKERD)
 // runs the same (its CPU is dockerd's + containerd's when they run on this machine, else n/a).
 //
-//   npm run build && node build/bench/ops.js [--containers 50] [--window 30] [--df-containers 200] [--df-runs 10] [--sections stats,df] [--dockerd] [--cpu-prof DIR]
+//   npm run build && node build/bench/ops.js [--containers 50] [--window 30] [--df-containers 200] [--df-runs 10] [--df-files 100] [--sections stats,df] [--dockerd] [--cpu-prof DIR]
 //
 // --cpu-prof DIR profiles berthd as bench/core.ts does (summary: build/bench/lib/profile-summary.js).
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ const { values: flags } = parseArgs({
     window: { type: 'string', default: '30' },
     'df-containers': { type: 'string', default: '200' },
     'df-runs': { type: 'string', default: '10' },
+    'df-files': { type: 'string', default: '100' },
     sections: { type: 'string', default: 'stats,df' },
     ...benchFlagOptions,
   },
@@ -29,6 +30,7 @@ const N = Number(flags.containers);
 const WINDOW_S = Number(flags.window);
 const DF_N = Number(flags['df-containers']);
 const DF_RUNS = Number(flags['df-runs']);
+const DF_FILES = Number(flags['df-files']);
 const SECTIONS = new Set(flags.sections.split(','));
 type Target = BenchTarget;
 
@@ -84,15 +86,23 @@ async function statsSection(t: Target, r: Results): Promise<void> {
   }
 }
 
-/** `docker system df` and `-v` with DF_N containers (each with a little in its writable layer), p50 of DF_RUNS. */
+/**
+ * `docker system df` and `-v` with DF_N containers, p50 of DF_RUNS. Each container writes
+ * DF_FILES small files to its writable layer (what SizeRw has to count); every other one keeps
+ * running afterwards (a running container's layer can change at any time, so nothing about it
+ * can be remembered), the rest exit.
+ */
 async function dfSection(t: Target, r: Results): Promise<void> {
-  progress(`${t.name}: ${DF_N} containers for system df`);
+  progress(`${t.name}: ${DF_N} containers with ${DF_FILES} files each for system df`);
+  const write = `mkdir /w && i=0 && while [ $i -lt ${DF_FILES} ]; do echo $i > /w/$i; i=$((i+1)); done`;
   try {
-    await mapLimit(DF_N, 8, async (i) => {
-      const c = await docker(t, ['create', '--label', LABEL, '--network', 'none', 'busybox', 'true']);
-      if (c.code !== 0) throw new Error(`create: ${c.stderr}`);
-      void i;
+    const ids = await mapLimit(DF_N, 8, async (i) => {
+      const c = await docker(t, ['run', '-d', '--label', LABEL, '--network', 'none', 'busybox', 'sh', '-c', i % 2 ? `${write} && exec sleep 3600` : write]);
+      if (c.code !== 0) throw new Error(`run: ${c.stderr}`);
+      return c.stdout.trim();
     });
+    const exiting = ids.filter((_, i) => i % 2 === 0);
+    for (let i = 0; i < exiting.length; i += 50) await docker(t, ['wait', ...exiting.slice(i, i + 50)]);
     for (const [key, args] of [
       ['df', ['system', 'df']],
       ['dfV', ['system', 'df', '-v']],
@@ -131,8 +141,8 @@ await runBench({ name: 'bops', flags }, async ({ berth, dockerd, label }) => {
     );
   if (SECTIONS.has('df'))
     rows.push(
-      [`\`docker system df\` with ${DF_N} containers, p50 of ${DF_RUNS}`, ms(b.df), a ? ms(a.df) : 'n/a', '< 300 ms'],
-      [`\`docker system df -v\` with ${DF_N} containers, p50 of ${DF_RUNS}`, ms(b.dfV), a ? ms(a.dfV) : 'n/a', '< 300 ms'],
+      [`\`docker system df\` with ${DF_N} containers (${DF_FILES} files each in the writable layer, half running), p50 of ${DF_RUNS}`, ms(b.df), a ? ms(a.df) : 'n/a', '< 300 ms'],
+      [`\`docker system df -v\`, same, p50 of ${DF_RUNS}`, ms(b.dfV), a ? ms(a.dfV) : 'n/a', '< 300 ms'],
     );
   process.stdout.write('\n' + markdownTable(['measurement', 'berthd', 'dockerd', 'target'], rows) + '\n');
 });

@@ -57,23 +57,36 @@ export interface EventsOptions {
   filters?: FilterInput;
 }
 
+/** One BuildCache record of GET /system/df (BuildKit's shape). */
 export interface BuildCacheRecord {
-  ID?: string;
-  Type?: string;
+  ID: string;
+  /** Deprecated, emptied from API 1.42. */
+  Parent?: string;
+  /** From API 1.42. */
+  Parents?: string[] | null;
+  Type: string;
+  Description?: string;
+  InUse: boolean;
+  Shared: boolean;
   Size: number;
-  InUse?: boolean;
-  Shared?: boolean;
-  [key: string]: unknown;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+  UsageCount?: number;
 }
 
-/** GET /system/df. */
+/** GET /system/df: a list is null when its `type` was not asked for (API 1.42+). */
 export interface SystemDf {
   LayersSize?: number;
   Images?: (Partial<ImageSummary> & { Size: number; SharedSize?: number; Containers?: number })[] | null;
   Containers?: Partial<ContainerSummary>[] | null;
   Volumes?: Partial<VolumeView>[] | null;
   BuildCache?: BuildCacheRecord[] | null;
+  /** Before API 1.42: the build cache's total. */
+  BuilderSize?: number;
 }
+
+/** What GET /system/df may be asked for (`type`, API 1.42+). */
+export type DiskUsageObject = 'container' | 'image' | 'volume' | 'build-cache';
 
 /** The body of POST /auth. */
 export interface AuthConfig {

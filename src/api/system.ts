@@ -38,7 +38,7 @@ export function registerSystemRoutes(r: Router): void {
     ctx.res.end();
   });
 
-  r.get('/system/df', async (ctx) => sendJson<SystemDf>(ctx.res, 200, await ctx.engine.diskUsage()));
+  r.get('/system/df', async (ctx) => sendJson<SystemDf>(ctx.res, 200, await ctx.engine.diskUsage({ types: ctx.query.getAll('type'), apiVersion: ctx.apiVersion })));
 }
 
 

@@ -7,8 +7,8 @@ import { relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import ignoreFactory from '@balena/dockerignore';
 import * as tar from 'tar';
-import { encodeHeader, padding, type TarEntry } from './tar-header.js';
-import { tarTreeChunks } from './tar-directory.js';
+import { encodeHeader, endOfArchive, padding, type TarEntry } from './tar-header.js';
+import { tarTreeEntries } from './tar-directory.js';
 
 export interface ContextArchive {
   stream: NodeJS.ReadableStream;
@@ -66,16 +66,10 @@ export function contextArchiveWithDockerfile(contextDir: string, content: string
     return [encodeHeader(entry), body, padding(body.length)];
   };
   async function* chunks(): AsyncGenerator<Buffer> {
-    const tree = tarTreeChunks(dir, { exclude: (rel) => rel === '.dockerignore' || !filter(rel), transform: (e) => ({ ...e, uid: 0, gid: 0 }) });
-    let previous: Buffer | undefined;
-    // The tree's last chunk is its end-of-archive marker: the added files go before it.
-    for await (const c of tree) {
-      if (previous) yield previous;
-      previous = c;
-    }
+    yield* tarTreeEntries(dir, { exclude: (rel) => rel === '.dockerignore' || !filter(rel), transform: (e) => ({ ...e, uid: 0, gid: 0 }) });
     yield* file('.dockerignore', Buffer.from(`${patterns}\n${dockerfile}\n`));
     yield* file(dockerfile, Buffer.from(content));
-    if (previous) yield previous;
+    yield endOfArchive();
   }
   return { stream: Readable.from(chunks(), { objectMode: false }), dockerfile };
 }

@@ -71,6 +71,12 @@ function readSmallFile(hostPath: string): Buffer | undefined {
 
 /** Yields the tar bytes of a tree; entries sorted by name so output is reproducible. */
 export async function* tarTreeChunks(src: string, opts: TarDirectoryOptions = {}): AsyncGenerator<Buffer> {
+  yield* tarTreeEntries(src, opts);
+  yield endOfArchive();
+}
+
+/** The entries of a tree without the end-of-archive marker: for archives of several trees or added files. */
+export async function* tarTreeEntries(src: string, opts: TarDirectoryOptions = {}): AsyncGenerator<Buffer> {
   const rootSt = opts.followRoot ? await fsp.stat(src) : await fsp.lstat(src);
   const hardlinks = new Map<string, string>();
   const topName = opts.name ?? (rootSt.isDirectory() ? '' : path.basename(src));
@@ -117,7 +123,6 @@ export async function* tarTreeChunks(src: string, opts: TarDirectoryOptions = {}
   }
 
   yield* emit(src, topName, rootSt, '');
-  yield endOfArchive();
 }
 
 /** A Readable tar stream of `src` (directory or file). */

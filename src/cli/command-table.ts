@@ -113,6 +113,7 @@ const compose: Record<string, string> = {
   up: 'compose/up',
   version: 'compose/version',
   wait: 'compose/wait',
+  watch: 'compose/watch',
 };
 
 export const GROUPS: Record<string, Record<string, string>> = { container, image, volume, network, system, registry, compose };

@@ -41,6 +41,7 @@ export const LOADERS: Record<string, Loader> = {
   'compose/up': () => import('./commands/compose/up.js'),
   'compose/version': () => import('./commands/compose/version.js'),
   'compose/wait': () => import('./commands/compose/wait.js'),
+  'compose/watch': () => import('./commands/compose/watch.js'),
   'container/attach': () => import('./commands/container/attach.js'),
   'container/commit': () => import('./commands/container/commit.js'),
   'container/cp': () => import('./commands/container/cp.js'),

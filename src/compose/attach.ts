@@ -3,6 +3,7 @@
 // for --abort-on-container-exit, the first). Kept apart so a live view can take its place.
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { EngineClient } from '../client/client.js';
+import { isNotFound } from '../client/errors.js';
 import { LogPrinter, printLogs } from './log-printer.js';
 import { serviceOf, shortName } from './naming.js';
 
@@ -38,7 +39,13 @@ export class Attacher {
       for (;;) {
         await printLogs(this.client, c.Id, name, this.printer, { follow: true, since: from, tty, signal: this.abort.signal });
         if (this.abort.signal.aborted) break;
-        info = await this.client.containers.inspect(c.Id);
+        try {
+          info = await this.client.containers.inspect(c.Id);
+        } catch (e) {
+          // Removed (recreated by `up --watch`, or by another client): it ended with its last state.
+          if (isNotFound(e)) break;
+          throw e;
+        }
         // Restarted by its restart policy: keep following the new run.
         if (info.State.Status === 'running' || info.State.Restarting) {
           from = (Date.parse(info.State.StartedAt ?? '') / 1000 || Date.now() / 1000).toFixed(3);

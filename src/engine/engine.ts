@@ -6,7 +6,7 @@ import os from 'node:os';
 import { readdirSync } from 'node:fs';
 import { API_VERSION, BERTH_VERSION, MIN_API_VERSION } from '../version.js';
 import { goArch } from '../util/platform.js';
-import type { SystemVersion } from '../api-types/system.js';
+import type { SystemDf, SystemVersion } from '../api-types/system.js';
 import { EventBus } from './events.js';
 import { RemappedRoot, type UsernsRemap } from './userns/remap.js';
 import { ImageStore } from './images/store.js';
@@ -18,8 +18,7 @@ import { HealthMonitor } from './containers/health.js';
 import { NetworkManager } from './network/manager.js';
 import { VolumeStore } from './volumes/store.js';
 import { Firewall } from './network/firewall.js';
-import { listImages } from './images/views.js';
-import { containerSummary } from './containers/views.js';
+import { DiskUsage, type DiskUsageRequest } from './disk-usage.js';
 import { BuildService } from './build/engine-backend.js';
 import { LogFollower } from './runtime/logfile.js';
 import { daemonLogConfig, SERVED_LOG_DRIVERS } from './containers/log-config.js';
@@ -65,6 +64,7 @@ export class Engine {
   readonly files: ContainerFiles;
   readonly health: HealthMonitor;
   readonly builds: BuildService = new BuildService(this);
+  private readonly usage = new DiskUsage(this);
   readonly startedAt = new Date();
   /** The host's cgroup features, found once (they do not change while berthd runs). */
   private cgroupFeatures?: CgroupFeatures;
@@ -241,14 +241,9 @@ export class Engine {
     };
   }
 
-  /** GET /system/df: images (with how many containers use each), containers with sizes, volumes. */
-  async diskUsage(): Promise<Record<string, unknown>> {
-    const count = (id: string) => this.containers.usersOfImage(id).length;
-    const images = listImages(this.images, { all: true, containerCount: count }).map((i: any) => ({ ...i, Containers: count(i.Id), SharedSize: -1 }));
-    const layersSize = this.images.list().reduce((a, i) => a + i.size, 0);
-    const containers = [];
-    for (const c of this.containers.list()) containers.push(containerSummary(this.containers, c, await this.containers.sizes(c.id)));
-    return { LayersSize: layersSize, Images: images, Containers: containers, Volumes: await this.volumes.usage(), BuildCache: [] };
+  /** GET /system/df (disk-usage.ts). */
+  diskUsage(req: DiskUsageRequest = {}): Promise<SystemDf> {
+    return this.usage.compute(req);
   }
 
   get dataRoot(): string {

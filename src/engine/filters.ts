@@ -261,3 +261,28 @@ export function prunePredicate(f: Filters, accepted: readonly string[] = ['until
   const until = pruneUntil(f, now);
   return (createdMs, labels) => (until === undefined || !(createdMs > until)) && matchLabelFilters(f, labels);
 }
+
+/**
+ * `builder prune`'s `until` (or its older name `unused-for`) as dockerd's BuildKit bridge reads
+ * it (builder-next toBuildkitPruneInfo): a duration or a time, as GetTimestamp takes them; at most
+ * one value; → the cut-off in ms since the epoch (entries last used before it go). Other keys are
+ * not checked: dockerd hands BuildKit only those it knows and drops the rest, so `system prune
+ * --filter label=…` reaches the build cache without an error.
+ */
+export function buildPruneUntil(f: Filters, now: number = Date.now()): number | undefined {
+  const until = f.get('until') ?? [];
+  const unusedFor = f.get('unused-for') ?? [];
+  if (until.length && unusedFor.length) throw new InvalidArgumentError('conflicting filters: "until" and "unused-for"');
+  const values = [...until, ...unusedFor];
+  if (values.length === 0) return undefined;
+  if (values.length > 1) throw new InvalidArgumentError('filters expect only one value');
+  const key = until.length ? 'until' : 'unused-for';
+  let ts: string;
+  try {
+    ts = getTimestamp(values[0], now);
+  } catch (e) {
+    throw new InvalidArgumentError(`"${key}" filter expects a duration (e.g., '24h') or a timestamp: ${(e as Error).message}`);
+  }
+  const { seconds, nanos } = parseTimestamps(ts, 0);
+  return seconds * 1000 + nanos / 1e6;
+}

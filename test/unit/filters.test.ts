@@ -19,11 +19,11 @@ import {
   parseTimestamps,
   pruneUntil,
   prunePredicate,
+  buildPruneUntil,
   timestampMs,
   uniqueExactMatch,
   validateFilters,
 } from '../../src/engine/filters.js';
-import { buildPruneUntil } from '../../src/engine/build/engine-backend.js';
 import { eventFilter, type DockerEvent } from '../../src/engine/events.js';
 
 const status400 = (message: string | RegExp) => (e: unknown) => {
@@ -237,15 +237,18 @@ test('pruneUntil and prunePredicate: one until, objects created after it stay, l
   assert.throws(() => prunePredicate(filtersOf({ dangling: ['1'] })), status400("invalid filter 'dangling'"));
 });
 
-test('buildPruneUntil: a Go duration only, one value, until or unused-for', () => {
+test('buildPruneUntil: a duration or a time (GetTimestamp), one value, until or unused-for, other keys passed', () => {
   const now = 1_000_000_000_000;
   assert.equal(buildPruneUntil(new Map(), now), undefined);
   assert.equal(buildPruneUntil(filtersOf({ until: ['1h30m'] }), now), now - 5_400_000);
   assert.equal(buildPruneUntil(filtersOf({ 'unused-for': ['10m'] }), now), now - 600_000);
-  assert.throws(() => buildPruneUntil(filtersOf({ until: ['2006-01-02'] }), now), status400(/"until" filter expects a duration/));
-  assert.throws(() => buildPruneUntil(filtersOf({ until: ['1h'], 'unused-for': ['1h'] }), now), status400(/conflicting filters/));
+  assert.equal(buildPruneUntil(filtersOf({ until: ['2001-09-09T01:46:40Z'] }), now), now, 'an RFC 3339 time, as dockerd 27+');
+  assert.equal(buildPruneUntil(filtersOf({ until: ['999999999.5'] }), now), now - 500, 'Unix seconds with a fraction');
+  assert.throws(() => buildPruneUntil(filtersOf({ until: ['soon'] }), now), status400(`"until" filter expects a duration (e.g., '24h') or a timestamp: failed to parse value as time or duration: "soon"`));
+  assert.throws(() => buildPruneUntil(filtersOf({ until: ['1h'], 'unused-for': ['1h'] }), now), status400('conflicting filters: "until" and "unused-for"'));
   assert.throws(() => buildPruneUntil(filtersOf({ until: ['1h', '2h'] }), now), status400('filters expect only one value'));
-  assert.throws(() => buildPruneUntil(filtersOf({ bogus: ['1'] }), now), status400("invalid filter 'bogus'"));
+  // dockerd hands BuildKit only the keys it knows: `system prune --filter label=x` must not fail here.
+  assert.equal(buildPruneUntil(filtersOf({ label: ['a=b'], bogus: ['1'] }), now), undefined);
 });
 
 function ev(type: DockerEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): DockerEvent {

@@ -6,13 +6,17 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { atomicWriteJson, readJsonOrSkip, sweepTempFiles } from '../../util/fs.js';
+import { bestEffort } from '../../util/best-effort.js';
 import type { BuildCacheStore } from './backend.js';
+import type { CacheEntryFacts } from './cache-usage.js';
 
 interface CacheEntryFile {
   key: string;
   imageId: string;
   created: string;
+  /** When a build last took this step from the cache (BuildKit's LastUsedAt), and how often. */
   lastUsed?: string;
+  usageCount?: number;
 }
 
 export interface CachePruneResult {
@@ -56,10 +60,15 @@ export class BuildCacheFileStore implements BuildCacheStore {
     return path.join(this.dir, `${key}.json`);
   }
 
+  /** The image a step's key leads to; a hit counts as a use (LastUsedAt, UsageCount, prune's `until`). */
   async get(key: string): Promise<string | undefined> {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (!this.imageExists(e.imageId)) return undefined;
+    const used: CacheEntryFile = { ...e, lastUsed: new Date().toISOString(), usageCount: (e.usageCount ?? 0) + 1 };
+    this.entries.set(key, used);
+    // The use only ages the entry more slowly; a build must not fail for want of recording it.
+    await bestEffort(atomicWriteJson(this.file(key), used), `recording the use of build cache entry ${key}`);
     return e.imageId;
   }
 
@@ -77,22 +86,22 @@ export class BuildCacheFileStore implements BuildCacheStore {
     return this.entries.size;
   }
 
-  /** All entries (live and dead), for `system df`-like reporting. */
-  list(): Array<{ key: string; imageId: string; created: string }> {
-    return [...this.entries.values()].map(({ key, imageId, created }) => ({ key, imageId, created }));
+  /** All entries (live and dead), for `system df`. */
+  list(): CacheEntryFacts[] {
+    return [...this.entries.values()].map(({ key, imageId, created, lastUsed, usageCount }) => ({ key, imageId, created, lastUsed, usageCount }));
   }
 
   /**
-   * `builder prune`: drops entries. `all` (or a dead image) removes an entry; without `all`, only
-   * entries older than `until` (ms since epoch) when given, else every entry: the classic cache
-   * has no notion of "in use" beyond the images themselves.
+   * `builder prune`: drops entries. A dead image's entry always goes; with `until` (ms since the
+   * epoch) only entries last used (else created) before it, as BuildKit's keep-duration; else
+   * every entry: the classic cache has no notion of "in use" beyond the images themselves.
    */
   async prune(o: { until?: number } = {}): Promise<CachePruneResult> {
     const deleted: string[] = [];
     const images = new Set<string>();
     for (const e of [...this.entries.values()]) {
       const dead = !this.imageExists(e.imageId);
-      if (!dead && o.until !== undefined && Date.parse(e.created) >= o.until) continue;
+      if (!dead && o.until !== undefined && Date.parse(e.lastUsed ?? e.created) >= o.until) continue;
       await fsp.rm(this.file(e.key), { force: true });
       this.entries.delete(e.key);
       deleted.push(e.key);

@@ -43,7 +43,20 @@ interface KeptContext {
   spoolBytes: number;
   latest?: Generation;
   generations: Map<string, Generation>;
+  created: number;
   lastUsed: number;
+  /** Builds that read it. */
+  uses: number;
+}
+
+/** A kept context as GET /system/df reports it (BuildKit's `source.local` record). */
+export interface KeptContextUsage {
+  id: string;
+  size: number;
+  inUse: boolean;
+  created: number;
+  lastUsed: number;
+  uses: number;
 }
 
 export class BuildContextCache {
@@ -64,7 +77,7 @@ export class BuildContextCache {
     }
     if (!kept) {
       const dir = await fsp.mkdtemp(path.join(await this.root(), 'synced-'));
-      kept = { key: manifest.key, dir, spools: 0, spoolBytes: 0, generations: new Map(), lastUsed: Date.now() };
+      kept = { key: manifest.key, dir, spools: 0, spoolBytes: 0, generations: new Map(), created: Date.now(), lastUsed: Date.now(), uses: 0 };
       this.contexts.set(manifest.key, kept);
     }
     kept.lastUsed = Date.now();
@@ -140,6 +153,7 @@ export class BuildContextCache {
     const { kept, gen } = this.lookup(id);
     if (gen.need.size) throw new InvalidArgumentError(`build context ${id} is incomplete: ${gen.need.size} file(s) were not uploaded`);
     gen.users++;
+    kept.uses++;
     kept.lastUsed = Date.now();
     // A build may drop the Dockerfile from its context (.dockerignore): it gets its own copy.
     const index = gen.index.clone();
@@ -155,10 +169,26 @@ export class BuildContextCache {
     };
   }
 
-  /** Drops every kept context (builder prune); those in use go when their builds end. Returns the bytes freed. */
-  async clear(): Promise<number> {
+  /** The kept contexts: their spooled bytes, and whether a build reads one now. */
+  usage(): KeptContextUsage[] {
+    return [...this.contexts.values()].map((k) => ({
+      id: k.key,
+      size: k.spoolBytes,
+      inUse: [...k.generations.values()].some((g) => g.users > 0),
+      created: k.created,
+      lastUsed: k.lastUsed,
+      uses: k.uses,
+    }));
+  }
+
+  /**
+   * Drops the kept contexts (builder prune), only those last used before `until` (ms since the
+   * epoch) when given; those in use go when their builds end. Returns the bytes freed.
+   */
+  async clear(until?: number): Promise<number> {
     let freed = 0;
     for (const kept of [...this.contexts.values()]) {
+      if (until !== undefined && kept.lastUsed >= until) continue;
       this.contexts.delete(kept.key);
       if (![...kept.generations.values()].some((g) => g.users > 0)) freed += kept.spoolBytes;
       await this.dropIfUnused(kept);

@@ -11,6 +11,7 @@ import { exists, lstatIfExists } from '../../util/fs.js';
 import { MY_GID, MY_UID, UMASK } from '../../util/process-identity.js';
 import { resolveInScope } from './scoped-path.js';
 import { DiskTree, resolveInTree, type SourceTree, type TreeStat } from './source-tree.js';
+import { eachLimit } from '../../util/each-limit.js';
 
 export class CopyError extends Error {}
 
@@ -77,15 +78,6 @@ async function hashEntry(tree: SourceTree, rel: string, st: TreeStat, name = rel
     .digest('hex');
   tree.hashMemo?.set(rel, name, hash);
   return hash;
-}
-
-/** Runs fn over items with at most `limit` at once. */
-async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const joinRel = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`);

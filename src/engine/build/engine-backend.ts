@@ -12,12 +12,11 @@ import { BuildContextCache } from './context-cache.js';
 import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
-import { InvalidArgumentError } from '../errors.js';
-import { parseGoDuration, validateFilters, type Filters } from '../filters.js';
+import { buildPruneUntil, type Filters } from '../filters.js';
 import type { ImageRecord } from '../images/store.js';
 import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
-import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
+import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory, type IdMapFn } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { copyRecord, LogFollower } from '../runtime/logfile.js';
 import type { CreateRequest } from '../containers/create.js';
@@ -26,6 +25,8 @@ import type { BaseImage, BuildBackend, CommitOptions, MountedImage, RunConfig, R
 import { build, type BuildOptions, type BuildResult } from './builder.js';
 import type { BuildOutput } from './output.js';
 import { BuildCacheFileStore } from './cache-store.js';
+import { classicCacheRecords } from './cache-usage.js';
+import type { BuildCacheRecord } from '../../api-types/system.js';
 import { cacheFromHit } from './cache-from.js';
 import { lstatIfExists } from '../../util/fs.js';
 import { bestEffort } from '../../util/best-effort.js';
@@ -186,7 +187,7 @@ export class EngineBuildBackend implements BuildBackend {
       layer = tarDirectory(fs.merged);
     } else {
       const skip = await mountpointLeftovers(fs.upper);
-      if (!(await upperIsEmpty(fs.upper, skip))) layer = layerTarWithout(fs.upper, skip);
+      if (!(await upperIsEmpty(fs.upper, skip))) layer = layerTarWithout(fs.upper, skip, this.containers.remapFor(rec)?.toContainerIds);
     }
     const img = await this.images.createFromLayer({
       parent: rec.image,
@@ -294,8 +295,8 @@ const STEP_MARKER_PREFIX = 'step-';
 const stepMarker = (tmpRoot: string, containerId: string): string => path.join(tmpRoot, `${STEP_MARKER_PREFIX}${containerId}`);
 
 /** overlayUpperToLayerTar, leaving out `skip` (paths relative to the upper dir). */
-function layerTarWithout(upper: string, skip: Set<string>): Readable {
-  if (!skip.size) return overlayUpperToLayerTar(upper);
+function layerTarWithout(upper: string, skip: Set<string>, idMap?: IdMapFn): Readable {
+  if (!skip.size) return overlayUpperToLayerTar(upper, { idMap });
   // Leftovers are dropped from a hard-linked shadow of the upper dir: cheap (no data copied),
   // and the whiteout/opaque conversion stays in one place (overlayUpperToLayerTar).
   return lazyReadable(async () => {
@@ -303,7 +304,7 @@ function layerTarWithout(upper: string, skip: Set<string>): Readable {
     await fsp.rm(shadow, { recursive: true, force: true });
     await runTool('cp', ['-al', '--', upper, shadow]);
     for (const rel of skip) await fsp.rm(path.join(shadow, rel), { recursive: true, force: true });
-    const tar = overlayUpperToLayerTar(shadow);
+    const tar = overlayUpperToLayerTar(shadow, { idMap });
     tar.once('close', () => void fsp.rm(shadow, { recursive: true, force: true }));
     return tar;
   });
@@ -412,6 +413,41 @@ export class BuildService {
   }
 
   /**
+   * GET /system/df's BuildCache: the classic cache's entries (cache-usage.ts) and the contexts kept
+   * for clients that sync them (BuildKit's `source.local` records). `topLevelLayers`: the layers of
+   * the images `docker images` lists, whose bytes Images already counts.
+   */
+  async diskUsage(topLevelLayers: ReadonlySet<string>): Promise<BuildCacheRecord[]> {
+    const cache = await this.cache();
+    const images = this.engine.images;
+    const records: BuildCacheRecord[] = classicCacheRecords({
+      entries: cache.list(),
+      image: (id) => {
+        const img = images.find(id);
+        if (!img) return undefined;
+        return { layers: img.layers, parent: img.parent, createdBy: img.config.history?.at(-1)?.created_by ?? '' };
+      },
+      diffSize: (l) => images.layers.get(l)?.size ?? 0,
+      topLevelLayers,
+    });
+    for (const c of this.contexts.usage()) {
+      records.push({
+        ID: c.id,
+        Parents: null,
+        Type: 'source.local',
+        Description: 'local source for context',
+        InUse: c.inUse,
+        Shared: false,
+        Size: c.size,
+        CreatedAt: new Date(c.created).toISOString(),
+        LastUsedAt: new Date(c.lastUsed).toISOString(),
+        UsageCount: c.uses,
+      });
+    }
+    return records;
+  }
+
+  /**
    * `builder prune`: drops cache entries and deletes the images they pointed at when nothing else
    * needs them (untagged, no children, no container), with their now-dangling parents.
    */
@@ -420,7 +456,7 @@ export class BuildService {
     const cache = await this.cache();
     const { CachesDeleted, images } = await cache.prune(o);
     // Synced contexts are cache too (BuildKit's prune drops its local source snapshots likewise).
-    let space = o.until === undefined ? await this.contexts.clear() : 0;
+    let space = await this.contexts.clear(o.until);
     const layerSizes = new Map(this.engine.images.layers.all().map((l) => [l.chainId, l.size] as [string, number]));
     for (const id of images) {
       const img = this.engine.images.find(id);
@@ -431,24 +467,4 @@ export class BuildService {
     }
     return { CachesDeleted: CachesDeleted.length ? CachesDeleted : null, SpaceReclaimed: space };
   }
-}
-
-const BUILD_PRUNE_FILTERS = ['until', 'unused-for', 'id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'];
-
-/**
- * `builder prune` filters as dockerd's BuildKit bridge reads them: `until` (or its older name
- * `unused-for`) is a Go duration, the age an entry must reach to go; → a cut-off in ms.
- */
-export function buildPruneUntil(filters: Filters, now: number = Date.now()): number | undefined {
-  validateFilters(filters, BUILD_PRUNE_FILTERS);
-  const until = filters.get('until') ?? [];
-  const unusedFor = filters.get('unused-for') ?? [];
-  if (until.length && unusedFor.length) throw new InvalidArgumentError('conflicting filters: "until" and "unused-for"');
-  const values = [...until, ...unusedFor];
-  if (values.length === 0) return undefined;
-  if (values.length > 1) throw new InvalidArgumentError('filters expect only one value');
-  const key = until.length ? 'until' : 'unused-for';
-  const ms = parseGoDuration(values[0]);
-  if (ms === undefined) throw new InvalidArgumentError(`"${key}" filter expects a duration (e.g., '24h'): time: invalid duration ${JSON.stringify(values[0])}`);
-  return now - ms;
 }

@@ -9,8 +9,7 @@ import { ExitWait, forceKill } from './kill.js';
 import { removeRootfs } from '../storage/rootfs.js';
 import { teardownNetwork } from './network-plan.js';
 import { cancelRestart, dropRestartManager } from './restart-policy.js';
-import { directorySize } from '../../util/dir-size.js';
-import { tracer } from '../../util/log.js';
+import { log, tracer } from '../../util/log.js';
 import type { ContainerService } from './service.js';
 import { bestEffort } from '../../util/best-effort.js';
 
@@ -72,6 +71,7 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
   ]);
   t('cleanup');
   await svc.store.delete(rec);
+  svc.rwSizes.drop(rec.id);
   t('deleted');
   if (o.volumes) {
     for (const m of rec.mounts) {
@@ -86,14 +86,25 @@ export async function removeNow(svc: ContainerService, rec: ContainerRecord, o: 
   svc.waiters.exited(rec.id, rec.state.ExitCode);
 }
 
+/**
+ * POST /containers/prune: the stopped containers the filter picks, each measured (SizeRw) before it
+ * goes; one that cannot be removed is logged and skipped, as dockerd does.
+ */
 export async function pruneContainers(svc: ContainerService, filter: (c: ContainerRecord) => boolean): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
   const deleted: string[] = [];
   let space = 0;
-  for (const c of svc.store.all()) {
-    if (c.state.Running || c.state.Restarting || !filter(c)) continue;
-    space += await directorySize(svc.rootfs(c.id).upper).catch(() => 0);
-    await removeContainer(svc, c.id, {});
+  const candidates = svc.store.all().filter((c) => !c.state.Running && !c.state.Restarting && filter(c));
+  const sizes = await svc.sizesOf(candidates);
+  for (const c of candidates) {
+    try {
+      await removeContainer(svc, c.id, {});
+    } catch (e) {
+      log.warn(`prune: could not remove container ${c.id}: ${(e as Error).message}`);
+      continue;
+    }
     deleted.push(c.id);
+    space += sizes.get(c.id)?.rw ?? 0;
   }
+  svc.o.events.publish('container', 'prune', '', { reclaimed: String(space) });
   return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
 }

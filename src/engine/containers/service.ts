@@ -36,7 +36,7 @@ import { sampleContainer, STATS_INTERVAL_MS } from './stats.js';
 import { StatsCollector } from './stats-collector.js';
 import { topContainer, type TopResult } from './top.js';
 import { updateContainer } from './update.js';
-import { containerSizes, usersOfImage, usersOfVolume } from './usage.js';
+import { containerSizes, containerSizesOf, RwSizeCache, usersOfImage, usersOfVolume } from './usage.js';
 import { endpointsChanged } from './network-plan.js';
 import { removeLink } from './links.js';
 import type { RemappedRoot } from '../userns/remap.js';
@@ -78,6 +78,8 @@ export class ContainerService {
   readonly restartManagers = new Map<string, RestartManager>();
   /** Samples watched containers once a tick for every stats reader (stats.ts). */
   readonly statsCollector = new StatsCollector((id, system, files) => sampleContainer(this, id, system, files), STATS_INTERVAL_MS);
+  /** SizeRw of stopped containers, so ps -s and system df do not walk every writable layer (usage.ts). */
+  readonly rwSizes = new RwSizeCache();
   /** Told when a container starts running and when it stops (health checks hang off these). */
   hooks: { started?: (rec: ContainerRecord) => void; stopped?: (id: string) => void } = {};
 
@@ -224,6 +226,10 @@ export class ContainerService {
   }
   sizes(id: string): Promise<{ rw: number; rootfs: number }> {
     return containerSizes(this, id);
+  }
+  /** The sizes of many containers at once, by ID (ps -s, system df). */
+  sizesOf(recs: ContainerRecord[]): Promise<Map<string, { rw: number; rootfs: number }>> {
+    return containerSizesOf(this, recs);
   }
   usersOfImage(imageId: string): Array<{ id: string; running: boolean }> {
     return usersOfImage(this, imageId);

@@ -39,6 +39,7 @@ export async function startNow(svc: ContainerService, rec: ContainerRecord): Pro
   const bundle = svc.bundleDir(id);
   const undo: Array<() => Promise<unknown>> = [];
   const t = tracer('start', id);
+  svc.rwSizes.forget(id); // the layer changes from here on
   try {
     await svc.exits.removeExitFile(id);
     await svc.runtimeState.settled(id);

@@ -127,9 +127,9 @@ export function containerSummary(svc: ContainerService, c: ContainerRecord, size
 
 /** `ps`: the summaries of the containers the filters select, newest first, with their sizes if asked. */
 export async function containerList(svc: ContainerService, o: { all: boolean; limit?: number; filters: Filters; size: boolean }): Promise<ContainerSummary[]> {
-  const out: ContainerSummary[] = [];
-  for (const c of listContainers(svc, o)) out.push(containerSummary(svc, c, o.size ? await svc.sizes(c.id) : undefined));
-  return out;
+  const recs = listContainers(svc, o);
+  const sizes = o.size ? await svc.sizesOf(recs) : undefined;
+  return recs.map((c) => containerSummary(svc, c, sizes?.get(c.id)));
 }
 
 /** "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Up 5 minutes (Paused)". */

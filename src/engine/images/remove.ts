@@ -156,6 +156,7 @@ export async function pruneImages(store: ImageStore, o: { filters?: Map<string, 
     space += sizeBefore - totalLayerSize(store);
   }
   space += await store.releaseHolds();
+  store.opts.events.publish('image', 'prune', '', { reclaimed: String(space) });
   return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: space };
 }
 

@@ -115,11 +115,12 @@ export function listImages(store: ImageStore, o: { all?: boolean; filters?: Filt
   const refPatterns = filters.get('reference') ?? [];
   const out: Record<string, unknown>[] = [];
   const images = store.list().sort((a, b) => createdSeconds(b) - createdSeconds(a) || (a.id < b.id ? -1 : 1));
+  const parents = new Set(images.map((i) => i.parent));
   for (const img of images) {
     const tagged = img.repoTags.length > 0 || img.repoDigests.length > 0;
     if (danglingWanted === true && img.repoTags.length > 0) continue;
     if (danglingWanted === false && img.repoTags.length === 0) continue;
-    if (!o.all && !tagged && store.children(img.id).length > 0) continue; // intermediate build image
+    if (!o.all && !tagged && parents.has(img.id)) continue; // intermediate build image
     const created = createdSeconds(img);
     if (beforeTs && beforeTs.some((t) => created >= t)) continue;
     if (sinceTs && sinceTs.some((t) => created <= t)) continue;

@@ -119,5 +119,6 @@ export async function pruneNetworks(ctx: NetworkContext, filters: Map<string, st
     await removeNetwork(ctx, n.Id);
     deleted.push(n.Name);
   }
+  ctx.opts.events.publish('network', 'prune', '', { reclaimed: '0' });
   return { NetworksDeleted: deleted };
 }

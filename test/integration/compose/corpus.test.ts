@@ -3,7 +3,7 @@
 // to what its checks.json declares (services' states and health, URLs answered from a client
 // container on each network, published ports from the host, exec and inspect results, volumes,
 // networks and host files), then taken down with `down -v`, which must leave no container,
-// network, volume, bridge, veth or iptables rule of the project. Cases run four at a time;
+// network, volume, bridge, veth or iptables rule of the project. Cases run six at a time;
 // BERTH_CORPUS=a,b runs only the named ones.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,7 +30,7 @@ function dockerComposeMissing(): string | undefined {
   return spawnSync('sh', ['-c', 'command -v docker-compose'], { stdio: 'ignore' }).status === 0 ? undefined : 'docker-compose (Debian package docker-compose) is not installed: run scripts/bootstrap.sh';
 }
 
-describe('compose corpus: berth compose and docker-compose 1.29 on berthd', { skip: integrationSkipReason(), concurrency: 4 }, () => {
+describe('compose corpus: berth compose and docker-compose 1.29 on berthd', { skip: integrationSkipReason(), concurrency: 6 }, () => {
   let d: Daemon;
   let netBefore: NetState;
   const dirs: string[] = [];

@@ -80,3 +80,25 @@ test('prune drops every entry (or those older than until) and lists live images'
     assert.equal(s.size(), 0);
     assert.deepEqual(await fsp.readdir(path.join(root, 'build-cache')), []);
   }));
+
+test('a hit records its use (LastUsedAt, UsageCount), across a reload; until goes by the last use', () =>
+  withRoot(async (root) => {
+    const s = new BuildCacheFileStore(root, () => true);
+    await s.init();
+    await s.put(KEY_A, IMG_1);
+    await fsp.writeFile(path.join(root, 'build-cache', `${KEY_B}.json`), JSON.stringify({ key: KEY_B, imageId: IMG_2, created: '2020-01-01T00:00:00Z' }));
+    await s.init();
+    const before = Date.now();
+    assert.equal(await s.get(KEY_A), IMG_1);
+    assert.equal(await s.get(KEY_A), IMG_1);
+    const reloaded = new BuildCacheFileStore(root, () => true);
+    await reloaded.init();
+    const a = reloaded.list().find((e) => e.key === KEY_A)!;
+    assert.equal(a.usageCount, 2);
+    assert.ok(Date.parse(a.lastUsed!) >= before - 1);
+    assert.equal(reloaded.list().find((e) => e.key === KEY_B)!.lastUsed, undefined);
+    // B was created long before the cut-off and never used; A was used at it.
+    const cut = Date.parse(a.lastUsed!);
+    const pruned = await reloaded.prune({ until: cut });
+    assert.deepEqual(pruned.CachesDeleted, [KEY_B]);
+  }));

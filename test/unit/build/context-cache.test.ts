@@ -91,3 +91,26 @@ test('at most four contexts are kept; the least recently used goes, its spools w
     assert.deepEqual((await cache.sync({ key: 'a', entries: [file('f', 'a', 's-a')] })).need, ['f']);
   });
 });
+
+test('usage lists the kept contexts with their spooled bytes; clear(until) drops only those last used before it', async () => {
+  await withCache(async (cache) => {
+    const old = await cache.sync({ key: 'old', entries: [file('a.txt', 'alpha', 's1')] });
+    await cache.upload(old.id, filesTar({ 'a.txt': 'alpha' }));
+    const cut = Date.now() + 1;
+    while (Date.now() <= cut); // the second context's last use comes after the cut-off
+    const fresh = await cache.sync({ key: 'fresh', entries: [file('b.txt', 'bravo!', 's2')] });
+    await cache.upload(fresh.id, filesTar({ 'b.txt': 'bravo!' }));
+    const usage = cache.usage().sort((a, b) => a.id.localeCompare(b.id));
+    assert.deepEqual(
+      usage.map((u) => [u.id, u.size, u.inUse, u.uses]),
+      [
+        ['fresh', 6, false, 0],
+        ['old', 5, false, 0],
+      ],
+    );
+    assert.equal(await cache.clear(cut), 5);
+    assert.deepEqual(cache.usage().map((u) => u.id), ['fresh']);
+    assert.equal(await cache.clear(), 6);
+    assert.deepEqual(cache.usage(), []);
+  });
+});

@@ -41,6 +41,7 @@ export const spec: CommandSpec = {
     { name: 'no-attach', kind: 'list', desc: "Do not attach (stream logs) to the specified services" },
     { name: 'yes', short: 'y', kind: 'bool', desc: 'Assume "yes" as answer to all prompts and run non-interactively' },
     { name: 'no-tui', kind: 'bool', desc: 'Plain line output instead of the live view' },
+    { name: 'watch', short: 'w', kind: 'bool', desc: 'Watch source code and rebuild/refresh containers when files are updated.' },
   ],
 };
 
@@ -62,10 +63,18 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   const exitCodeFrom = flags.string('exit-code-from');
   const abortOnExit = flags.bool('abort-on-container-exit') || !!exitCodeFrom;
   const detach = flags.bool('detach') || flags.bool('wait');
-  if (detach && (abortOnExit || flags.bool('abort-on-container-failure'))) throw new UsageError('--abort-on-container-exit and --detach are incompatible');
+  const watching = flags.bool('watch');
+  if (detach && (abortOnExit || flags.bool('abort-on-container-failure') || flags.list('attach').length || watching)) {
+    throw new UsageError(`--${flags.bool('wait') ? 'wait' : 'detach'} cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch`);
+  }
+  if (flags.bool('no-build') && watching) throw new UsageError('--no-build and --watch are incompatible');
   const pull = flags.changed('pull') ? flags.string('pull') : undefined;
   if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StatusError(`invalid --pull option "${pull}"`, 1);
   const { session: s } = await openProject(cli, { services });
+  // Checked before anything is created: compose refuses a watch without develop sections up front.
+  // Loaded only for --watch: it brings the watcher and the pattern matcher.
+  const watchMod = watching ? await import('../../../compose/watch.js') : undefined;
+  const watchScope = watchMod?.watchRules(s, scopeOf(s, services, true));
   if (exitCodeFrom && !s.project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
   const recreate: RecreatePolicy = flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged';
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
@@ -109,7 +118,9 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   let interrupted = 0;
   let abortedBy: ExitInfo | undefined;
   let stopping: Promise<void> | undefined;
+  const watchAbort = new AbortController();
   const stopAll = (): Promise<void> => {
+    watchAbort.abort();
     stopping ??= (async () => {
       await stopProject(s, [], timeout);
       attacher.stop();
@@ -133,15 +144,35 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
       },
     });
     const onFailure = flags.bool('abort-on-container-failure');
+    const watched = watchScope && watchMod
+      ? new watchMod.ProjectWatcher(s, watchScope, {
+          services,
+          log: (l) => {
+            printer.register('watch');
+            printer.line('watch', l);
+          },
+          write: (t) => cli.err(t),
+          signal: watchAbort.signal,
+          onContainer: (c, fresh) => {
+            if (attached.has(c.Labels?.['com.docker.compose.service'] ?? '')) attacher.follow(c, fresh);
+          },
+        }).run()
+      : undefined;
     const trigger = await new Promise<ExitInfo | undefined>((resolve) => {
       attacher.onExit = (e) => {
         if (abortOnExit || (onFailure && e.code !== 0)) resolve(e);
       };
-      attacher.all().then(
-        () => resolve(undefined),
-        () => resolve(undefined),
-      );
+      // Watching, up runs until Ctrl+C (containers come and go with rebuilds).
+      if (watched) void watched.then(() => resolve(undefined));
+      else {
+        attacher.all().then(
+          () => resolve(undefined),
+          () => resolve(undefined),
+        );
+      }
     });
+    watchAbort.abort();
+    if (watched) await watched;
     if (trigger) {
       abortedBy = trigger;
       cli.out('Aborting on container exit...\n');

@@ -16,33 +16,40 @@ type Df = SystemDf;
 
 const HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
 
+/** The docker CLI's figure: amount, and its share of total (Go integer division) when total > 0. */
 function reclaimable(amount: number, total: number, withPercent = true): string {
-  if (!withPercent) return humanSize(amount);
-  const pct = total > 0 ? Math.round((amount * 100) / total) : 0;
-  return `${humanSize(amount)} (${pct}%)`;
+  if (!withPercent || total <= 0) return humanSize(amount);
+  return `${humanSize(amount)} (${Math.trunc((amount * 100) / total)}%)`;
 }
 
+/** A container whose writable layer is in use: running, paused or restarting. */
+const activeState = (s: string | undefined) => s === 'running' || s === 'paused' || s === 'restarting';
+
+/** The summary table, computed as the docker CLI's formatter/disk_usage.go does. */
 export function dfRows(df: Df): Record<string, string>[] {
   const images = df.Images ?? [];
-  const activeImages = images.filter((i) => (i.Containers ?? 0) > 0);
-  const imagesSize = df.LayersSize ?? images.reduce((a, i) => a + i.Size, 0);
-  const usedImages = activeImages.reduce((a, i) => a + (i.Size - (i.SharedSize ?? 0)), 0);
+  const imagesSize = df.LayersSize ?? 0;
+  let usedImages = 0;
+  for (const i of images) {
+    if (!i.Containers || i.Size === -1 || i.SharedSize === undefined || i.SharedSize === -1) continue;
+    usedImages += i.Size - i.SharedSize;
+  }
   const containers = df.Containers ?? [];
   const ctrSize = containers.reduce((a, c) => a + (c.SizeRw ?? 0), 0);
-  const ctrActive = containers.filter((c) => c.State === 'running');
-  const ctrReclaim = containers.filter((c) => c.State !== 'running').reduce((a, c) => a + (c.SizeRw ?? 0), 0);
+  const ctrReclaim = containers.filter((c) => !activeState(c.State)).reduce((a, c) => a + (c.SizeRw ?? 0), 0);
   const volumes = df.Volumes ?? [];
-  const volSize = volumes.reduce((a, v) => a + Math.max(v.UsageData?.Size ?? 0, 0), 0);
-  const volActive = volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0);
-  const volReclaim = volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).reduce((a, v) => a + Math.max(v.UsageData?.Size ?? 0, 0), 0);
+  const counted = volumes.filter((v) => (v.UsageData?.Size ?? -1) !== -1);
+  const volSize = counted.reduce((a, v) => a + v.UsageData!.Size, 0);
+  const volReclaim = counted.filter((v) => v.UsageData!.RefCount === 0).reduce((a, v) => a + v.UsageData!.Size, 0);
   const cache = df.BuildCache ?? [];
-  const cacheSize = cache.reduce((a, c) => a + c.Size, 0);
-  const cacheReclaim = cache.filter((c) => !c.InUse && !c.Shared).reduce((a, c) => a + c.Size, 0);
+  // Shared records are bytes images hold: not the cache's (the docker CLI's df.go).
+  const cacheSize = cache.filter((c) => !c.Shared).reduce((a, c) => a + c.Size, 0);
+  const cacheInUse = cache.filter((c) => c.InUse && !c.Shared).reduce((a, c) => a + c.Size, 0);
   return [
-    { Type: 'Images', TotalCount: String(images.length), Active: String(activeImages.length), Size: humanSize(imagesSize), Reclaimable: reclaimable(Math.max(imagesSize - usedImages, 0), imagesSize) },
-    { Type: 'Containers', TotalCount: String(containers.length), Active: String(ctrActive.length), Size: humanSize(ctrSize), Reclaimable: reclaimable(ctrReclaim, ctrSize) },
-    { Type: 'Local Volumes', TotalCount: String(volumes.length), Active: String(volActive.length), Size: humanSize(volSize), Reclaimable: reclaimable(volReclaim, volSize) },
-    { Type: 'Build Cache', TotalCount: String(cache.length), Active: String(cache.filter((c) => c.InUse).length), Size: humanSize(cacheSize), Reclaimable: reclaimable(cacheReclaim, cacheSize, false) },
+    { Type: 'Images', TotalCount: String(images.length), Active: String(images.filter((i) => (i.Containers ?? 0) > 0).length), Size: humanSize(imagesSize), Reclaimable: reclaimable(imagesSize - usedImages, imagesSize) },
+    { Type: 'Containers', TotalCount: String(containers.length), Active: String(containers.filter((c) => activeState(c.State)).length), Size: humanSize(ctrSize), Reclaimable: reclaimable(ctrReclaim, ctrSize) },
+    { Type: 'Local Volumes', TotalCount: String(volumes.length), Active: String(volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length), Size: humanSize(volSize), Reclaimable: reclaimable(volReclaim, volSize) },
+    { Type: 'Build Cache', TotalCount: String(cache.length), Active: String(cache.filter((c) => c.InUse).length), Size: humanSize(cacheSize), Reclaimable: reclaimable(cacheSize - cacheInUse, cacheSize, false) },
   ];
 }
 
