@@ -31,7 +31,12 @@ export interface ExtractOptions {
   noOverwriteDirNonDir?: boolean;
   /** Owner for every entry instead of the archive's (cp with --chown-like semantics, build COPY). */
   chown?: { uid: number; gid: number };
+  /** Turns the owner asked for into the host's (a user-namespace mapping: cp into a remapped container). */
+  idMap?: IdMapFn;
 }
+
+/** Owner IDs from one side of a user-namespace mapping to the other. */
+export type IdMapFn = (ids: { uid: number; gid: number }) => { uid: number; gid: number };
 
 export interface ExtractResult {
   /** Paths (relative to the root, no leading slash) that the layer deletes. */
@@ -201,7 +206,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
           await removeExisting(target, false, opts);
           await writeBody(target, entry.mode, [data]);
         }
-        await applyMetadata(target, entry, sameOwner, opts.chown);
+        await applyMetadata(target, entry, sameOwner, opts.chown, opts.idMap);
         for (const [name, value] of Object.entries(entry.xattrs)) if (ALLOWED_XATTR.test(name)) xattrs.push({ file: target, name, value });
       })().catch((e) => {
         failure ??= e;
@@ -266,7 +271,7 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
       }
     }
 
-    await applyMetadata(target, entry, sameOwner, opts.chown);
+    await applyMetadata(target, entry, sameOwner, opts.chown, opts.idMap);
     if (entry.type === 'dir') dirTimes.push({ p: target, mtime: entry.mtime });
     for (const [name, value] of Object.entries(entry.xattrs)) {
       if (ALLOWED_XATTR.test(name)) xattrs.push({ file: target, name, value });
@@ -284,8 +289,9 @@ export async function extractTar(input: Readable | AsyncIterable<Buffer>, root: 
 }
 
 
-async function applyMetadata(target: string, e: TarReadEntry, sameOwner: boolean, chown?: { uid: number; gid: number }): Promise<void> {
-  const owner = chown ?? (sameOwner ? { uid: e.uid, gid: e.gid } : undefined);
+async function applyMetadata(target: string, e: TarReadEntry, sameOwner: boolean, chown?: { uid: number; gid: number }, idMap?: IdMapFn): Promise<void> {
+  const asked = chown ?? (sameOwner ? { uid: e.uid, gid: e.gid } : undefined);
+  const owner = asked && idMap ? idMap(asked) : asked;
   // A new file already belongs to us: skip the chown when that is the owner asked for.
   const chowned = owner !== undefined && !(owner.uid === MY_UID && owner.gid === MY_GID);
   if (chowned) await fsp.lchown(target, owner.uid, owner.gid);

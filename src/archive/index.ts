@@ -1,6 +1,6 @@
 // Tar reading and writing with safety checks (like moby's pkg/archive): image layers, load,
 // import, save, cp, export and build. It imports nothing from the rest of berth but src/util.
-export { extractTar, safeEntryComponents, symlinkEscapes, checkEntrySafety, badHardlinkTarget, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE } from './extract.js';
+export { extractTar, safeEntryComponents, symlinkEscapes, checkEntrySafety, badHardlinkTarget, makeOverlayWhiteouts, WHITEOUT_PREFIX, WHITEOUT_OPAQUE, type IdMapFn } from './extract.js';
 export type { ExtractOptions, ExtractResult } from './extract.js';
 export { resolveInRoot, isWithin, cleanScoped } from './resolve.js';
 export { tarDirectory, tarTreeChunks, tarTreeEntries, tarFromEntries, entryFromStats } from './tar-directory.js';

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { tarTreeChunks } from './tar-directory.js';
 import type { TarEntry } from './tar-header.js';
 import { runTool } from './tools.js';
-import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from './extract.js';
+import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX, type IdMapFn } from './extract.js';
 
 export interface ChangeItem {
   Path: string;
@@ -46,19 +46,25 @@ export async function findOpaqueDirs(dir: string): Promise<Set<string>> {
   return result;
 }
 
-/** The layer tar of an overlay upper directory, in Docker's (AUFS whiteout) layer format. */
-export function overlayUpperToLayerTar(upperDir: string): Readable {
+/**
+ * The layer tar of an overlay upper directory, in Docker's (AUFS whiteout) layer format.
+ * `idMap` gives entries their owners as the image stores them (a remapped container's upper
+ * holds host IDs of its user namespace).
+ */
+export function overlayUpperToLayerTar(upperDir: string, o: { idMap?: IdMapFn } = {}): Readable {
+  const mapIds = (e: TarEntry): TarEntry => (o.idMap ? { ...e, ...o.idMap({ uid: e.uid ?? 0, gid: e.gid ?? 0 }) } : e);
   async function* gen(): AsyncGenerator<Buffer> {
     const opaque = await findOpaqueDirs(upperDir);
     yield* tarTreeChunks(upperDir, {
-      transform(entry: TarEntry, hostPath: string, st: Stats) {
+      transform(raw: TarEntry, hostPath: string, st: Stats) {
+        const entry = mapIds(raw);
         if (isOverlayWhiteout(st)) {
           const dir = path.posix.dirname(entry.path);
           const name = `${WHITEOUT_PREFIX}${path.posix.basename(entry.path)}`;
-          return { path: dir === '.' ? name : `${dir}/${name}`, type: 'file', mode: 0o600, uid: st.uid, gid: st.gid, mtime: entry.mtime, size: 0 };
+          return { path: dir === '.' ? name : `${dir}/${name}`, type: 'file', mode: 0o600, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, size: 0 };
         }
         if (entry.type === 'dir' && opaque.has(path.resolve(hostPath))) {
-          const opq: TarEntry = { path: `${entry.path.replace(/\/$/, '')}/${WHITEOUT_OPAQUE}`, type: 'file', mode: 0o600, uid: st.uid, gid: st.gid, mtime: entry.mtime, size: 0 };
+          const opq: TarEntry = { path: `${entry.path.replace(/\/$/, '')}/${WHITEOUT_OPAQUE}`, type: 'file', mode: 0o600, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, size: 0 };
           return [entry, opq];
         }
         return entry;

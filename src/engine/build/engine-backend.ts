@@ -16,7 +16,7 @@ import { buildPruneUntil, type Filters } from '../filters.js';
 import type { ImageRecord } from '../images/store.js';
 import { ensureImage } from '../images/pull.js';
 import type { JsonMessage } from '../images/distribution-progress.js';
-import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory } from '../../archive/index.js';
+import { findOpaqueDirs, overlayUpperToLayerTar, tarDirectory, type IdMapFn } from '../../archive/index.js';
 import { createRootfs, mountRootfs, removeRootfs, rootfsPaths, unmountRootfs, type RootfsPaths } from '../storage/rootfs.js';
 import { copyRecord, LogFollower } from '../runtime/logfile.js';
 import type { CreateRequest } from '../containers/create.js';
@@ -187,7 +187,7 @@ export class EngineBuildBackend implements BuildBackend {
       layer = tarDirectory(fs.merged);
     } else {
       const skip = await mountpointLeftovers(fs.upper);
-      if (!(await upperIsEmpty(fs.upper, skip))) layer = layerTarWithout(fs.upper, skip);
+      if (!(await upperIsEmpty(fs.upper, skip))) layer = layerTarWithout(fs.upper, skip, this.containers.remapFor(rec)?.toContainerIds);
     }
     const img = await this.images.createFromLayer({
       parent: rec.image,
@@ -295,8 +295,8 @@ const STEP_MARKER_PREFIX = 'step-';
 const stepMarker = (tmpRoot: string, containerId: string): string => path.join(tmpRoot, `${STEP_MARKER_PREFIX}${containerId}`);
 
 /** overlayUpperToLayerTar, leaving out `skip` (paths relative to the upper dir). */
-function layerTarWithout(upper: string, skip: Set<string>): Readable {
-  if (!skip.size) return overlayUpperToLayerTar(upper);
+function layerTarWithout(upper: string, skip: Set<string>, idMap?: IdMapFn): Readable {
+  if (!skip.size) return overlayUpperToLayerTar(upper, { idMap });
   // Leftovers are dropped from a hard-linked shadow of the upper dir: cheap (no data copied),
   // and the whiteout/opaque conversion stays in one place (overlayUpperToLayerTar).
   return lazyReadable(async () => {
@@ -304,7 +304,7 @@ function layerTarWithout(upper: string, skip: Set<string>): Readable {
     await fsp.rm(shadow, { recursive: true, force: true });
     await runTool('cp', ['-al', '--', upper, shadow]);
     for (const rel of skip) await fsp.rm(path.join(shadow, rel), { recursive: true, force: true });
-    const tar = overlayUpperToLayerTar(shadow);
+    const tar = overlayUpperToLayerTar(shadow, { idMap });
     tar.once('close', () => void fsp.rm(shadow, { recursive: true, force: true }));
     return tar;
   });

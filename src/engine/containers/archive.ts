@@ -5,7 +5,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { extractTar, resolveInRoot, tarDirectory, diffOverlayUpper, overlayUpperToLayerTar, type ChangeItem } from '../../archive/index.js';
+import { extractTar, resolveInRoot, tarDirectory, diffOverlayUpper, overlayUpperToLayerTar, type ChangeItem, type TarEntry } from '../../archive/index.js';
 import { isMountPoint, mountRootfs, unmountRootfs } from '../storage/rootfs.js';
 import type { ContainerService } from './service.js';
 import type { ContainerRecord } from './types.js';
@@ -153,8 +153,14 @@ export class ContainerFiles {
     const rec = this.svc.get(ref);
     const stat = await this.stat(ref, p);
     const base = path.posix.basename(path.posix.normalize('/' + p)) || '.';
-    const stream = await this.streamFromRootfs(rec, async (merged) => tarDirectory(await this.hostPath(rec, merged, p, /\/\.?$/.test(p)), { name: base }));
+    const stream = await this.streamFromRootfs(rec, async (merged) => tarDirectory(await this.hostPath(rec, merged, p, /\/\.?$/.test(p)), { name: base, transform: this.ownersSeenInside(rec) }));
     return { stat, stream };
+  }
+
+  /** A remapped container's files leave with the owners its processes see, as dockerd's archives. */
+  private ownersSeenInside(rec: ContainerRecord): ((e: TarEntry) => TarEntry) | undefined {
+    const map = this.svc.remapFor(rec)?.toContainerIds;
+    return map && ((e) => ({ ...e, ...map({ uid: e.uid ?? 0, gid: e.gid ?? 0 }) }));
   }
 
   /** PUT /containers/{id}/archive: extracts a tar into a directory of the container. */
@@ -171,7 +177,7 @@ export class ContainerFiles {
           throw new NotFoundError(`Could not find the file ${p} in container ${ref}`);
         });
         if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
-        await extractTar(body, host, { whiteouts: 'none', noOverwriteDirNonDir: o.noOverwriteDirNonDir, sameOwner: true });
+        await extractTar(body, host, { whiteouts: 'none', noOverwriteDirNonDir: o.noOverwriteDirNonDir, sameOwner: true, idMap: this.svc.remapFor(rec)?.toHostIds });
       });
     } finally {
       this.svc.rwSizes.forget(rec.id); // after the last write: a size measured meanwhile is not kept
@@ -181,7 +187,7 @@ export class ContainerFiles {
   /** The container's whole filesystem as a tar; a stopped container's rootfs is mounted until the stream closes. */
   async export(ref: string): Promise<Readable> {
     const rec = this.svc.get(ref);
-    return this.streamFromRootfs(rec, async (merged) => tarDirectory(merged));
+    return this.streamFromRootfs(rec, async (merged) => tarDirectory(merged, { transform: this.ownersSeenInside(rec) }));
   }
 
   async changes(ref: string): Promise<ChangeItem[]> {
@@ -210,7 +216,7 @@ export class ContainerFiles {
       const layer =
         rec.driver === 'vfs'
           ? tarDirectory(this.svc.rootfs(rec.id).merged)
-          : overlayUpperToLayerTar(this.svc.rootfs(rec.id).upper);
+          : overlayUpperToLayerTar(this.svc.rootfs(rec.id).upper, { idMap: this.svc.remapFor(rec)?.toContainerIds });
       const tag = o.repo ? `${o.repo}${o.tag ? ':' + o.tag : ''}` : undefined;
       const img = await this.svc.o.images.createFromLayer({
         parent: rec.image,

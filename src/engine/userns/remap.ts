@@ -11,7 +11,7 @@ import type { ContainerRecord } from '../containers/types.js';
 import { isMountPoint } from '../storage/rootfs.js';
 import { removeNetns } from '../network/netns.js';
 import { bestEffort } from '../../util/best-effort.js';
-import { rootPair, type IdMapping } from './id-mapping.js';
+import { rootPair, toContainer, toHost, type IdMapping } from './id-mapping.js';
 import { idmapMount } from './namespaces.js';
 
 /** What the daemon resolved from `--userns-remap` (src/daemon/userns-remap.ts). */
@@ -67,6 +67,12 @@ export class RemappedRoot {
     });
   }
 
+  /** Host owner → the owner the container sees (commit, build: layers store container IDs); unmapped IDs stay. */
+  readonly toContainerIds = (ids: { uid: number; gid: number }) => ({ uid: toContainer(this.mapping.uids, ids.uid) ?? ids.uid, gid: toContainer(this.mapping.gids, ids.gid) ?? ids.gid });
+
+  /** Container owner → host owner (cp into the container); IDs beyond the ranges become the remapped root's. */
+  readonly toHostIds = (ids: { uid: number; gid: number }) => ({ uid: orElse(() => toHost(this.mapping.uids, ids.uid), this.root.uid), gid: orElse(() => toHost(this.mapping.gids, ids.gid), this.root.gid) });
+
   /** Where the container's user namespace is bind-mounted while it runs on a network of its own. */
   usernsFile(id: string): string {
     return path.join(this.usernsDir, id);
@@ -81,5 +87,13 @@ export class RemappedRoot {
   async sweep(isRunning: (id: string) => boolean): Promise<void> {
     const names = await fsp.readdir(this.usernsDir).catch(() => [] as string[]);
     for (const n of names) if (!isRunning(n)) await bestEffort(this.releaseUserns(n), `removing the user namespace file of ${n}`);
+  }
+}
+
+function orElse(f: () => number, fallback: number): number {
+  try {
+    return f();
+  } catch {
+    return fallback;
   }
 }

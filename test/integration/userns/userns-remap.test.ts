@@ -80,6 +80,77 @@ describe('userns-remap', { skip: integrationSkipReason() }, () => {
     assert.match(r.stdout, /^\s*0\s+0\s+4294967295$/m);
   });
 
+  it('exec runs in the container\'s user namespace', async () => {
+    const run = await d.docker(['run', '-d', '--name', 'usexec', 'busybox', 'sleep', '600']);
+    assert.equal(run.code, 0, describeResult(run));
+    try {
+      const r = await d.docker(['exec', 'usexec', 'sh', '-c', 'id -u; cat /proc/self/uid_map']);
+      assert.equal(r.code, 0, describeResult(r));
+      assert.match(r.stdout, new RegExp(String.raw`^0\n\s*0\s+${uid}\s`));
+    } finally {
+      await d.docker(['rm', '-f', 'usexec']);
+    }
+  });
+
+  it('builds and commits images whose files keep their in-container owners', async () => {
+    const ctx = path.join(d.root, 'ctx');
+    await fsp.mkdir(ctx, { recursive: true });
+    await fsp.writeFile(path.join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo b > /built && chown 1:2 /built\n');
+    const b = await d.docker(['build', '-q', '-t', 'usbuilt', ctx]);
+    assert.equal(b.code, 0, describeResult(b));
+    const r = await d.docker(['run', '--rm', 'usbuilt', 'stat', '-c', '%u:%g', '/built', '/bin/busybox']);
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal(r.stdout.trim(), '1:2\n0:0');
+    const c = await d.docker(['run', '--name', 'uscommit', 'busybox', 'sh', '-c', 'echo c > /committed']);
+    assert.equal(c.code, 0, describeResult(c));
+    assert.equal((await d.docker(['commit', 'uscommit', 'uscommitted'])).code, 0);
+    await d.docker(['rm', 'uscommit']);
+    const rc = await d.docker(['run', '--rm', 'uscommitted', 'stat', '-c', '%u:%g', '/committed']);
+    assert.equal(rc.stdout.trim(), '0:0', describeResult(rc));
+    const host = await d.docker(['run', '--rm', '--userns=host', 'uscommitted', 'stat', '-c', '%u:%g', '/committed']);
+    assert.equal(host.stdout.trim(), '0:0', describeResult(host));
+    await d.docker(['rmi', 'usbuilt', 'uscommitted']);
+  });
+
+  it('docker cp into a remapped container gives the files to its root', async () => {
+    const src = path.join(d.root, 'cpsrc');
+    await fsp.writeFile(src, 'copied\n');
+    assert.equal((await d.docker(['create', '--name', 'uscp', 'busybox', 'stat', '-c', '%u:%g', '/cpdst'])).code, 0);
+    try {
+      const cp = await d.docker(['cp', src, 'uscp:/cpdst']);
+      assert.equal(cp.code, 0, describeResult(cp));
+      const r = await d.docker(['start', '-a', 'uscp']);
+      assert.equal(r.stdout.trim(), '0:0', describeResult(r));
+      // And out again with the owner seen inside (root), not the host's shifted uid.
+      const out = await d.api('GET', '/containers/uscp/archive?path=/cpdst');
+      assert.equal(out.status, 200);
+      assert.equal(out.body.subarray(108, 115).toString(), '0000000', 'tar uid field is 0');
+    } finally {
+      await d.docker(['rm', '-f', 'uscp']);
+    }
+  });
+
+  it('keeps a remapped container across a berthd restart and lets go of its namespaces when it stops', async () => {
+    const run = await d.docker(['run', '-d', '--name', 'usrestart', 'busybox', 'sleep', '600']);
+    assert.equal(run.code, 0, describeResult(run));
+    const id = run.stdout.trim();
+    const nsFile = path.join(d.execRoot, 'userns', id);
+    try {
+      assert.ok((await fsp.stat(nsFile)).isFile());
+      await d.restart();
+      const r = await d.docker(['exec', 'usrestart', 'id', '-u']);
+      assert.equal(r.stdout.trim(), '0', describeResult(r));
+      assert.equal((await d.docker(['stop', '-t', '0', 'usrestart'])).code, 0);
+      await assert.rejects(fsp.stat(nsFile), /ENOENT/);
+      assert.equal((await d.docker(['start', 'usrestart'])).code, 0);
+      const r2 = await d.docker(['exec', 'usrestart', 'id', '-u']);
+      assert.equal(r2.stdout.trim(), '0', describeResult(r2));
+      assert.ok((await fsp.stat(nsFile)).isFile());
+    } finally {
+      await d.docker(['rm', '-f', 'usrestart']);
+    }
+  });
+
   it("refuses what conflicts with user namespaces, in dockerd's words", async () => {
     const priv = await d.docker(['run', '--rm', '--privileged', 'busybox', 'true']);
     assert.match(priv.stderr, /privileged mode is incompatible with user namespaces/);
