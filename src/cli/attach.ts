@@ -1,6 +1,7 @@
 // Streams of a hijacked attach/exec connection: output to stdout/stderr (demultiplexed unless
 // TTY), stdin forwarded with half-close at EOF, raw terminal mode and resize on SIGWINCH.
 // Detach keys are handled by the daemon: the client forwards every byte.
+import type { ExecCreateBody } from '../api-types/exec.js';
 import type { Hijacked } from '../client/client.js';
 import { copyRawTo, demuxTo } from '../client/demux.js';
 import type { Cli } from './cli.js';
@@ -94,4 +95,28 @@ export function proxySignals(cli: Cli, containerId: string): () => void {
   return () => {
     for (const s of signals) process.off(s, handler);
   };
+}
+
+/**
+ * Runs an exec attached to our terminal as `docker exec` does: create, start hijacked, stream
+ * (raw mode and resizes with a TTY), then its exit code from inspect. Detached: started, 0.
+ */
+export async function runExec(cli: Cli, containerId: string, body: ExecCreateBody): Promise<number> {
+  const client = cli.client();
+  const tty = !!body.Tty;
+  const { Id } = await client.exec.create(containerId, body);
+  if (body.Detach) {
+    await client.exec.start(Id, { Tty: tty, ConsoleSize: body.ConsoleSize });
+    return 0;
+  }
+  const conn = await client.exec.startAttached(Id, { Tty: tty, ConsoleSize: body.ConsoleSize });
+  const session = streamHijacked(cli, conn, { tty, stdin: !!body.AttachStdin });
+  const stopResize = tty && cli.stdout.isTTY ? monitorResize(cli, (size) => client.exec.resize(Id, size)) : undefined;
+  try {
+    await session.output.catch((e: Error) => cli.err(`${e.message}\n`));
+  } finally {
+    session.close();
+    stopResize?.();
+  }
+  return (await client.exec.inspect(Id)).ExitCode ?? 0;
 }

@@ -1,20 +1,32 @@
 // The attached part of `up` without -d: follows the output of the project's containers through a
-// LogPrinter, prints "web-1 exited with code 0", and tells when every container has exited (or,
-// for --abort-on-container-exit, the first). Kept apart so a live view can take its place.
+// LogSink (the plain LogPrinter, or the live view), prints "web-1 exited with code 0", and tells
+// when every container has exited (or, for --abort-on-container-exit, the first).
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { EngineClient } from '../client/client.js';
 import { isNotFound } from '../client/errors.js';
-import { LogPrinter, printLogs } from './log-printer.js';
+import { settled } from '../util/best-effort.js';
+import { printLogs, type LogSink } from './log-printer.js';
 import { serviceOf, shortName } from './naming.js';
 
+/** What following needs of a container (a list entry, or one made from inspect). */
+export type ContainerRef = Pick<ContainerSummary, 'Id' | 'Names' | 'Labels'>;
+
+/**
+ * Where a container's output is followed from: all of it (true), what comes from now on (false),
+ * or from a time and/or the last lines.
+ */
+export type FollowFrom = boolean | { since?: string; tail?: number };
+
 export interface ExitInfo {
-  container: ContainerSummary;
+  container: ContainerRef;
   service: string;
   code: number;
 }
 
 export class Attacher {
   private readonly followed = new Map<string, Promise<ExitInfo>>();
+  /** Containers whose output is being read now (a container can be followed again once it exits). */
+  private readonly live = new Set<string>();
   private readonly abort = new AbortController();
   private readonly exits: ExitInfo[] = [];
   /** Called as each followed container exits. */
@@ -23,21 +35,24 @@ export class Attacher {
   constructor(
     private readonly client: EngineClient,
     private readonly project: string,
-    readonly printer: LogPrinter,
+    readonly printer: LogSink,
   ) {}
 
-  /** Follows a container's output: all of it (`fromStart`) or what comes from now on. */
-  follow(c: ContainerSummary, fromStart: boolean): void {
-    if (this.followed.has(c.Id)) return;
+  /** Follows a container's output from `from`, unless it is being followed already. */
+  follow(c: ContainerRef, from: FollowFrom): void {
+    if (this.live.has(c.Id)) return;
+    this.live.add(c.Id);
     const name = shortName(this.project, c);
     this.printer.register(name);
-    const since = fromStart ? undefined : (Date.now() / 1000).toFixed(3);
+    const start = typeof from === 'object' ? from : { since: from ? undefined : (Date.now() / 1000).toFixed(3) };
     const done = (async (): Promise<ExitInfo> => {
       let info = await this.client.containers.inspect(c.Id);
       const tty = !!info.Config.Tty;
-      let from = since;
+      let since = start.since;
+      let tail = start.tail;
       for (;;) {
-        await printLogs(this.client, c.Id, name, this.printer, { follow: true, since: from, tty, signal: this.abort.signal });
+        await printLogs(this.client, c.Id, name, this.printer, { follow: true, since, tail: tail === undefined ? undefined : String(tail), tty, signal: this.abort.signal });
+        tail = undefined;
         if (this.abort.signal.aborted) break;
         try {
           info = await this.client.containers.inspect(c.Id);
@@ -48,7 +63,7 @@ export class Attacher {
         }
         // Restarted by its restart policy: keep following the new run.
         if (info.State.Status === 'running' || info.State.Restarting) {
-          from = (Date.parse(info.State.StartedAt ?? '') / 1000 || Date.now() / 1000).toFixed(3);
+          since = (Date.parse(info.State.StartedAt ?? '') / 1000 || Date.now() / 1000).toFixed(3);
           continue;
         }
         break;
@@ -60,8 +75,11 @@ export class Attacher {
         this.onExit?.(exit);
       }
       return exit;
-    })();
-    this.followed.set(c.Id, done);
+    })().finally(() => this.live.delete(c.Id));
+    // Keyed per run, so all() also waits for a container followed again after it exited.
+    this.followed.set(`${c.Id}#${this.followed.size}`, done);
+    void settled(done); // its failure is all()'s to report; a caller that never asks must not crash on it
+
   }
 
   /** Resolves once every followed container has exited. */

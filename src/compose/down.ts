@@ -85,6 +85,13 @@ export async function rm(s: Session, services: readonly string[], opts: { stop?:
   return containers;
 }
 
+const live = (c: ContainerSummary) => c.State === 'running' || c.State === 'paused' || c.State === 'restarting';
+
+/** `kill`: a signal (SIGKILL by default) to the services' live containers. */
+export async function kill(s: Session, services: readonly string[], signal = 'SIGKILL'): Promise<void> {
+  await eachContainer(s, services, { working: 'Killing', done: 'Killed' }, live, (c) => s.client.containers.kill(c.Id, { signal }));
+}
+
 /** kill/pause/unpause/restart on the project's containers, with compose's progress words. */
 export async function eachContainer(
   s: Session,

@@ -1,7 +1,7 @@
 // Service output as compose prints it (cmd/formatter/logs.go, colors.go): each line prefixed with
 // the container's short name (`web-1`) padded to the longest name, then " | ", in a colour per
 // container taken from compose's rainbow; status lines such as "web-1 exited with code 0".
-// The plain printer for `logs` and attached `up`; a live view can replace it.
+// The plain printer for `logs` and attached `up`; the live view (tui/) takes the lines as a LogSink.
 import type { EngineClient } from '../client/client.js';
 import { FrameDecoder } from '../client/demux.js';
 
@@ -14,7 +14,17 @@ export interface LogPrinterOptions {
   timestamps?: boolean;
 }
 
-export class LogPrinter {
+/** Where followed output goes: the plain printer below, or the live view. */
+export interface LogSink {
+  /** Registers a container name before its first line. */
+  register(name: string): void;
+  /** One line of a container's output (without its newline). */
+  line(name: string, text: string, stream?: 'stdout' | 'stderr'): void;
+  /** A line about a container ("web-1 exited with code 0"). */
+  status(name: string, message: string): void;
+}
+
+export class LogPrinter implements LogSink {
   private readonly colors = new Map<string, string>();
   private next = 0;
   private width = 0;
@@ -78,7 +88,7 @@ export interface FollowOptions {
 }
 
 /** Prints a container's logs through `printer` under `name` until they end (or `signal`). */
-export async function printLogs(client: EngineClient, id: string, name: string, printer: LogPrinter, opts: FollowOptions = {}): Promise<void> {
+export async function printLogs(client: EngineClient, id: string, name: string, printer: LogSink, opts: FollowOptions = {}): Promise<void> {
   const res = await client.containers.logs(id, {
     stdout: true,
     stderr: true,

@@ -1,7 +1,7 @@
 // berth compose exec: run a command in a running container of a service.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { monitorResize, streamHijacked, terminalSize } from '../../attach.js';
+import { runExec, terminalSize } from '../../attach.js';
 import { containerNumber } from '../../../compose/naming.js';
 import { projectContainers } from '../../../compose/observe.js';
 import { openProject } from './project.js';
@@ -35,13 +35,11 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
   const tty = !flags.bool('no-tty') && flags.bool('tty') && !!cli.stdin.isTTY && !detach;
   const stdin = flags.bool('interactive') && !detach;
   const env = flags.list('env').map((e) => (e.includes('=') ? e : process.env[e] !== undefined ? `${e}=${process.env[e]}` : e));
-  const client = s.client;
-  const size = tty ? (terminalSize(cli) ?? null) : null;
-  const { Id } = await client.exec.create(target.Id, {
+  return runExec(cli, target.Id, {
     User: flags.string('user'),
     Privileged: flags.bool('privileged'),
     Tty: tty,
-    ConsoleSize: size,
+    ConsoleSize: tty ? (terminalSize(cli) ?? null) : null,
     AttachStdin: stdin,
     AttachStdout: !detach,
     AttachStderr: !detach,
@@ -50,18 +48,4 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
     WorkingDir: flags.string('workdir'),
     Cmd: cmd,
   });
-  if (detach) {
-    await client.exec.start(Id, { Tty: tty, ConsoleSize: size });
-    return 0;
-  }
-  const conn = await client.exec.startAttached(Id, { Tty: tty, ConsoleSize: size });
-  const stream = streamHijacked(cli, conn, { tty, stdin });
-  const stopResize = tty && cli.stdout.isTTY ? monitorResize(cli, (sz) => client.exec.resize(Id, sz)) : undefined;
-  try {
-    await stream.output.catch((e: Error) => cli.err(`${e.message}\n`));
-  } finally {
-    stream.close();
-    stopResize?.();
-  }
-  return (await client.exec.inspect(Id)).ExitCode ?? 0;
 }

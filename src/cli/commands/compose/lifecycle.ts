@@ -1,7 +1,7 @@
 // The simple verbs on the project's containers (start, stop, restart, kill, pause, unpause, rm),
 // shared by their command modules.
 import type { Cli, CommandSpec } from '../../cli.js';
-import { eachContainer, rm, stop } from '../../../compose/down.js';
+import { eachContainer, kill, rm, stop } from '../../../compose/down.js';
 import { restart } from '../../../compose/restart.js';
 import { scopeOf, startServices } from '../../../compose/up.js';
 import { byService, projectContainers } from '../../../compose/observe.js';
@@ -38,8 +38,6 @@ export async function stopVerb(cli: Cli, argv: string[], spec: CommandSpec): Pro
   return 0;
 }
 
-const live = (state?: string) => state === 'running' || state === 'paused' || state === 'restarting';
-
 export async function restartVerb(cli: Cli, argv: string[], spec: CommandSpec): Promise<number> {
   const flags = cli.parse(spec, argv);
   const { session: s } = await openProject(cli, { optional: true });
@@ -57,7 +55,7 @@ export async function killVerb(cli: Cli, argv: string[], spec: CommandSpec): Pro
   const { session: s } = await openProject(cli, { optional: true });
   const signal = flags.string('signal') || 'SIGKILL';
   try {
-    await eachContainer(s, flags.positionals, { working: 'Killing', done: 'Killed' }, (c) => live(c.State), (c) => s.client.containers.kill(c.Id, { signal }));
+    await kill(s, flags.positionals, signal);
   } catch (e) {
     fail(e);
   }

@@ -1,15 +1,18 @@
 // berth compose up: create and start the project's containers, converging on what runs; without
-// -d, follow their output until they exit (Ctrl+C stops them).
+// -d, follow their output until they exit (Ctrl+C stops them); on a terminal, in the live view
+// (up-live.ts) unless --no-tui.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError, UsageError } from '../../errors.js';
 import { Attacher, type ExitInfo } from '../../../compose/attach.js';
-import { stop as stopProject } from '../../../compose/down.js';
+import { kill, stop as stopProject } from '../../../compose/down.js';
 import { LogPrinter } from '../../../compose/log-printer.js';
 import { shortName } from '../../../compose/naming.js';
 import { PULL_POLICIES } from '../../../compose/images.js';
-import { converge, scopeOf, startServices, waitHealthy } from '../../../compose/up.js';
+import { converge, scopeOf, startServices, waitHealthy, type CreateOptions } from '../../../compose/up.js';
 import type { RecreatePolicy } from '../../../compose/plan.js';
+import { wantLiveView } from './live.js';
 import { fail, openProject } from './project.js';
+import { upLive } from './up-live.js';
 
 export const spec: CommandSpec = {
   usage: 'compose up [OPTIONS] [SERVICE...]',
@@ -70,7 +73,7 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   if (flags.bool('no-build') && watching) throw new UsageError('--no-build and --watch are incompatible');
   const pull = flags.changed('pull') ? flags.string('pull') : undefined;
   if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StatusError(`invalid --pull option "${pull}"`, 1);
-  const { session: s } = await openProject(cli, { services });
+  const { session: s, options } = await openProject(cli, { services });
   // Checked before anything is created: compose refuses a watch without develop sections up front.
   // Loaded only for --watch: it brings the watcher and the pattern matcher.
   const watchMod = watching ? await import('../../../compose/watch.js') : undefined;
@@ -78,20 +81,36 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   if (exitCodeFrom && !s.project.services[exitCodeFrom]) throw new StatusError(`no such service: ${exitCodeFrom}`, 1);
   const recreate: RecreatePolicy = flags.bool('force-recreate') ? 'force' : flags.bool('no-recreate') ? 'never' : 'diverged';
   const timeout = flags.changed('timeout') ? flags.int('timeout') : undefined;
+  const createOptions: CreateOptions = {
+    services,
+    noDeps: flags.bool('no-deps'),
+    recreate,
+    removeOrphans: flags.bool('remove-orphans'),
+    scale: parseScale(flags.list('scale')),
+    timeout,
+    pull,
+    build: flags.bool('build') ? 'always' : flags.bool('no-build') ? 'never' : 'missing',
+    inherit: !flags.bool('renew-anon-volumes'),
+    write: (t) => cli.err(t),
+  };
+  const attachedServices = (scope: string[]) => {
+    const attachOnly = flags.list('attach');
+    const noAttach = new Set(flags.list('no-attach'));
+    return new Set(scope.filter((n) => (attachOnly.length ? attachOnly.includes(n) : s.project.services[n]?.attach !== false) && !noAttach.has(n)));
+  };
+  // --watch keeps the plain output: its sync and rebuild lines go with the logs.
+  if (!detach && !watching && !flags.bool('no-start') && wantLiveView(cli, options, flags.bool('no-tui'))) {
+    let scope: string[] = [];
+    try {
+      scope = scopeOf(s, services, flags.bool('no-deps'));
+    } catch (e) {
+      fail(e);
+    }
+    return upLive(cli, s, { options, create: createOptions, attached: attachedServices(scope), timeout, abortOnExit, abortOnFailure: flags.bool('abort-on-container-failure'), exitCodeFrom, color: !flags.bool('no-color') });
+  }
   let observed;
   try {
-    observed = await converge(s, {
-      services,
-      noDeps: flags.bool('no-deps'),
-      recreate,
-      removeOrphans: flags.bool('remove-orphans'),
-      scale: parseScale(flags.list('scale')),
-      timeout,
-      pull,
-      build: flags.bool('build') ? 'always' : flags.bool('no-build') ? 'never' : 'missing',
-      inherit: !flags.bool('renew-anon-volumes'),
-      write: (t) => cli.err(t),
-    });
+    observed = await converge(s, createOptions);
   } catch (e) {
     fail(e);
   }
@@ -108,9 +127,7 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
   }
 
   // Attached: follow the output of the services in scope (those with `attach: false` left out).
-  const attachOnly = flags.list('attach');
-  const noAttach = new Set(flags.list('no-attach'));
-  const attached = new Set(scope.filter((n) => (attachOnly.length ? attachOnly.includes(n) : s.project.services[n]?.attach !== false) && !noAttach.has(n)));
+  const attached = attachedServices(scope);
   const printer = new LogPrinter((t) => cli.out(t), (t) => cli.err(t), { color: !flags.bool('no-color') && !!cli.stdout.isTTY, prefix: !flags.bool('no-log-prefix'), timestamps: flags.bool('timestamps') });
   const attacher = new Attacher(s.client, s.project.name, printer);
   const names = [...attached].flatMap((n) => (observed.get(n) ?? []).map((c) => shortName(s.project.name, c)));
@@ -132,7 +149,13 @@ export default async function up(cli: Cli, argv: string[]): Promise<number> {
     if (interrupted === 1) {
       cli.err('Gracefully stopping... (press Ctrl+C again to force)\n');
       void stopAll().catch((e: unknown) => cli.err(`${(e as Error).message}\n`));
-    } else process.exit(130);
+    } else {
+      // Compose's second Ctrl+C: kill what still runs.
+      void kill(s, []).then(
+        () => process.exit(130),
+        () => process.exit(130),
+      );
+    }
   };
   process.on('SIGINT', onSigint);
   try {

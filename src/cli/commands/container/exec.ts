@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { monitorResize, streamHijacked, terminalSize } from '../../attach.js';
+import { runExec, terminalSize } from '../../attach.js';
 import { expandEnv, parseEnvFile } from './create-opts.js';
 import type { ExecCreateBody } from '../../../api-types/exec.js';
 
@@ -35,7 +35,6 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
   const env: string[] = [];
   for (const f of flags.list('env-file')) env.push(...parseEnvFile(readFileSync(f, 'utf8'), (n) => process.env[n]));
   env.push(...expandEnv(flags.list('env'), (n) => process.env[n]));
-  const client = cli.client();
   const body: ExecCreateBody = {
     User: flags.string('user'),
     Privileged: flags.bool('privileged'),
@@ -50,20 +49,5 @@ export default async function exec(cli: Cli, argv: string[]): Promise<number> {
     WorkingDir: flags.string('workdir'),
     Cmd: cmd,
   };
-  const { Id: execId } = await client.exec.create(container, body);
-  if (detach) {
-    await client.exec.start(execId, { Tty: tty, ConsoleSize: body.ConsoleSize });
-    return 0;
-  }
-  const conn = await client.exec.startAttached(execId, { Tty: tty, ConsoleSize: body.ConsoleSize });
-  const session = streamHijacked(cli, conn, { tty, stdin });
-  const stopResize = tty && cli.stdout.isTTY ? monitorResize(cli, (size) => client.exec.resize(execId, size)) : undefined;
-  try {
-    await session.output.catch((e: Error) => cli.err(`${e.message}\n`));
-  } finally {
-    session.close();
-    stopResize?.();
-  }
-  const info = await client.exec.inspect(execId);
-  return info.ExitCode ?? 0;
+  return runExec(cli, container, body);
 }
