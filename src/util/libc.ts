@@ -1,4 +1,5 @@
-// libc functions Node has no binding for (mount, umount2, unshare, setns, ioctl), called through
+// libc functions Node has no binding for (mount, umount2, unshare, setns, ioctl, and the socket
+// calls that open a listener inside another network namespace), called through
 // koffi, a prebuilt FFI, instead of a program each: spawning one costs ~4 ms on these machines,
 // and berthd would do it several times in every container's start and exit.
 //
@@ -18,6 +19,12 @@ export interface Libc {
   /** Variadic: pass the argument's type before it, e.g. `ioctl(fd, req, 'uint8_t *', buf)`. */
   ioctl: Foreign;
   close: Foreign;
+  /** bind(fd, sockaddr, len): the address as a Buffer. */
+  bind: Foreign;
+  listen: Foreign;
+  /** getsockname(fd, out Buffer, [len]): the length as a one-element array it updates. */
+  getsockname: Foreign;
+  setsockopt: Foreign;
   /** Variadic syscall(2), for calls glibc has no wrapper for here (open_tree, mount_setattr, move_mount). */
   syscall: Foreign;
   /** errno after the last call on this thread. */
@@ -39,6 +46,10 @@ export function libc(): Libc | null {
       socket: lib.func('int socket(int domain, int type, int protocol)'),
       ioctl: lib.func('int ioctl(int fd, unsigned long request, ...)'),
       close: lib.func('int close(int fd)'),
+      bind: lib.func('int bind(int fd, const void *addr, uint32_t len)'),
+      listen: lib.func('int listen(int fd, int backlog)'),
+      getsockname: lib.func('int getsockname(int fd, _Out_ void *addr, _Inout_ uint32_t *len)'),
+      setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)'),
       syscall: lib.func('long syscall(long number, ...)'),
       errno: () => koffi.errno(),
     };

@@ -5,6 +5,7 @@ import { ForbiddenError, InvalidArgumentError, NotFoundError, SystemError } from
 import { addEndpoint, delEndpoint } from './endpoints.js';
 import { syncFirewall } from './firewall-sync.js';
 import { resolveNetwork } from './networks.js';
+import { needsEmbeddedDns, startContainerDns } from './sandbox-dns.js';
 import type { EndpointSettingsIn, NetworkRecord } from './types.js';
 import { bestEffort } from '../../util/best-effort.js';
 
@@ -25,6 +26,11 @@ export async function connectContainer(ctx: NetworkContext, networkIdOrName: str
     if (sb.endpoints[net.Id]) throw new ForbiddenError(`endpoint with name ${ref.name.replace(/^\//, '')} already exists in network ${net.Name}`);
     try {
       await addEndpoint(ctx, sb, net, cfg);
+      // As dockerd: the first user-defined network starts the container's embedded DNS.
+      if (needsEmbeddedDns([net]) && !ctx.dns.serves(sb.containerId)) {
+        await startContainerDns(ctx, sb);
+        await ctx.saveSandbox(sb);
+      }
     } catch (e) {
       const ep = sb.endpoints[net.Id];
       if (ep) await bestEffort(delEndpoint(ctx, sb, ep), `undoing the failed connect of ${sb.containerId} to ${net.Name}`);

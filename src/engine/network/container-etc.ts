@@ -1,7 +1,8 @@
 // A container's /etc/resolv.conf and /etc/hosts contents (rendered by etcfiles.ts) from its
-// sandbox: the embedded DNS server on user-defined bridges, --dns/--add-host, links, own name.
+// sandbox: the embedded DNS server at 127.0.0.11 on user-defined networks, --dns/--add-host, links, own name.
 import type { NetworkContext } from './context.js';
 import { shortId } from '../../util/ids.js';
+import { EMBEDDED_DNS_IP } from './dns-nat.js';
 import { parseExtraHosts, readHostResolvConf, renderHosts, resolvConfFor, type DnsOverrides } from './etcfiles.js';
 import type { SandboxRecord } from './types.js';
 
@@ -13,14 +14,9 @@ export function hostGateway(ctx: NetworkContext): string {
   return b?.IPAM.Config[0]?.Gateway ?? '';
 }
 
-/** The gateway DNS address for a container on a user-defined bridge, if it has one. */
+/** 127.0.0.11 when the embedded DNS serves the container (sandbox-dns.ts), else undefined (host resolvers). */
 function embeddedDnsFor(ctx: NetworkContext, sb: SandboxRecord | undefined): string | undefined {
-  if (!sb) return undefined;
-  for (const ep of Object.values(sb.endpoints)) {
-    const net = ctx.networks.get(ep.networkId);
-    if (net && net.Driver === 'bridge' && !net.predefined && ep.gateway) return ep.gateway;
-  }
-  return undefined;
+  return sb && ctx.dns.serves(sb.containerId) ? EMBEDDED_DNS_IP : undefined;
 }
 
 /** /etc/resolv.conf content; also remembers --dns servers as the container's upstreams. */

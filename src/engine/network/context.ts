@@ -42,8 +42,6 @@ export interface NetworkManagerOptions {
   firewall?: Firewall;
   /** Network namespaces kept ready for the next starts (default 2; 0 makes each on demand). */
   netnsPoolSize?: number;
-  /** DNS port on the gateways (53; tests may move it). */
-  dnsPort?: number;
   resolvConfPath?: string;
 }
 
@@ -78,7 +76,7 @@ export class NetworkContext {
     this.cniPath = opts.cniPath ?? findCniPath();
     this.netnsDir = path.join(opts.execRoot, 'netns');
     this.netnsPool = new NetnsPool(this.netnsDir, opts.netnsPoolSize ?? 2);
-    this.dns = new EmbeddedDns(embeddedDnsBackend(this), opts.dnsPort ?? 53);
+    this.dns = new EmbeddedDns(embeddedDnsBackend(this));
     this.ports.ownListener = (port) => this.userlandProxy.holds(port);
   }
 

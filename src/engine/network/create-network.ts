@@ -117,13 +117,13 @@ async function build(ctx: NetworkContext, name: string, driver: DriverName, req:
   }
 
   try {
-    await bringUpNetwork(ctx, rec);
+    await bringUpNetwork(rec);
     await ctx.addNetwork(rec);
     await syncFirewall(ctx);
   } catch (e) {
     ctx.networks.delete(id);
     await ctx.store.deleteNetwork(id);
-    await tearDownNetwork(ctx, rec);
+    await tearDownNetwork(rec);
     throw e;
   }
   ctx.opts.events.publish('network', 'create', id, { name, type: driver });

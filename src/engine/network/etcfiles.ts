@@ -46,9 +46,9 @@ export function renderResolvConf(rc: ResolvConf): string {
 }
 
 /**
- * resolv.conf for a container. `embeddedDns` is the address of berth's DNS server for the
- * container's user-defined network (its gateway), or undefined on the default bridge and
- * macvlan/ipvlan networks, where the host's resolvers minus loopback ones are used.
+ * resolv.conf for a container. `embeddedDns` is the address of berth's DNS server in the
+ * container (127.0.0.11 on user-defined networks), or undefined on the default bridge, where
+ * the host's resolvers minus loopback ones are used.
  */
 export function resolvConfFor(host: ResolvConf, o: DnsOverrides, embeddedDns?: string, how: { keepLoopback?: boolean } = {}): string {
   const search = o.dnsSearch?.length ? o.dnsSearch.filter((s) => s !== '.') : host.search;

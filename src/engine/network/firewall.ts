@@ -62,7 +62,10 @@ function renderBerthRules(networks: FirewallNetwork[], ports: FirewallPort[], fa
   const filter: string[] = ['-A BERTH-FORWARD -j BERTH-ISOLATION-1', '-A BERTH-FORWARD -j BERTH-PUBLISHED'];
   const iso1: string[] = [];
   const iso2: string[] = [];
-  const nat: string[] = [];
+  // A packet the host sends to one of its own addresses leaves through lo and is never rewritten:
+  // masquerading it (the rule below matches when a bridge's gateway address is its source, e.g.
+  // the embedded DNS forwarding to a --dns server on a gateway) takes another address whose replies are lost.
+  const nat: string[] = networks.length ? ['-A BERTH-POSTROUTING -o lo -j RETURN'] : [];
   for (const n of networks) {
     const b = n.bridge;
     if (n.internal) {

@@ -7,9 +7,10 @@
 //
 // This class is the subsystem's front door; each verb lives in its own module:
 //   networks.ts (find, list, inspect, remove, prune)   create-network.ts   predefined.ts
-//   ipam.ts   network-devices.ts (bridges, DNS listeners)   filters.ts
+//   ipam.ts   network-devices.ts (bridges, dummy parents)   filters.ts
 //   sandbox.ts (container netns, attach, detach)   endpoints.ts   connect.ts   netns-pool.ts
 //   container-etc.ts (/etc/hosts, resolv.conf)   resolver.ts (embedded DNS answers)
+//   sandbox-dns.ts (a container's embedded DNS: netns-sockets.ts, dns-nat.ts, dns.ts)
 //   settings-view.ts   firewall-sync.ts   userland-proxy.ts   sweep.ts   context.ts (the state they share)
 //   ipam6.ts, ipv6.ts (the IPv6 half of dual-stack networks)
 //
@@ -30,6 +31,7 @@ import { listNetworks, networkView, pruneNetworks, removeNetwork, resolveNetwork
 import { ensurePredefinedNetworks } from './predefined.js';
 import type { IdMapping } from '../userns/id-mapping.js';
 import { attachContainer, createContainerNetns, detachContainer, type AttachOptions } from './sandbox.js';
+import { resumeContainerDns } from './sandbox-dns.js';
 import { settingsView } from './settings-view.js';
 import { sweepNetworkLeftovers } from './sweep.js';
 import type { EndpointSettingsIn, NetworkCreateRequest, NetworkInspect, NetworkRecord, NetworkSettingsView } from './types.js';
@@ -66,15 +68,17 @@ export class NetworkManager {
     await ensurePredefinedNetworks(ctx);
     await setSysctl('net/ipv4/ip_forward', '1');
     for (const n of ctx.networks.values()) {
-      // One broken network (its DNS port taken, a parent link gone) must not keep berthd down.
-      await bringUpNetwork(ctx, n).catch((e: Error) => log.warn(`network ${n.Name}: ${e.message}`));
+      // One broken network (a parent link gone) must not keep berthd down.
+      await bringUpNetwork(n).catch((e: Error) => log.warn(`network ${n.Name}: ${e.message}`));
     }
     await syncFirewall(ctx);
   }
 
-  /** Startup sweep (sweep.ts). */
-  sweep(isRunning: (containerId: string) => boolean): Promise<{ sandboxes: number; netns: number }> {
-    return sweepNetworkLeftovers(this.ctx, isRunning);
+  /** Startup sweep (sweep.ts), then the embedded DNS of the containers that kept running. */
+  async sweep(isRunning: (containerId: string) => boolean): Promise<{ sandboxes: number; netns: number }> {
+    const swept = await sweepNetworkLeftovers(this.ctx, isRunning);
+    await resumeContainerDns(this.ctx);
+    return swept;
   }
 
   /** Stops the DNS listeners and drops the netns pool (berthd shutdown). Devices, rules and namespaces of running containers stay. */

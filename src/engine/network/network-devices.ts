@@ -1,14 +1,11 @@
-// The host side of a network: the bridge with its gateway address and the embedded DNS listener
-// on it (bridge driver), or the dummy parent link of a macvlan/ipvlan network made without
-// `-o parent`. Brought up at create and at every berthd start; torn down at remove.
-import type { NetworkContext } from './context.js';
-import { SystemError } from '../errors.js';
+// The host side of a network: the bridge with its gateway address (bridge driver), or the dummy
+// parent link of a macvlan/ipvlan network made without `-o parent`. Brought up at create and at every berthd start; torn down at remove.
 import { parseCidr } from './ipv4.js';
 import { ipamV6 } from './ipam6.js';
 import { deleteLink, ensureBridge, ensureDummy, setSysctl } from './links.js';
 import type { NetworkRecord } from './types.js';
 
-export async function bringUpNetwork(ctx: NetworkContext, n: NetworkRecord): Promise<void> {
+export async function bringUpNetwork(n: NetworkRecord): Promise<void> {
   if (n.Driver === 'bridge' && n.device) {
     const cfg = n.IPAM.Config[0];
     const subnet = cfg?.Subnet ? parseCidr(cfg.Subnet) : undefined;
@@ -21,19 +18,12 @@ export async function bringUpNetwork(ctx: NetworkContext, n: NetworkRecord): Pro
       await setSysctl('net/ipv6/conf/all/forwarding', '1');
     }
     await ensureBridge(n.device, gw && subnet ? `${gw}/${subnet.prefix}` : undefined, mtu, gw6);
-    if (!n.defaultBridge && gw) {
-      await ctx.dns.listen(gw).catch((e: Error) => {
-        throw new SystemError(`embedded DNS for network ${n.Name} cannot listen on ${gw}: ${e.message}`);
-      });
-    }
   } else if ((n.Driver === 'macvlan' || n.Driver === 'ipvlan') && n.dummyParent && n.device) {
     await ensureDummy(n.device);
   }
 }
 
-export async function tearDownNetwork(ctx: NetworkContext, n: NetworkRecord): Promise<void> {
-  const gw = n.IPAM.Config[0]?.Gateway;
-  if (gw && n.Driver === 'bridge') await ctx.dns.unlisten(gw);
+export async function tearDownNetwork(n: NetworkRecord): Promise<void> {
   if (n.Driver === 'bridge' && n.device && !n.predefined) await deleteLink(n.device);
   if (n.dummyParent && n.device) await deleteLink(n.device);
 }

@@ -105,7 +105,7 @@ export async function removeNetwork(ctx: NetworkContext, idOrName: string): Prom
   ctx.networks.delete(n.Id);
   await ctx.store.deleteNetwork(n.Id);
   await syncFirewall(ctx);
-  await tearDownNetwork(ctx, n);
+  await tearDownNetwork(n);
   ctx.opts.events.publish('network', 'destroy', n.Id, { name: n.Name, type: n.Driver });
 }
 

@@ -1,6 +1,7 @@
 // What the embedded DNS server (dns.ts) answers, from the sandbox records: a container on a
 // user-defined network finds the others on its networks by name, alias or short ID; anything
-// else goes to the container's --dns servers or the host's.
+// else goes to the container's --dns servers or the host's. The client is the container whose
+// listener the query came in on (its ID).
 import type { NetworkContext } from './context.js';
 import type { DnsLookup } from './dns.js';
 import { isLoopback } from './ipv4.js';
@@ -19,8 +20,8 @@ function sandboxByIp(ctx: NetworkContext, ip: string): SandboxRecord | undefined
   return undefined;
 }
 
-function lookup(ctx: NetworkContext, clientIp: string, name: string): { ipv4: string[]; ipv6: string[] } | undefined {
-  const client = sandboxByIp(ctx, clientIp);
+function lookup(ctx: NetworkContext, clientId: string, name: string): { ipv4: string[]; ipv6: string[] } | undefined {
+  const client = ctx.sandboxes.get(clientId);
   if (!client) return undefined;
   const ips: string[] = [];
   const ips6: string[] = [];
@@ -41,8 +42,8 @@ function lookup(ctx: NetworkContext, clientIp: string, name: string): { ipv4: st
   return ips.length ? { ipv4: ips, ipv6: ips6 } : undefined;
 }
 
-function reverse(ctx: NetworkContext, clientIp: string, ip: string): string | undefined {
-  const client = sandboxByIp(ctx, clientIp);
+function reverse(ctx: NetworkContext, clientId: string, ip: string): string | undefined {
+  const client = ctx.sandboxes.get(clientId);
   if (!client) return undefined;
   const target = sandboxByIp(ctx, ip);
   if (!target) return undefined;
@@ -51,8 +52,8 @@ function reverse(ctx: NetworkContext, clientIp: string, ip: string): string | un
   return ep && net && !net.predefined ? `${target.name}.${net.Name}` : undefined;
 }
 
-function upstreams(ctx: NetworkContext, clientIp: string): string[] {
-  const client = sandboxByIp(ctx, clientIp);
+function upstreams(ctx: NetworkContext, clientId: string): string[] {
+  const client = ctx.sandboxes.get(clientId);
   if (client) {
     const nets = Object.keys(client.endpoints).map((id) => ctx.networks.get(id));
     if (nets.every((n) => n?.Internal)) return [];

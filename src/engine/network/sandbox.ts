@@ -13,6 +13,7 @@ import { syncFirewall } from './firewall-sync.js';
 import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
 import type { IdMapping } from '../userns/id-mapping.js';
 import { resolveNetwork } from './networks.js';
+import { needsEmbeddedDns, startContainerDns, stopContainerDns } from './sandbox-dns.js';
 import { portRequests, type PortBindings } from './ports.js';
 import { settingsView } from './settings-view.js';
 import type { EndpointSettingsIn, NetworkSettingsView, SandboxRecord } from './types.js';
@@ -87,12 +88,21 @@ export function attachContainer(ctx: NetworkContext, o: AttachOptions): Promise<
       exposedPorts: o.exposedPorts ?? {},
       linkHosts: [],
       dns: o.dns ?? {},
+      // A retry in the same netns finds the NAT rules of the failed attempt there.
+      dnsPorts: prior?.netnsPath === o.netnsPath ? prior.dnsPorts : undefined,
     };
     try {
       const entries = Object.entries(o.endpoints);
       const resolved = entries.map(([key, cfg]) => ({ net: resolveNetwork(ctx, key === 'default' ? 'bridge' : key), cfg }));
       if (resolved.some((r) => r.net.Driver === 'host') && resolved.length > 1) throw new InvalidArgumentError('container sharing network namespace with host cannot be connected to other networks');
-      for (const { net, cfg } of resolved) await addEndpoint(ctx, sb, net, cfg);
+      // The DNS listeners and their NAT rules (an iptables run) side by side with the endpoints.
+      const dns = needsEmbeddedDns(resolved.map((r) => r.net)) ? startContainerDns(ctx, sb) : undefined;
+      try {
+        for (const { net, cfg } of resolved) await addEndpoint(ctx, sb, net, cfg);
+      } finally {
+        await dns;
+      }
+      if (sb.dnsPorts) await ctx.saveSandbox(sb);
       sb.linkHosts = resolveLinks(ctx, sb, o.links ?? []);
       const bridged = Object.values(sb.endpoints).find((e) => ctx.networks.get(e.networkId)?.Driver === 'bridge' && e.ipv4);
       const reqs = portRequests(o.portBindings, !!o.publishAll, o.exposedPorts, !!bridged?.ipv6);
@@ -131,6 +141,7 @@ export function detachContainer(ctx: NetworkContext, containerId: string): Promi
 }
 
 async function teardownSandbox(ctx: NetworkContext, sb: SandboxRecord, removeNs: boolean): Promise<void> {
+  await stopContainerDns(ctx, sb.containerId);
   const hadPorts = sb.ports.length > 0;
   ctx.ports.releaseOwner(sb.containerId);
   sb.ports = [];

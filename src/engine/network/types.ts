@@ -82,6 +82,8 @@ export interface SandboxRecord {
   /** /etc/hosts entries from --link on the default bridge. */
   linkHosts: HostsEntry[];
   dns: DnsOverrides;
+  /** Ports of the embedded DNS listeners in the netns that its NAT rules point at (dns-nat.ts); set once the rules are written. */
+  dnsPorts?: { udp: number; tcp: number };
 }
 
 /** EndpointSettings as the API sends them (request side). */

@@ -43,9 +43,9 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       assert.match(out, /nc-ok/);
     });
 
-    it('points resolv.conf at the embedded DNS on the gateway', async () => {
+    it('points resolv.conf at the embedded DNS at 127.0.0.11, as Docker', async () => {
       const out = ok(await sh(d, ['--network', 'front'], 'cat /etc/resolv.conf'));
-      assert.match(out, /^nameserver 10\.201\.0\.1$/m);
+      assert.match(out, /^nameserver 127\.0\.0\.11$/m);
       assert.match(out, /ndots:0/);
     });
 
@@ -117,7 +117,7 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
 
     it('--dns on a user network keeps the embedded DNS in resolv.conf', async () => {
       const out = ok(await sh(d, ['--network', 'front', '--dns', '127.0.0.1', '--dns-search', 'x.test'], 'cat /etc/resolv.conf; ping -c1 -W2 web >/dev/null && echo web-ok'));
-      assert.match(out, /^nameserver 10\.201\.0\.1$/m);
+      assert.match(out, /^nameserver 127\.0\.0\.11$/m);
       assert.match(out, /^search x\.test$/m);
       assert.match(out, /web-ok/);
     });

@@ -74,10 +74,10 @@ test('two containers on a user network reach each other and resolve names via th
   assert.equal(ping.code, 0, ping.stdout + ping.stderr);
 
   const resolv = await h.mgr.resolvConfFor(a.id, {});
-  assert.match(resolv, /^nameserver 10\.232\.0\.1$/m);
+  assert.match(resolv, /^nameserver 127\.0\.0\.11$/m);
   assert.match(resolv, /ndots:0/);
   for (const name of ['beta', 'db', b.id.slice(0, 12)]) {
-    const r = await inNetns(a.netns, ['busybox', 'nslookup', name, '10.232.0.1']);
+    const r = await inNetns(a.netns, ['busybox', 'nslookup', name, '127.0.0.11']);
     assert.match(r.stdout, new RegExp(`Address:\\s+${ipB.replace(/\./g, '\\.')}`), `${name}: ${r.stdout}${r.stderr}`);
   }
   const inspect = h.mgr.inspect('appnet');
@@ -100,10 +100,10 @@ test('two containers on a user network reach each other and resolve names via th
 
   await h.mgr.detachContainer(b.id);
   await h.mgr.detachContainer(b.id); // twice is fine
-  const gone = await inNetns(a.netns, ['busybox', 'nslookup', 'beta', '10.232.0.1']);
+  const gone = await inNetns(a.netns, ['busybox', 'nslookup', 'beta', '127.0.0.11']);
   assert.doesNotMatch(gone.stdout, /Address:\s+10\.232\.0\.3/);
   // Names berth does not know go to the upstream resolver (the harness's fake one on loopback).
-  const up = await inNetns(a.netns, ['busybox', 'nslookup', 'upstream.test', '10.232.0.1']);
+  const up = await inNetns(a.netns, ['busybox', 'nslookup', 'upstream.test', '127.0.0.11']);
   assert.match(up.stdout, /Address:\s+192\.0\.2\.200/);
 });
 
@@ -191,7 +191,7 @@ test('connect / disconnect a running container', async (t) => {
   assert.equal(s.Networks.c2.IPAddress, '10.234.2.3');
   assert.match((await inNetns(a.netns, ['ip', '-o', 'addr', 'show', 'eth1'])).stdout, /10\.234\.2\.3/);
   assert.equal((await inNetns(a.netns, ['busybox', 'ping', '-c', '1', '-W', '2', '10.234.2.2'])).code, 0);
-  const r = await inNetns(b.netns, ['busybox', 'nslookup', 'second', '10.234.2.1']);
+  const r = await inNetns(b.netns, ['busybox', 'nslookup', 'second', '127.0.0.11']);
   assert.match(r.stdout, /Address:\s+10\.234\.2\.3/);
   await assert.rejects(h.mgr.connect('c2', 'ca'), { status: 403 });
   await h.mgr.disconnect('c2', 'ca');
@@ -296,7 +296,9 @@ test('restart: running containers keep their addresses, leftovers of gone ones a
   // The next address is the freed one of the lost container, not the kept one's.
   const s = await mgr2.attachContainer({ containerId: n.id, name: 'new', hostname: 'n', netnsPath: n.netns, endpoints: { rnet: {} } });
   assert.equal(s.Networks.rnet.IPAddress, '10.237.0.3');
-  // DNS listens again after the restart.
-  const r = await inNetns(n.netns, ['busybox', 'nslookup', 'keep', '10.237.0.1']);
+  // DNS listens again after the restart, in the kept container's netns too (its NAT rules held).
+  const k = await inNetns(keep.netns, ['busybox', 'nslookup', 'new', '127.0.0.11']);
+  assert.match(k.stdout, /Address:\s+10\.237\.0\.3/);
+  const r = await inNetns(n.netns, ['busybox', 'nslookup', 'keep', '127.0.0.11']);
   assert.match(r.stdout, /Address:\s+10\.237\.0\.2/);
 });

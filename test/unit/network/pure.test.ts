@@ -8,6 +8,7 @@ import { defaultPools, parseProcNetRoute, pickFreeSubnet } from '../../../src/en
 import { PortAllocator, parsePortKey, portRequests, portsView } from '../../../src/engine/network/ports.js';
 import { parseExtraHosts, parseResolvConf, renderHosts, resolvConfFor } from '../../../src/engine/network/etcfiles.js';
 import { renderRules } from '../../../src/engine/network/firewall.js';
+import { renderDnsNat } from '../../../src/engine/network/dns-nat.js';
 
 test('IPv4 parse/format round-trips and CIDR math', () => {
   fc.assert(
@@ -115,4 +116,17 @@ test('iptables rules: isolation, internal, masquerade, published ports; prefix s
   assert.doesNotMatch(text, /-s 10\.2\.0\.0\/24 ! -o br-i -j MASQUERADE/);
   assert.match(text, /^-A BTEST-DNAT -p tcp -d 127\.0\.0\.1\/32 -m tcp --dport 8080 -j DNAT --to-destination 10\.1\.0\.2:80$/m);
   assert.match(text, /^:BTEST-DNAT - \[0:0\]$/m);
+});
+
+test('embedded DNS NAT rules in a container netns: dockerd’s chains, jumps only on the first write', () => {
+  const first = renderDnsNat({ udp: 40001, tcp: 40002 }, true);
+  assert.match(first, /^:DOCKER_OUTPUT - \[0:0\]$/m);
+  assert.match(first, /^-A OUTPUT -d 127\.0\.0\.11\/32 -j DOCKER_OUTPUT$/m);
+  assert.match(first, /^-A DOCKER_OUTPUT -d 127\.0\.0\.11\/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127\.0\.0\.11:40001$/m);
+  assert.match(first, /^-A DOCKER_OUTPUT -d 127\.0\.0\.11\/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127\.0\.0\.11:40002$/m);
+  assert.match(first, /^-A DOCKER_POSTROUTING -s 127\.0\.0\.11\/32 -p udp -m udp --sport 40001 -j SNAT --to-source :53$/m);
+  assert.match(first, /COMMIT\n$/);
+  const again = renderDnsNat({ udp: 40003, tcp: 40004 }, false);
+  assert.doesNotMatch(again, /-A (OUTPUT|POSTROUTING) /);
+  assert.match(again, /--to-destination 127\.0\.0\.11:40003$/m);
 });
