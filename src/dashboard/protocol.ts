@@ -8,6 +8,7 @@
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { StatsUsage } from '../client/stats-usage.js';
+import type { ProgressEvent } from '../compose/progress.js';
 
 /** An engine the dashboard watches: `id` is used in URLs, `label` is shown. */
 export interface HostInfo {
@@ -57,6 +58,26 @@ export type ServerMessage =
 /** The container actions the page may POST, as /api/hosts/{host}/containers/{id}/{action}. */
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** The compose project actions, as POST /api/hosts/{host}/compose/{action} (server/compose.ts). */
+export const COMPOSE_ACTIONS = ['up', 'rebuild', 'restart', 'down'] as const;
+export type ComposeAction = (typeof COMPOSE_ACTIONS)[number];
+
+/** What the file view shows: each file's text, the loader's error, and each service's config hash. */
+export interface ComposeFileView {
+  project?: string;
+  workingDir?: string;
+  files: { path: string; content?: string; error?: string }[];
+  /** The loader's error (ComposeError names the file, service and key). */
+  error?: string;
+  /** serviceHash of each service as the file says now: differs from a container's label = drift. */
+  hashes?: Record<string, string>;
+}
+
+export interface ComposeActionResult {
+  events: ProgressEvent[];
+  warnings: string[];
+}
 
 /** The header that carries the session's CSRF token on every POST. */
 export const CSRF_HEADER = 'x-berth-csrf';

@@ -5,41 +5,11 @@
 // test/e2e/artifacts/ (not committed; docs/screenshots/ holds copies linked from the README).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { BERTH, REPO_ROOT, integrationSkipReason, startDaemon, type Daemon } from '../integration/harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test', 'e2e', 'artifacts');
-
-function e2eSkipReason(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (scripts/bootstrap.sh installs Debian's chromium)`;
-  if (!existsSync(path.join(REPO_ROOT, 'dist', 'dashboard', 'index.html'))) return 'dist/dashboard is not built: run `npm run build`';
-  return integrationSkipReason();
-}
-
-/** Starts `berth dashboard` for the daemon and resolves with the login URL it prints. */
-function startDashboard(d: Daemon): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
-  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', '127.0.0.1:0', '-H', `unix://${d.sock}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /Open (http:\/\/\S+)/.exec(out);
-      if (m) {
-        proc.stdout!.off('data', onData);
-        const url = new URL(m[1]);
-        resolve({ proc, loginUrl: m[1], base: `${url.origin}/` });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.once('exit', (code) => reject(new Error(`berth dashboard exited (${code}) before printing its URL:\n${out}`)));
-  });
-}
+import { startDaemon, type Daemon } from '../integration/harness.js';
+import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
 
 /** A raw request to the dashboard, to see exactly what it answers without a session. */
 function request(url: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -60,11 +30,6 @@ function request(url: string, opts: { method?: string; headers?: Record<string, 
 
 function wsHeaders(base: string, extra: Record<string, string> = {}): Record<string, string> {
   return { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', Origin: new URL(base).origin, ...extra };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 /** The terminal's lines as the page shows them (xterm's DOM renderer). */

@@ -7,6 +7,8 @@
 //   GET  /ws                             the page's WebSocket (same origin, session)
 //   GET  /api/hosts/H/containers/ID/json inspect
 //   POST /api/hosts/H/containers/ID/ACT  start|stop|restart|kill|pause|unpause|remove (CSRF header)
+//   GET  /api/hosts/H/compose/file       a project's compose files, load error, hashes (compose.ts)
+//   POST /api/hosts/H/compose/ACT        up|rebuild|restart|down (CSRF header)
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,8 @@ import { CSRF_HEADER } from '../protocol.js';
 import { Access, randomToken } from './access.js';
 import { containerAction, inspectContainer, isContainerAction, type ActionResult } from './actions.js';
 import { findAssetDir, loadAssets, type Asset } from './assets.js';
-import { engineHosts } from './hosts.js';
+import { composeAction, composeFile, isComposeAction } from './compose.js';
+import { engineHosts, type EngineHost } from './hosts.js';
 import { PageConnection, Relays } from './hub.js';
 import { baseUrl, planListen } from './listen.js';
 
@@ -101,6 +104,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const session = access.session(req.headers);
     if (!session) return sendJson(res, 401, { message: 'not signed in: open the URL berth dashboard printed' });
     if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { csrf: session.csrf, hosts: relays.hostInfos });
+    const c = /^\/api\/hosts\/([^/]+)\/compose\/([a-z]+)$/.exec(url.pathname);
+    if (c) return sendJson(res, ...(await composeRoute(req, c[2], relays.hosts.get(decodeURIComponent(c[1])), url.searchParams)));
     const m = /^\/api\/hosts\/([^/]+)\/containers\/([^/]+)\/([a-z]+)$/.exec(url.pathname);
     const host = m ? relays.hosts.get(decodeURIComponent(m[1])) : undefined;
     if (!m || !host) return sendJson(res, 404, { message: 'not found' });
@@ -112,6 +117,17 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       result = await containerAction(host, id, m[3], url.searchParams);
     } else return sendJson(res, 405, { message: 'method not allowed' });
     return sendJson(res, result.status, result.body);
+  };
+
+  const composeRoute = async (req: http.IncomingMessage, what: string, host: EngineHost | undefined, q: URLSearchParams): Promise<[number, unknown?]> => {
+    if (!host) return [404, { message: 'no such host' }];
+    let result: ActionResult;
+    if (req.method === 'GET' && what === 'file') result = await composeFile(host, q);
+    else if (req.method === 'POST' && isComposeAction(what)) {
+      if (!access.actionAllowed(req.headers, CSRF_HEADER)) return [403, { message: 'cross-site request refused' }];
+      result = await composeAction(host, what, q);
+    } else return [405, { message: 'method not allowed' }];
+    return [result.status, result.body];
   };
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -28,7 +28,7 @@ function App() {
   const Page = found.page.component;
   return html`<header class="top">
       <span class="brand">berth</span>
-      <nav>${PAGES.filter((p) => p.nav).map((p) => html`<a href=${`#${p.path}`} class=${found.page === p || (p === PAGES[0] && found.page !== p && !found.page.nav) ? 'active' : ''}>${p.title}</a>`)}</nav>
+      <nav>${PAGES.filter((p) => p.nav).map((p) => html`<a href=${`#${p.path}`} class=${found.page === p || (!found.page.nav && found.page.path.startsWith(`${p.path}/`)) ? 'active' : ''}>${p.title}</a>`)}</nav>
       <${ConnectionStatus} />
     </header>
     <main><${Page} params=${found.params} /></main>`;

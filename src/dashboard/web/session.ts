@@ -34,6 +34,13 @@ export async function post(path: string): Promise<void> {
   if (!res.ok) throw new Error(await errorOf(res));
 }
 
+/** An action whose answer the page shows (compose's progress): POST with the CSRF header, the JSON back. */
+export async function postJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
+  if (!res.ok) throw new Error(await errorOf(res));
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(await errorOf(res));

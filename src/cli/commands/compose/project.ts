@@ -2,6 +2,7 @@
 // (client, progress on stderr, warnings), and finding the project's containers.
 import type { Cli } from '../../cli.js';
 import { StatusError } from '../../errors.js';
+import { describeError } from '../helpers.js';
 import { loadProject, ComposeError } from '../../../compose/loader/index.js';
 import type { LoadedProject } from '../../../compose/model.js';
 import { lineSink, silent } from '../../../compose/progress.js';
@@ -51,5 +52,6 @@ export async function openProject(cli: Cli, opts: { services?: string[]; optiona
 /** Compose's errors end the command with status 1 and the message alone. */
 export function fail(e: unknown): never {
   if (e instanceof StatusError) throw e;
-  throw new StatusError((e as Error).message, 1);
+  // The engine's refusals keep the docker client's "Error response from daemon:" as compose prints them.
+  throw new StatusError(describeError(e), 1);
 }

@@ -4,6 +4,7 @@
 import type { ComponentType } from 'preact';
 import { page as containers } from './containers.js';
 import { page as container, pageDefaultTab as containerLogs } from './container.js';
+import { page as compose, projectPage as composeProject } from './compose.js';
 
 export interface PageDef {
   /** Hash path pattern, parameters with a colon: "/containers/:host/:id". */
@@ -14,4 +15,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject];

@@ -1,0 +1,41 @@
+// What the dashboard's browser tests share: the skip reason, `berth dashboard` started for a
+// test daemon, and screenshots kept in test/e2e/artifacts/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { BERTH, REPO_ROOT, integrationSkipReason, type Daemon } from '../../integration/harness.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test', 'e2e', 'artifacts');
+
+export function e2eSkipReason(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (scripts/bootstrap.sh installs Debian's chromium)`;
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'dashboard', 'index.html'))) return 'dist/dashboard is not built: run `npm run build`';
+  return integrationSkipReason();
+}
+
+/** Starts `berth dashboard` for the daemon and resolves with the login URL it prints. */
+export function startDashboard(d: Daemon): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
+  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', '127.0.0.1:0', '-H', `unix://${d.sock}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        proc.stdout!.off('data', onData);
+        const url = new URL(m[1]);
+        resolve({ proc, loginUrl: m[1], base: `${url.origin}/` });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.once('exit', (code) => reject(new Error(`berth dashboard exited (${code}) before printing its URL:\n${out}`)));
+  });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
