@@ -4,7 +4,7 @@ import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
 import { canonicalName, containerNumber } from '../../../compose/naming.js';
 import { projectContainers } from '../../../compose/observe.js';
-import containerCp from '../container/cp.js';
+import containerCp, { splitCpArg } from '../container/cp.js';
 import { openProject } from './project.js';
 
 export const spec: CommandSpec = {
@@ -24,12 +24,11 @@ export default async function cp(cli: Cli, argv: string[]): Promise<number> {
   const { session: s } = await openProject(cli, { optional: true });
   const args = await Promise.all(
     flags.positionals.map(async (p) => {
-      const colon = p.indexOf(':');
-      if (colon <= 0 || p.startsWith('/') || p.startsWith('.')) return p;
-      const service = p.slice(0, colon);
+      const [service, inside] = splitCpArg(p);
+      if (service === undefined) return p;
       const c = (await projectContainers(s.client, s.project.name, { services: [service] })).find((x) => containerNumber(x) === flags.int('index'));
       if (!c) throw new StatusError(`no container found for service "${service}"`, 1);
-      return `${canonicalName(c)}:${p.slice(colon + 1)}`;
+      return `${canonicalName(c)}:${inside}`;
     }),
   );
   const extra = [...(flags.bool('archive') ? ['-a'] : []), ...(flags.bool('follow-link') ? ['-L'] : [])];
