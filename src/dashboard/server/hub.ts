@@ -6,14 +6,12 @@ import type { ClientMessage, HostInfo, ServerMessage, StreamMessages, Subscripti
 import { OP_TEXT, type WebSocketPeer } from '../../util/websocket.js';
 import type { EngineHost } from './hosts.js';
 import { ContainersRelay } from './relays/containers.js';
-import { openExec } from './relays/exec.js';
-import { openLogs } from './relays/logs.js';
+import { OPENERS, clampSize, type HostSubscription, type OpenContext } from './relays/index.js';
 import type { Opened, Sink } from './relays/relay.js';
 import { StatsRelay } from './relays/stats.js';
 import { log } from '../../util/log.js';
 
 const MAX_BUFFERED = 16 << 20;
-const DEFAULT_LOG_TAIL = 500;
 
 /** The relays of all the engines, shared by every page. */
 export class Relays {
@@ -117,7 +115,7 @@ export class PageConnection {
         this.subs.get(m.id)?.input?.(String(m.data));
         return;
       case 'resize':
-        this.subs.get(m.id)?.resize?.(clamp(m.rows), clamp(m.cols));
+        this.subs.get(m.id)?.resize?.(clampSize(m.rows), clampSize(m.cols));
         return;
     }
   }
@@ -129,17 +127,12 @@ export class PageConnection {
       this.sink(id).fail(`no such host: ${sub.host}`);
       return { close() {} };
     }
-    switch (sub.kind) {
-      case 'stats':
-        return this.relays.stats.open(sub.host, sub.container, this.sink<'stats'>(id));
-      case 'logs':
-        return openLogs(host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), this.sink<'logs'>(id));
-      case 'exec':
-        return openExec(host, sub.container, { cmd: sub.cmd, rows: clamp(sub.rows), cols: clamp(sub.cols) }, this.sink<'exec'>(id));
-      default:
-        this.sink(id).fail('unknown subscription');
-        return { close() {} };
+    const opener = OPENERS[sub.kind] as ((ctx: OpenContext, sub: HostSubscription, sink: Sink<keyof StreamMessages>) => Opened) | undefined;
+    if (!opener) {
+      this.sink(id).fail('unknown subscription');
+      return { close() {} };
     }
+    return opener({ host, stats: this.relays.stats }, sub, this.sink(id));
   }
 
   /** Every engine's list: a snapshot once all have answered (or failed), then their changes. */
@@ -159,9 +152,4 @@ export class PageConnection {
     });
     return { close: () => stops.forEach((stop) => stop()) };
   }
-}
-
-function clamp(n: unknown): number {
-  const v = Math.floor(Number(n));
-  return Number.isFinite(v) ? Math.max(1, Math.min(v, 1000)) : 24;
 }

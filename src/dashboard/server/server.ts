@@ -5,10 +5,8 @@
 //   GET  /?token=T                       login: sets the session cookie, 303 to the clean URL
 //   GET  /api/session                    {csrf, hosts} for a session, else 401
 //   GET  /ws                             the page's WebSocket (same origin, session)
-//   GET  /api/hosts/H/containers/ID/json inspect
-//   POST /api/hosts/H/containers/ID/ACT  start|stop|restart|kill|pause|unpause|remove (CSRF header)
-//   GET  /api/hosts/H/compose/file       a project's compose files, load error, hashes (compose.ts)
-//   POST /api/hosts/H/compose/ACT        up|rebuild|restart|down (CSRF header)
+//   *    /api/hosts/H/…                  an engine's reads and actions: the table in routes/index.ts
+//                                        (every method but GET needs the CSRF header and same origin)
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -18,23 +16,16 @@ import type { Endpoint } from '../../client/host.js';
 import { WebSocketPeer, webSocketKey } from '../../util/websocket.js';
 import { CSRF_HEADER } from '../protocol.js';
 import { Access, randomToken } from './access.js';
-import { containerAction, inspectContainer, isContainerAction, type ActionResult } from './actions.js';
 import { findAssetDir, loadAssets, type Asset } from './assets.js';
-import { composeAction, composeFile, isComposeAction } from './compose.js';
-import { engineHosts, type EngineHost } from './hosts.js';
+import { engineHosts } from './hosts.js';
+import { findRoute } from './routes/index.js';
+import { SECURITY_HEADERS } from './routes/route.js';
 import { PageConnection, Relays } from './hub.js';
 import { baseUrl, planListen } from './listen.js';
 
 /** Page messages are subscriptions and keystrokes (a paste at most). */
 const MAX_PAGE_MESSAGE = 1 << 20;
 
-const SECURITY_HEADERS: Record<string, string> = {
-  // xterm.js and uPlot set styles from script: inline styles are allowed, inline scripts are not.
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-};
 
 export interface DashboardOptions {
   addr?: string;
@@ -104,30 +95,14 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const session = access.session(req.headers);
     if (!session) return sendJson(res, 401, { message: 'not signed in: open the URL berth dashboard printed' });
     if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { csrf: session.csrf, hosts: relays.hostInfos });
-    const c = /^\/api\/hosts\/([^/]+)\/compose\/([a-z]+)$/.exec(url.pathname);
-    if (c) return sendJson(res, ...(await composeRoute(req, c[2], relays.hosts.get(decodeURIComponent(c[1])), url.searchParams)));
-    const m = /^\/api\/hosts\/([^/]+)\/containers\/([^/]+)\/([a-z]+)$/.exec(url.pathname);
-    const host = m ? relays.hosts.get(decodeURIComponent(m[1])) : undefined;
-    if (!m || !host) return sendJson(res, 404, { message: 'not found' });
-    const id = decodeURIComponent(m[2]);
-    let result: ActionResult;
-    if (req.method === 'GET' && m[3] === 'json') result = await inspectContainer(host, id);
-    else if (req.method === 'POST' && isContainerAction(m[3])) {
-      if (!access.actionAllowed(req.headers, CSRF_HEADER)) return sendJson(res, 403, { message: 'cross-site request refused' });
-      result = await containerAction(host, id, m[3], url.searchParams);
-    } else return sendJson(res, 405, { message: 'method not allowed' });
-    return sendJson(res, result.status, result.body);
-  };
-
-  const composeRoute = async (req: http.IncomingMessage, what: string, host: EngineHost | undefined, q: URLSearchParams): Promise<[number, unknown?]> => {
-    if (!host) return [404, { message: 'no such host' }];
-    let result: ActionResult;
-    if (req.method === 'GET' && what === 'file') result = await composeFile(host, q);
-    else if (req.method === 'POST' && isComposeAction(what)) {
-      if (!access.actionAllowed(req.headers, CSRF_HEADER)) return [403, { message: 'cross-site request refused' }];
-      result = await composeAction(host, what, q);
-    } else return [405, { message: 'method not allowed' }];
-    return [result.status, result.body];
+    const h = /^\/api\/hosts\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const host = h ? relays.hosts.get(decodeURIComponent(h[1])) : undefined;
+    if (!h || !host) return sendJson(res, 404, { message: 'not found' });
+    const { route: found, params, allowed } = findRoute(req.method ?? 'GET', h[2]);
+    if (!found) return allowed.length ? sendJson(res, 405, { message: 'method not allowed' }) : sendJson(res, 404, { message: 'not found' });
+    if (found.method !== 'GET' && !access.actionAllowed(req.headers, CSRF_HEADER)) return sendJson(res, 403, { message: 'cross-site request refused' });
+    const result = await found.handle({ host, params, query: url.searchParams, req, res });
+    if (result) sendJson(res, result.status, result.body);
   };
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

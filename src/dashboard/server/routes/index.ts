@@ -1,0 +1,19 @@
+// Every engine-scoped route of the dashboard, /api/hosts/{host}/…, one list per page's module.
+import { composeRoutes } from './compose.js';
+import { containerRoutes } from './containers.js';
+import type { Route } from './route.js';
+
+export const HOST_ROUTES: Route[] = [...containerRoutes, ...composeRoutes];
+
+/** The route for a method and a path under /api/hosts/{host}/; `allowed` lists the methods the path has otherwise. */
+export function findRoute(method: string, rest: string): { route?: Route; params: string[]; allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of HOST_ROUTES) {
+    const m = route.path.exec(rest);
+    if (!m) continue;
+    const params = m.slice(1).map((p) => decodeURIComponent(p));
+    if (route.method === method) return { route, params, allowed };
+    allowed.push(route.method);
+  }
+  return { params: [], allowed };
+}
