@@ -6,6 +6,7 @@ import type { ClientMessage, HostInfo, ServerMessage, StreamMessages, Subscripti
 import { OP_TEXT, type WebSocketPeer } from '../../util/websocket.js';
 import type { EngineHost } from './hosts.js';
 import { ContainersRelay } from './relays/containers.js';
+import { EngineEvents } from './relays/engine-events.js';
 import { OPENERS, clampSize, type HostSubscription, type OpenContext } from './relays/index.js';
 import type { Opened, Sink } from './relays/relay.js';
 import { StatsRelay } from './relays/stats.js';
@@ -16,12 +17,15 @@ const MAX_BUFFERED = 16 << 20;
 /** The relays of all the engines, shared by every page. */
 export class Relays {
   readonly hosts: Map<string, EngineHost>;
+  /** One event stream per engine, shared by every relay that follows it. */
+  readonly events: Map<string, EngineEvents>;
   readonly containers: Map<string, ContainersRelay>;
   readonly stats: StatsRelay;
 
   constructor(hosts: EngineHost[]) {
     this.hosts = new Map(hosts.map((h) => [h.info.id, h]));
-    this.containers = new Map(hosts.map((h) => [h.info.id, new ContainersRelay(h)]));
+    this.events = new Map(hosts.map((h) => [h.info.id, new EngineEvents(h)]));
+    this.containers = new Map([...this.events].map(([id, ev]) => [id, new ContainersRelay(ev)]));
     this.stats = new StatsRelay(this.hosts);
   }
 
@@ -30,7 +34,7 @@ export class Relays {
   }
 
   close(): void {
-    for (const r of this.containers.values()) r.stop();
+    for (const ev of this.events.values()) ev.stop();
     for (const h of this.hosts.values()) h.client.close();
   }
 }
@@ -132,7 +136,7 @@ export class PageConnection {
       this.sink(id).fail('unknown subscription');
       return { close() {} };
     }
-    return opener({ host, stats: this.relays.stats }, sub, this.sink(id));
+    return opener({ host, events: this.relays.events.get(sub.host)!, stats: this.relays.stats }, sub, this.sink(id));
   }
 
   /** Every engine's list: a snapshot once all have answered (or failed), then their changes. */

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { EngineClient } from '../../../src/client/client.js';
 import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
 import type { ContainerSummary } from '../../../src/api-types/containers.js';
+import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events.js';
 import { ContainersRelay } from '../../../src/dashboard/server/relays/containers.js';
 import type { StreamMessages } from '../../../src/dashboard/protocol.js';
 
@@ -60,7 +61,8 @@ describe('ContainersRelay', () => {
   it('keeps the list from the event stream', async () => {
     const engine = new FakeEngine();
     engine.containers.set('a', container('a', 'running'));
-    const relay = new ContainersRelay({ info: { id: 'h0', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const events = new EngineEvents({ info: { id: 'h0', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const relay = new ContainersRelay(events);
     const c = collector(relay);
     await relay.ready;
     assert.deepEqual([...relay.rows.keys()], ['a']);
@@ -77,18 +79,19 @@ describe('ContainersRelay', () => {
     await c.next((m) => m.op === 'remove' && m.id === 'a');
     assert.deepEqual([...relay.rows.keys()], ['b']);
 
-    relay.stop();
+    events.stop();
     engine.events.end();
   });
 
   it('says the host is down when the event stream ends', async () => {
     const engine = new FakeEngine();
-    const relay = new ContainersRelay({ info: { id: 'h1', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const events = new EngineEvents({ info: { id: 'h1', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const relay = new ContainersRelay(events);
     const c = collector(relay);
     await relay.ready;
     engine.events.end();
     await c.next((m) => m.op === 'host' && !m.up);
     assert.equal(relay.up, false);
-    relay.stop();
+    events.stop();
   });
 });

@@ -1,87 +1,55 @@
-// The container list of one engine, kept current from its event stream: one GET /events per
-// engine however many pages watch, a snapshot for each new page, then upserts and removals. An
-// event names a container; the row is re-read with a list call filtered by id (batched: the
-// events of one tick cost one call). When the stream breaks the relay says the host is down,
-// and subscribes again after a pause.
+// The container list of one engine, kept current from the engine's shared event stream
+// (engine-events.ts: one GET /events per engine however many pages and lists follow it): a
+// snapshot for each new page, then upserts and removals. An event names a container; the row is
+// re-read with a list call filtered by id (batched: the events of one tick cost one call).
 import type { ContainerRow, StreamMessages } from '../../protocol.js';
-import type { EngineHost } from '../hosts.js';
+import type { EngineEvents } from './engine-events.js';
 import { errorText } from './relay.js';
 import { log } from '../../../util/log.js';
 
 type Msg = StreamMessages['containers'];
-const RETRY_MS = 2000;
 
 export class ContainersRelay {
   readonly rows = new Map<string, ContainerRow>();
-  up = false;
-  error?: string;
   private readonly listeners = new Set<(m: Msg) => void>();
   private readonly dirty = new Set<string>();
   private flushing = false;
-  private started = false;
-  private readonly stopping = new AbortController();
-  /** Resolves once the first list is in (or failed), so a snapshot is never empty by accident. */
-  ready: Promise<void> = Promise.resolve();
+  private subscription?: { close: () => void; ready: Promise<void> };
 
-  constructor(readonly host: EngineHost) {}
+  constructor(readonly events: EngineEvents) {}
+
+  get host() {
+    return this.events.host;
+  }
+  get up(): boolean {
+    return this.events.up;
+  }
+  get error(): string | undefined {
+    return this.events.error;
+  }
+  /** Resolves once the first list is in (or failed), so a snapshot is never empty by accident. */
+  get ready(): Promise<void> {
+    return this.subscription?.ready ?? Promise.resolve();
+  }
 
   listen(fn: (m: Msg) => void): () => void {
     this.listeners.add(fn);
-    if (!this.started) {
-      this.started = true;
-      this.ready = new Promise((resolve) => void this.run(resolve));
-    }
+    this.subscription ??= this.events.listen({
+      resync: () => this.relist(),
+      status: (up, error) => this.emit({ op: 'host', host: this.host.info.id, up, error }),
+      event: (e) => {
+        if (e.Type !== 'container') return;
+        const id = e.Actor?.ID ?? e.id;
+        if (!id) return;
+        if (e.Action === 'destroy') this.removeRow(id);
+        else this.markDirty(id);
+      },
+    });
     return () => this.listeners.delete(fn);
-  }
-
-  stop(): void {
-    this.stopping.abort();
   }
 
   private emit(m: Msg): void {
     for (const fn of this.listeners) fn(m);
-  }
-
-  private setUp(up: boolean, error?: string): void {
-    if (this.up === up && this.error === error) return;
-    this.up = up;
-    this.error = error;
-    this.emit({ op: 'host', host: this.host.info.id, up, error });
-  }
-
-  /** Subscribe to events, then list; on failure wait and do both again. */
-  private async run(ready: () => void): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      const attempt = new AbortController();
-      const onStop = () => attempt.abort();
-      this.stopping.signal.addEventListener('abort', onStop);
-      try {
-        // Events from a second before the list: a change between the two is replayed, not lost.
-        const since = Math.floor(Date.now() / 1000) - 1;
-        const events = this.host.client.system.events({ filters: { type: ['container'] }, since, signal: attempt.signal });
-        const first = events.next();
-        await this.relist();
-        this.setUp(true);
-        ready();
-        for (let r = await first; !r.done; r = await events.next()) {
-          const e = r.value;
-          const id = e.Actor?.ID ?? e.id;
-          if (!id) continue;
-          if (e.Action === 'destroy') this.removeRow(id);
-          else this.markDirty(id);
-        }
-        throw new Error('event stream ended');
-      } catch (e) {
-        if (this.stopping.signal.aborted) break;
-        log.debug(`dashboard: events of ${this.host.info.label}: ${errorText(e)}`);
-        this.setUp(false, errorText(e));
-        ready();
-        attempt.abort();
-        await pause(RETRY_MS, this.stopping.signal);
-      } finally {
-        this.stopping.signal.removeEventListener('abort', onStop);
-      }
-    }
   }
 
   private async relist(): Promise<void> {
@@ -132,17 +100,4 @@ export class ContainersRelay {
     }
     this.flushing = false;
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }

@@ -6,6 +6,7 @@ import type { EngineHost } from '../hosts.js';
 import { openExec } from './exec.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
+import type { EngineEvents } from './engine-events.js';
 import type { StatsRelay } from './stats.js';
 
 const DEFAULT_LOG_TAIL = 500;
@@ -16,6 +17,8 @@ type Kind = HostSubscription['kind'];
 /** What an opener gets: the engine, the shared relays that keep one engine stream for many pages. */
 export interface OpenContext {
   host: EngineHost;
+  /** The engine's one shared event stream (its `recent` events too). */
+  events: EngineEvents;
   stats: StatsRelay;
 }
 
