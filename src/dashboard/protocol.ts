@@ -23,6 +23,16 @@ export interface ContainerRow extends ContainerSummary {
   host: string;
 }
 
+/**
+ * A list of an engine's things kept live (server/relays/listing.ts): a snapshot, then changes by
+ * key; `down` when the engine's event stream broke (a snapshot follows when it is back).
+ */
+export type ListMessage<T> =
+  | { op: 'snapshot'; items: T[] }
+  | { op: 'upsert'; key: string; item: T }
+  | { op: 'remove'; key: string }
+  | { op: 'down'; error?: string };
+
 /** Streams a page may open, by kind; the server has one relay per kind (server/relays/). */
 export type Subscription =
   | { kind: 'containers' }
