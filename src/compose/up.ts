@@ -276,6 +276,14 @@ export async function startServices(s: Session, observed: Observed, opts: StartO
   }
 }
 
+/** `start`: the existing containers of the named services (all when none), each service after its dependencies' conditions hold; creates nothing. */
+export async function startExisting(s: Session, services: readonly string[]): Promise<void> {
+  const observed = byService(await projectContainers(s.client, s.project.name));
+  const scope = scopeOf(s, services, true);
+  for (const name of scope) if (!(observed.get(name)?.length)) observed.delete(name);
+  await startServices(s, observed, { services: scope.filter((n) => observed.has(n)), noDeps: true });
+}
+
 /** `--wait`: every container in scope running, and healthy where it has a healthcheck. */
 export async function waitHealthy(s: Session, observed: Observed, services: readonly string[], timeoutSeconds?: number): Promise<void> {
   const abort = new AbortController();

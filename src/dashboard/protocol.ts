@@ -9,6 +9,7 @@
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { StatsUsage } from '../client/stats-usage.js';
 import type { ProgressEvent } from '../compose/progress.js';
+import type { Dependency } from '../compose/waiting.js';
 
 /** An engine the dashboard watches: `id` is used in URLs, `label` is shown. */
 export interface HostInfo {
@@ -69,8 +70,11 @@ export type ServerMessage =
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
-/** The compose project actions, as POST /api/hosts/{host}/compose/{action} (server/compose.ts). */
-export const COMPOSE_ACTIONS = ['up', 'rebuild', 'restart', 'down'] as const;
+/**
+ * The compose actions, as POST /api/hosts/{host}/compose/{action}?project=P[&service=S] (server/compose.ts):
+ * on the whole project, or with `service` on those services only (up takes their dependencies too).
+ */
+export const COMPOSE_ACTIONS = ['up', 'rebuild', 'start', 'stop', 'restart', 'down'] as const;
 export type ComposeAction = (typeof COMPOSE_ACTIONS)[number];
 
 /** What the file view shows: each file's text, the loader's error, and each service's config hash. */
@@ -82,12 +86,20 @@ export interface ComposeFileView {
   error?: string;
   /** serviceHash of each service as the file says now: differs from a container's label = drift. */
   hashes?: Record<string, string>;
+  /** Each service's depends_on entries as the file says now (for "waiting on X"). */
+  dependsOn?: Record<string, Dependency[]>;
 }
 
-export interface ComposeActionResult {
-  events: ProgressEvent[];
-  warnings: string[];
-}
+/**
+ * One line of a compose action's NDJSON answer, written as it happens: compose's progress events
+ * and warnings, build output, then `done` or the `error` in compose's words.
+ */
+export type ComposeStreamLine =
+  | { type: 'progress'; event: ProgressEvent }
+  | { type: 'warning'; message: string }
+  | { type: 'output'; text: string }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
 
 /** The header that carries the session's CSRF token on every POST. */
 export const CSRF_HEADER = 'x-berth-csrf';

@@ -9,6 +9,7 @@ import { displayablePorts, type ApiPort } from '../../cli/format/ports.js';
 import type { Project } from '../model.js';
 import { ComposeLabels } from '../naming.js';
 import type { ProgressEvent } from '../progress.js';
+import { dependenciesOf, waitingOn as waitingOnRule, type Dependency } from '../waiting.js';
 
 /** Samples kept per container for the sparklines. */
 export const HISTORY = 40;
@@ -20,7 +21,7 @@ export interface ServiceInfo {
   name: string;
   /** The config hash the file gives it now (absent without a file: no drift shown). */
   hash?: string;
-  dependsOn: { service: string; condition: string }[];
+  dependsOn: Dependency[];
 }
 
 /** One container of the project (a service replica). */
@@ -100,10 +101,11 @@ export type Action =
 
 /** The services of a loaded project, in file order, with their hashes and dependencies. */
 export function servicesOf(project: Project, hash: (name: string) => string | undefined): ServiceInfo[] {
-  return Object.entries(project.services).map(([name, svc]) => ({
+  const deps = dependenciesOf(project);
+  return Object.keys(project.services).map((name) => ({
     name,
     hash: hash(name),
-    dependsOn: Object.entries(svc.depends_on ?? {}).map(([service, d]) => ({ service, condition: d.condition ?? 'service_started' })),
+    dependsOn: deps[name],
   }));
 }
 
@@ -257,24 +259,13 @@ export function drifted(state: ViewState, r: Replica): boolean {
   return !!want && !!r.configHash && r.configHash !== want;
 }
 
-/** A dependency's condition holds, as far as the view's replicas tell. */
-function satisfied(state: ViewState, service: string, condition: string): boolean {
-  const reps = state.replicas.filter((r) => r.service === service);
-  if (!reps.length) return false;
-  if (condition === 'service_healthy') return reps.every((r) => r.health === 'healthy' || (r.state === 'running' && !r.health));
-  if (condition === 'service_completed_successfully') return reps.every((r) => r.state === 'exited' && r.exitCode === 0);
-  return reps.every((r) => r.state === 'running');
-}
-
 /**
- * The dependencies a not-yet-started replica waits on during `up` (compose#2868): its service's
- * depends_on entries whose condition does not hold yet, named with what is awaited.
+ * The dependencies a not-yet-started replica waits on during `up` (compose#2868), by the shared
+ * rule in ../waiting.ts.
  */
 export function waitingOn(state: ViewState, r: Replica): string[] {
-  if (state.mode !== 'up' || r.state !== 'created') return [];
-  const svc = state.services.find((s) => s.name === r.service);
-  const what: Record<string, string> = { service_healthy: 'healthy', service_completed_successfully: 'completed' };
-  return (svc?.dependsOn ?? []).filter((d) => !satisfied(state, d.service, d.condition)).map((d) => (what[d.condition] ? `${d.service} (${what[d.condition]})` : d.service));
+  if (state.mode !== 'up') return [];
+  return waitingOnRule(r, state.services.find((s) => s.name === r.service)?.dependsOn ?? [], state.replicas);
 }
 
 /** The log lines the filter lets through. */

@@ -2,23 +2,28 @@
 // the up/down/restart apply layer, itself an Engine API client) run in the dashboard process
 // against the chosen engine. The compose files are read on the dashboard's machine: from the
 // path the user typed, or from the project's com.docker.compose.project.config_files label.
-// Each action answers with compose's progress events and warnings, as `berth compose` prints them.
+// Each action streams compose's progress events and warnings as NDJSON while it runs, then done or
+// the error as `berth compose` words it.
 //
-//   GET  /api/hosts/H/compose/file?project=P | ?file=PATH   the files, the load error, service hashes
+//   GET  /api/hosts/H/compose/file?project=P | ?file=PATH   the files, the load error, hashes, depends_on
 //   POST /api/hosts/H/compose/up?file=PATH[&file=…][&project=P]
-//   POST /api/hosts/H/compose/{up,rebuild,restart,down}?project=P
+//   POST /api/hosts/H/compose/{up,rebuild,start,stop,restart,down}?project=P[&service=S…]
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import type { ContainerSummary } from '../../api-types/containers.js';
-import { down } from '../../compose/down.js';
+import { down, stop } from '../../compose/down.js';
+import { describeError } from '../../cli/commands/helpers.js';
 import { serviceHash } from '../../compose/hash.js';
 import { ComposeError, loadProject } from '../../compose/loader/index.js';
 import { ComposeLabels } from '../../compose/naming.js';
 import { projectContainers } from '../../compose/observe.js';
 import { restart } from '../../compose/restart.js';
 import type { Session } from '../../compose/session.js';
-import { converge, startServices } from '../../compose/up.js';
-import { COMPOSE_ACTIONS, type ComposeAction, type ComposeActionResult, type ComposeFileView } from '../protocol.js';
+import { converge, startExisting, startServices } from '../../compose/up.js';
+import { dependenciesOf } from '../../compose/waiting.js';
+import { COMPOSE_ACTIONS, type ComposeAction, type ComposeFileView, type ComposeStreamLine } from '../protocol.js';
+import { startStream } from './routes/route.js';
 import { answer, type ActionResult } from './actions.js';
 import type { EngineHost } from './hosts.js';
 
@@ -42,14 +47,17 @@ async function locate(host: EngineHost, q: URLSearchParams): Promise<{ project?:
   return { project, files, workingDir: labels[ComposeLabels.workingDir] || undefined, containers };
 }
 
-async function open(host: EngineHost, q: URLSearchParams, result: ComposeActionResult, optional: boolean): Promise<Session> {
+/** Where a compose action's progress goes as it happens (an NDJSON line each, see routes/compose.ts). */
+type Send = (line: ComposeStreamLine) => void;
+
+async function open(host: EngineHost, q: URLSearchParams, send: Send, optional: boolean): Promise<Session> {
   const where = await locate(host, q);
   const session: Session = {
     client: host.client,
     project: { name: where.project ?? '', services: {} },
     origin: { workingDir: where.workingDir ?? '/', configFiles: [] },
-    progress: (e) => result.events.push(e),
-    warn: (m) => result.warnings.push(m),
+    progress: (event) => send({ type: 'progress', event }),
+    warn: (message) => send({ type: 'warning', message }),
   };
   try {
     if (!where.files.length) throw new ComposeError(`project ${where.project}: its containers name no compose file`);
@@ -59,41 +67,71 @@ async function open(host: EngineHost, q: URLSearchParams, result: ComposeActionR
       projectDirectory: where.workingDir,
       projectName: where.project,
       discardEnvFiles: true,
-      warn: (m) => result.warnings.push(m),
+      warn: session.warn,
     });
     session.project = loaded.project;
     session.origin = { workingDir: loaded.workingDir, configFiles: loaded.configFiles, envFiles: loaded.envFiles.length ? loaded.envFiles : undefined };
     session.disabled = Object.keys(loaded.disabledServices);
   } catch (e) {
-    // down and restart work on the containers alone when the file is gone or broken (as `compose -p P down`).
+    // stop, down and restart work on the containers alone when the file is gone or broken (as `compose -p P down`).
     if (!optional || !where.project) throw e;
-    result.warnings.push(`${e instanceof Error ? e.message : String(e)}; acting on the project's containers only`);
+    session.warn(`${e instanceof Error ? e.message : String(e)}; acting on the project's containers only`);
   }
   return session;
 }
 
-async function run(host: EngineHost, action: ComposeAction, q: URLSearchParams): Promise<ComposeActionResult> {
-  const result: ComposeActionResult = { events: [], warnings: [] };
-  const s = await open(host, q, result, action === 'down' || action === 'restart');
+/**
+ * One action, as the berth compose verb of the same name runs it: on the `service` parameters
+ * (all services when none). up takes the named services' dependencies along, as `compose up S`
+ * does; rebuild is `up --build --force-recreate --no-deps S` (the project's all with no service).
+ */
+async function run(host: EngineHost, action: ComposeAction, q: URLSearchParams, send: Send): Promise<void> {
+  const services = q.getAll('service').filter(Boolean);
+  const s = await open(host, q, send, action === 'down' || action === 'restart' || action === 'stop');
+  const write = (text: string) => send({ type: 'output', text });
   switch (action) {
-    case 'up':
-    case 'rebuild': {
-      const observed = await converge(s, action === 'rebuild' ? { build: 'always', recreate: 'force' } : {});
-      await startServices(s, observed);
+    case 'up': {
+      const observed = await converge(s, { services, write });
+      await startServices(s, observed, { services });
       break;
     }
+    case 'rebuild': {
+      const observed = await converge(s, { services, noDeps: services.length > 0, build: 'always', recreate: 'force', write });
+      await startServices(s, observed, { services, noDeps: services.length > 0 });
+      break;
+    }
+    case 'start':
+      await startExisting(s, services);
+      break;
+    case 'stop':
+      await stop(s, services);
+      break;
     case 'restart':
-      await restart(s, []);
+      await restart(s, services);
       break;
     case 'down':
+      if (services.length) throw new ComposeError('down takes the whole project: stop a service instead');
       await down(s, { removeOrphans: !Object.keys(s.project.services).length });
       break;
   }
-  return result;
 }
 
-export function composeAction(host: EngineHost, action: ComposeAction, q: URLSearchParams): Promise<ActionResult> {
-  return answer(() => run(host, action, q));
+/** Runs the action, its progress streamed as NDJSON lines while it runs; the last line says done or the error. */
+export async function composeAction(host: EngineHost, action: ComposeAction, q: URLSearchParams, res: http.ServerResponse): Promise<undefined> {
+  startStream(res);
+  const send: Send = (line) => {
+    if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(line)}\n`);
+  };
+  try {
+    await run(host, action, q, send);
+    send({ type: 'done' });
+  } catch (e) {
+    // In compose's words: the engine's refusals as "Error response from daemon: …", like the CLI.
+    send({ type: 'error', message: describeError(e) });
+  } finally {
+    res.end();
+  }
+  return undefined;
 }
 
 export function composeFile(host: EngineHost, q: URLSearchParams): Promise<ActionResult> {
@@ -116,6 +154,7 @@ export function composeFile(host: EngineHost, q: URLSearchParams): Promise<Actio
       view.project = loaded.project.name;
       view.workingDir = loaded.workingDir;
       view.hashes = Object.fromEntries(Object.entries(loaded.project.services).map(([name, svc]) => [name, serviceHash(svc)]));
+      view.dependsOn = dependenciesOf(loaded.project);
     } catch (e) {
       view.error = e instanceof Error ? e.message : String(e);
     }

@@ -41,6 +41,26 @@ export async function postJson<T>(path: string): Promise<T> {
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
+/**
+ * An action that answers as NDJSON while it runs (compose's progress): POST with the CSRF header,
+ * each line handed to `onLine` as it arrives, read from the body stream rather than at the end.
+ */
+export async function postNdjson<T>(path: string, onLine: (line: T) => void): Promise<void> {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
+  if (!res.ok) throw new Error(await errorOf(res));
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) buf += value;
+    const lines = buf.split('\n');
+    buf = done ? '' : (lines.pop() ?? '');
+    for (const l of lines) if (l.trim()) onLine(JSON.parse(l) as T);
+    if (done) return;
+  }
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(await errorOf(res));

@@ -3,8 +3,7 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { eachContainer, kill, rm, stop } from '../../../compose/down.js';
 import { restart } from '../../../compose/restart.js';
-import { scopeOf, startServices } from '../../../compose/up.js';
-import { byService, projectContainers } from '../../../compose/observe.js';
+import { startExisting } from '../../../compose/up.js';
 import { fail, openProject } from './project.js';
 
 export const timeoutFlag = { name: 'timeout', short: 't', kind: 'int' as const, desc: 'Specify a shutdown timeout in seconds' };
@@ -17,10 +16,7 @@ export async function startVerb(cli: Cli, argv: string[], spec: CommandSpec): Pr
   const flags = cli.parse(spec, argv);
   const { session: s } = await openProject(cli, { services: flags.positionals });
   try {
-    const observed = byService(await projectContainers(s.client, s.project.name));
-    const scope = scopeOf(s, flags.positionals, true);
-    for (const name of scope) if (!(observed.get(name)?.length)) observed.delete(name);
-    await startServices(s, observed, { services: scope.filter((n) => observed.has(n)), noDeps: true });
+    await startExisting(s, flags.positionals);
   } catch (e) {
     fail(e);
   }

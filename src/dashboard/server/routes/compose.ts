@@ -1,4 +1,4 @@
-// The compose pages' requests (the work is in ../compose.ts).
+// The compose pages' requests (the work is in ../compose.ts); actions answer as an NDJSON stream.
 import { COMPOSE_ACTIONS } from '../../protocol.js';
 import { composeAction, composeFile, isComposeAction } from '../compose.js';
 import type { Route } from './route.js';
@@ -8,9 +8,9 @@ export const composeRoutes: Route[] = [
   {
     method: 'POST',
     path: new RegExp(`^compose/(${COMPOSE_ACTIONS.join('|')})$`),
-    handle: ({ host, params, query }) => {
+    handle: ({ host, params, query, res }) => {
       if (!isComposeAction(params[0])) throw new Error(`unknown action ${params[0]}`);
-      return composeAction(host, params[0], query);
+      return composeAction(host, params[0], query, res);
     },
   },
 ];

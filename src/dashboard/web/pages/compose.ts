@@ -1,13 +1,16 @@
 // Compose projects, found in the container list the page already has (pushed by the containers
 // relay): grouped by the com.docker.compose.* labels into projects and services, with replicas,
 // state and health. Actions run berth's compose code in the dashboard server (server/compose.ts).
-// One project's page adds its compose file, the loader's errors marked on the line they name, and
-// drift: a service whose containers carry another config hash than the file gives now.
+// One project's page adds its compose file, the loader's errors marked on the line they name,
+// drift (a service whose containers carry another config hash than the file gives now), what each
+// not-yet-started service waits on (its depends_on conditions, by compose's rule in
+// compose/waiting.ts), and per-service actions. Actions stream compose's progress while they run.
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { ComposeAction, ComposeActionResult, ComposeFileView, ContainerRow } from '../../protocol.js';
+import { waitingOn, type ReplicaState } from '../../../compose/waiting.js';
+import type { ComposeAction, ComposeFileView, ComposeStreamLine, ContainerRow } from '../../protocol.js';
 import { href } from '../router.js';
-import { getJson, hostLabel, postJson, session } from '../session.js';
+import { getJson, hostLabel, postNdjson, session } from '../session.js';
 import { useContainers } from '../stores/containers.js';
 import { containerName, health } from './containers.js';
 import type { PageDef } from './index.js';
@@ -88,33 +91,59 @@ const composeUrl = (host: string, what: string, q: Record<string, string | strin
   return `/api/hosts/${encodeURIComponent(host)}/compose/${what}?${p}`;
 };
 
-/** compose's progress lines, as `berth compose` prints them. */
-function Progress(props: { result?: ComposeActionResult; error?: string; busy?: string }) {
-  const { result, error, busy } = props;
-  if (!result && !error && !busy) return null;
-  return html`<pre class="json compose-progress">${busy ? `${busy}…\n` : ''}${(result?.warnings ?? []).map((w) => `WARN ${w}\n`)}${(result?.events ?? []).map((e) => ` ${e.status === 'error' ? '✘' : e.status === 'done' ? '✔' : ' '} ${e.id}  ${e.text}\n`)}${error ? html`<span class="error">${error}</span>` : null}</pre>`;
+/** What runs now or ran last: the action's name and compose's lines as they came. */
+interface Run {
+  busy?: string;
+  label?: string;
+  lines: ComposeStreamLine[];
+}
+
+const MARK: Record<string, string> = { working: ' ', done: '✔', warning: '!', error: '✘' };
+
+/** compose's progress lines as `berth compose` prints them on a terminal (one block span a line), growing while the action runs. */
+function Progress(props: { run: Run }) {
+  const { busy, label, lines } = props.run;
+  if (!label) return null;
+  return html`<pre class="json compose-progress" data-busy=${busy ? 'yes' : 'no'}>${busy ? html`<span class="line muted">${busy}…</span>` : null}${lines.map((l) => {
+    switch (l.type) {
+      case 'progress':
+        return html`<span class=${`line progress-line ${l.event.status}`}> ${MARK[l.event.status] ?? ' '} ${l.event.id}  ${l.event.text}</span>`;
+      case 'warning':
+        return html`<span class="line warning-line">WARN ${l.message}</span>`;
+      case 'output':
+        return html`<span class="muted">${l.text}</span>`;
+      case 'error':
+        return html`<span class="line error">${label}: ${l.message}</span>`;
+      case 'done':
+        return html`<span class="line muted done-line">${label}: done</span>`;
+    }
+  })}</pre>`;
 }
 
 function useComposeAction() {
-  const [busy, setBusy] = useState<string | undefined>();
-  const [result, setResult] = useState<ComposeActionResult | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const run = async (host: string, action: ComposeAction, q: Record<string, string | string[]>) => {
-    setBusy(action);
-    setError(undefined);
-    setResult(undefined);
+  const [state, setState] = useState<Run>({ lines: [] });
+  const run = async (host: string, action: ComposeAction, q: Record<string, string | string[]>, label: string = action) => {
+    let lines: ComposeStreamLine[] = [];
+    setState({ busy: label, label, lines });
+    const add = (l: ComposeStreamLine) => {
+      lines = [...lines, l];
+      setState((st) => ({ ...st, lines }));
+    };
     try {
-      setResult(await postJson<ComposeActionResult>(composeUrl(host, action, q)));
+      await postNdjson<ComposeStreamLine>(composeUrl(host, action, q), add);
+      if (!lines.some((l) => l.type === 'done' || l.type === 'error')) add({ type: 'error', message: 'the dashboard server ended the answer early' });
     } catch (e) {
-      setError(`${action}: ${e instanceof Error ? e.message : String(e)}`);
+      add({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     } finally {
-      setBusy(undefined);
+      setState((st) => ({ ...st, busy: undefined }));
     }
   };
-  return { busy, result, error, run };
+  return { ...state, run };
 }
 
-function ProjectActions(props: { project: Project; run: ReturnType<typeof useComposeAction> }) {
+type Runner = ReturnType<typeof useComposeAction>;
+
+function ProjectActions(props: { project: Project; run: Runner }) {
   const { project: p, run } = props;
   const act = (a: ComposeAction) => {
     if (a === 'down' && !confirm(`Stop and remove the containers and networks of ${p.name}?`)) return;
@@ -125,7 +154,16 @@ function ProjectActions(props: { project: Project; run: ReturnType<typeof useCom
   )}</span>`;
 }
 
-function UpForm(props: { run: ReturnType<typeof useComposeAction> }) {
+/** One service's actions: only its containers (up: with its dependencies, as `compose up S`). */
+function ServiceActions(props: { project: Project; service: string; run: Runner }) {
+  const { project: p, service, run } = props;
+  return html`<span class="actions service-actions">${(['start', 'stop', 'restart', 'up', 'rebuild'] as ComposeAction[]).map((a) => {
+    const label = `${a} ${service}`;
+    return html`<button data-action=${a} disabled=${run.busy !== undefined} onClick=${() => void run.run(p.host, a, { project: p.name, service }, label)}>${run.busy === label ? '…' : a}</button>`;
+  })}</span>`;
+}
+
+function UpForm(props: { run: Runner }) {
   const hosts = session().hosts;
   const [file, setFile] = useState('');
   const [host, setHost] = useState(hosts[0]?.id ?? 'h0');
@@ -138,6 +176,13 @@ function UpForm(props: { run: ReturnType<typeof useComposeAction> }) {
     ${hosts.length > 1 ? html`<select value=${host} onChange=${(e: Event) => setHost((e.target as HTMLSelectElement).value)}>${hosts.map((h) => html`<option value=${h.id}>${h.label}</option>`)}</select>` : null}
     <button class="compose-up" type="submit" disabled=${props.run.busy !== undefined}>Up</button>
   </form>`;
+}
+
+/** A row as the waiting rule sees a container: docker puts the health and exit code in the status text. */
+function replicaState(r: ContainerRow): ReplicaState {
+  const h = health(r);
+  const code = /^Exited \((-?\d+)\)/.exec(r.Status ?? '');
+  return { service: r.Labels?.[L.service] ?? '', state: r.State ?? '', health: h === 'health: starting' ? 'starting' : h, exitCode: code ? Number(code[1]) : undefined };
 }
 
 function healthText(s: Service): string {
@@ -153,7 +198,7 @@ function ProjectsPage() {
   const showHost = session().hosts.length > 1;
   return html`<div>
     <${UpForm} run=${run} />
-    <${Progress} ...${run} />
+    <${Progress} run=${run} />
     <table class="list compose-projects">
       <thead><tr><th>Project</th>${showHost ? html`<th>Host</th>` : null}<th>State</th><th>Services</th><th>Directory</th><th>Actions</th></tr></thead>
       <tbody>${projects.map(
@@ -235,31 +280,43 @@ function ProjectPage(props: { params: Record<string, string> }) {
     getJson<ComposeFileView>(composeUrl(host, 'file', { project: name })).then(setView, (e: Error) => setViewError(e.message));
   }, [host, name, hashKey, reload, !!p]);
   if (!store.loaded) return html`<p class="notice">Loading…</p>`;
-  if (!p) return html`<div><p class="notice">No containers of project ${name} on ${hostLabel(host)}. <a href="#/compose">All projects</a></p><${Progress} ...${run} /></div>`;
+  if (!p) return html`<div><p class="notice">No containers of project ${name} on ${hostLabel(host)}. <a href="#/compose">All projects</a></p><${Progress} run=${run} /></div>`;
   const drift = (s: Service): string => {
     const want = view?.hashes?.[s.name];
     if (!view?.hashes) return '';
     if (!want) return 'not in the file';
     return [...s.hashes].some((h) => h !== want) ? 'differs from the file: up recreates it' : '';
   };
+  // "waiting on X", live from the pushed container list by compose's own rule (compose/waiting.ts).
+  const replicas = p.services.flatMap((s) => s.containers.map(replicaState));
+  const waits = (s: Service): string[] => {
+    const deps = view?.dependsOn?.[s.name] ?? [];
+    return [...new Set(s.containers.flatMap((c) => waitingOn(replicaState(c), deps, replicas)))];
+  };
   const missing = view?.hashes ? Object.keys(view.hashes).filter((s) => !p.services.some((x) => x.name === s)) : [];
   return html`<div class="compose-project" data-project=${p.name}>
     <h2>${p.name} <span class=${`state ${p.state}`}>${p.state}</span> <span class="muted">${p.running}/${p.total}</span></h2>
     <p class="muted">${hostLabel(host)} · ${p.workingDir}</p>
     <${ProjectActions} project=${p} run=${run} /> <button onClick=${() => setReload(reload + 1)}>reload file</button>
-    <${Progress} ...${run} />
+    <${Progress} run=${run} />
     <table class="list compose-services">
-      <thead><tr><th>Service</th><th>Replicas</th><th>Containers</th><th>Health</th><th>Drift</th></tr></thead>
-      <tbody>${p.services.map(
-        (s) => html`<tr data-service=${s.name} data-drift=${drift(s) ? 'yes' : 'no'}>
+      <thead><tr><th>Service</th><th>Replicas</th><th>Containers</th><th>Health</th><th>Waiting</th><th>Drift</th><th>Actions</th></tr></thead>
+      <tbody>${p.services.map((s) => {
+        const w = waits(s);
+        return html`<tr data-service=${s.name} data-drift=${drift(s) ? 'yes' : 'no'} data-waiting=${w.length ? 'yes' : 'no'} data-running=${s.running}>
           <td>${s.name}</td>
           <td>${s.running}/${s.containers.length}</td>
-          <td>${s.containers.map((c) => html`<a href=${href('containers', c.host, c.Id)}>${containerName(c)}</a> <span class=${`state ${c.State}`}>${c.State}</span> `)}</td>
+          <td>${s.containers.map((c) => html`<span class="replica" data-container=${containerName(c)}><a href=${href('containers', c.host, c.Id)}>${containerName(c)}</a> <span class=${`state ${c.State}`}>${c.State}</span> <a class="muted logs-link" href=${href('containers', c.host, c.Id, 'logs')}>logs</a> </span>`)}</td>
           <td>${healthText(s)}</td>
+          <td class="waiting">${w.length ? `waiting on ${w.join(', ')}` : ''}</td>
           <td class=${drift(s) ? 'error' : 'muted'}>${drift(s) || 'in step'}</td>
-        </tr>`,
-      )}
-      ${missing.map((s) => html`<tr data-service=${s} data-drift="yes"><td>${s}</td><td>0/0</td><td></td><td></td><td class="error">in the file, no container: up creates it</td></tr>`)}</tbody>
+          <td><${ServiceActions} project=${p} service=${s.name} run=${run} /></td>
+        </tr>`;
+      })}
+      ${missing.map(
+        (s) => html`<tr data-service=${s} data-drift="yes" data-waiting="no" data-running="0"><td>${s}</td><td>0/0</td><td></td><td></td><td></td><td class="error">in the file, no container: up creates it</td>
+          <td><span class="actions service-actions"><button data-action="up" disabled=${run.busy !== undefined} onClick=${() => void run.run(p.host, 'up', { project: p.name, service: s }, `up ${s}`)}>up</button></span></td></tr>`,
+      )}</tbody>
     </table>
     ${viewError ? html`<p class="error">${viewError}</p>` : view ? html`<${FileView} view=${view} />` : html`<p class="muted">Reading the compose file…</p>`}
   </div>`;
