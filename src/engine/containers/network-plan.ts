@@ -34,6 +34,10 @@ export async function planNetwork(svc: ContainerService, rec: ContainerRecord): 
     const other = svc.get(mode.slice(10));
     if (!other.state.Running) throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
     rec.networkSettings = emptyNetworkSettings();
+    // As dockerd: the joining container takes the other's name on the network it shares (its
+    // /etc files are the other's too, see etc-files.ts).
+    rec.config.Hostname = other.config.Hostname;
+    rec.config.Domainname = other.config.Domainname;
     const nsPath = other.networkSettings.SandboxKey || `/proc/${other.state.Pid}/ns/net`;
     // To share a netns, remapped containers share the user namespace that owns it, as in dockerd.
     const userns = svc.remapFor(rec) && svc.remapFor(other) ? { mode: 'path' as const, path: `/proc/${other.state.Pid}/ns/user` } : undefined;

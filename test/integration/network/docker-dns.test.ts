@@ -204,6 +204,14 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       assert.match(out, /hello from web/);
     });
 
+    it('--network container:<name> shares its hostname, /etc/hosts and resolv.conf, so names resolve as for it', async () => {
+      const hostname = ok(await d.docker(['inspect', '-f', '{{.Config.Hostname}}', 'web']));
+      const out = ok(await sh(d, ['--network', 'container:web'], 'hostname; cat /etc/resolv.conf; nslookup www 2>&1 | grep -c "^Name:"'));
+      assert.equal(out.split('\n')[0], hostname);
+      assert.match(out, /^nameserver 127\.0\.0\.11$/m);
+      assert.match(out, /^1$/m, out);
+    });
+
     it('container:<name> of a container that is not running is refused', async () => {
       ok(await d.docker(['create', '--name', 'stopped', 'busybox', 'true']));
       const r = await d.docker(['run', '--rm', '--network', 'container:stopped', 'busybox', 'true']);
