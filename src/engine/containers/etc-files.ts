@@ -67,3 +67,12 @@ export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord)
     fsp.writeFile(path.join(dir, 'resolv.conf'), resolv),
   ]);
 }
+
+/** A running container's resolv.conf anew, in place (after a connect started its embedded DNS). */
+export async function rewriteResolvConf(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  const mode = rec.hostConfig.NetworkMode ?? 'bridge';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
+  const hc = rec.hostConfig;
+  const resolv = await svc.o.networks.resolvConfFor(rec.id, { dns: hc.Dns ?? undefined, dnsSearch: hc.DnsSearch ?? undefined, dnsOptions: hc.DnsOptions ?? undefined });
+  await fsp.writeFile(path.join(svc.containerDir(rec.id), 'resolv.conf'), resolv);
+}
