@@ -119,6 +119,10 @@ describe('berth dashboard registry page in a browser', { skip: e2eSkipReason() }
     assert.equal(await page.getAttribute('.registry-manifest', 'data-digest'), digestTwo);
     assert.match((await page.textContent('.registry-manifest table.labels')) ?? '', /e2e\.tag\s*two/);
 
+    // The registry routes keep the dashboard's rules: no session, nothing; a DELETE without the CSRF header, refused.
+    const manifestUrl = `${dash.base}api/registries/${encodeURIComponent(regHost)}/repositories/${encodeURIComponent(REPO)}/manifests/${digestTwo}`;
+    assert.equal((await fetch(`${dash.base}api/registries`)).status, 401);
+    assert.equal(await page.evaluate(async (u) => (await fetch(u, { method: 'DELETE' })).status, manifestUrl), 403);
     await page.click('.registry-manifest h2 a[href*="busybox"]');
     await page.click('tr[data-tag="two"] button[data-action="delete"]');
     await page.waitForSelector('tr[data-tag="two"]', { state: 'detached' });
