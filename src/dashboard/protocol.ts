@@ -7,6 +7,7 @@
 // frame. Actions that change something are not sent here: they are POSTs with the CSRF header
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
+import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../api-types/images.js';
 import type { StatsUsage } from '../client/stats-usage.js';
 import type { ProgressEvent } from '../compose/progress.js';
 
@@ -38,7 +39,9 @@ export type Subscription =
   | { kind: 'containers' }
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
-  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number };
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number }
+  /** One engine's images (keyed by Id), `Containers` counted from its container list. */
+  | { kind: 'images'; host: string };
 
 export type ClientMessage =
   | { type: 'sub'; id: number; sub: Subscription }
@@ -58,6 +61,7 @@ export interface StreamMessages {
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
   exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+  images: ListMessage<ImageSummary>;
 }
 
 export type ServerMessage =
@@ -87,6 +91,12 @@ export interface ComposeFileView {
 export interface ComposeActionResult {
   events: ProgressEvent[];
   warnings: string[];
+}
+
+/** GET /api/hosts/{host}/images/{id}/json: what the image page shows (server/routes/images.ts). */
+export interface ImageDetail {
+  inspect: ImageInspect;
+  history: ImageHistoryItem[];
 }
 
 /** The header that carries the session's CSRF token on every POST. */
