@@ -8,6 +8,8 @@
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../api-types/images.js';
+import type { EventMessage, SystemDf } from '../api-types/system.js';
+import type { DiskUsageKind } from '../client/disk-usage.js';
 import type { StatsUsage } from '../client/stats-usage.js';
 import type { ProgressEvent } from '../compose/progress.js';
 
@@ -40,6 +42,10 @@ export type Subscription =
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
   | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number }
+  /** One engine's events: the ones it kept (`recent`), then live ones. */
+  | { kind: 'events'; host: string }
+  /** One engine's disk use (`docker system df`), anew after each change. */
+  | { kind: 'disk'; host: string }
   /** One engine's images (keyed by Id), `Containers` counted from its container list. */
   | { kind: 'images'; host: string };
 
@@ -61,8 +67,24 @@ export interface StreamMessages {
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
   exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+  /** Events oldest first (a replay after a reconnect may repeat some); `status` when the engine's stream breaks or is back. */
+  events: { op: 'events'; events: EventMessage[] } | { op: 'status'; up: boolean; error?: string };
+  /** The whole of /system/df each time (with its totals), or why it could not be read. */
+  disk: { op: 'df'; t: number; df: SystemDf; summary: DiskUsageKind[] } | { op: 'down'; error?: string };
   images: ListMessage<ImageSummary>;
 }
+
+/** What a prune from the host page removed (POST /api/hosts/{host}/prune/{kind}). */
+export interface PruneReport {
+  /** Names or ids of what went, per kind ("Containers", "Images", …). */
+  deleted: Record<string, string[]>;
+  /** Bytes freed (networks free none). */
+  reclaimed: number;
+}
+
+/** What the host page may prune, as POST /api/hosts/{host}/prune/{kind} (images and build cache take ?all=1, system ?all=1&volumes=1). */
+export const PRUNE_KINDS = ['containers', 'images', 'volumes', 'networks', 'build-cache', 'system'] as const;
+export type PruneKind = (typeof PRUNE_KINDS)[number];
 
 export type ServerMessage =
   | { type: 'msg'; id: number; msg: StreamMessages[keyof StreamMessages] }

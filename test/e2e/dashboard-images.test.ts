@@ -83,7 +83,9 @@ describe('berth dashboard images page in a browser', { skip: e2eSkipReason() ?? 
     const bars = await page.$$eval('.pull-progress .bar > span', (els) => els.map((e) => (e as HTMLElement).style.width));
     assert.ok(bars.every((w) => parseFloat(w) === 100), `bars: ${bars.join(', ')}`);
     const seen = await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen]);
-    assert.ok(seen.includes('Pulling fs layer') && seen.includes('Downloading'), `layer states seen: ${seen.join(', ')}`);
+    // Renders coalesce (at most one a frame), so which early states show depends on timing; the
+    // layer was drawn at least once before it was complete.
+    assert.ok(seen.length >= 2 && seen.includes('Pull complete'), `layer states seen: ${seen.join(', ')}`);
     assert.match((await page.textContent('.pull-status')) ?? '', new RegExp(`Status: Downloaded newer image for ${image.replace(/[.]/g, '\\.')}`));
     await page.waitForSelector(`table.images tr[data-tags="${image}"]`);
     assert.match(await images(), new RegExp(`^${image.replace(/[.]/g, '\\.').replace(/:1$/, '')}:1 `));

@@ -3,6 +3,8 @@
 // stream is a relay module here, its kind in protocol.ts, and one entry in OPENERS.
 import type { StreamMessages, Subscription } from '../../protocol.js';
 import type { EngineHost } from '../hosts.js';
+import { openDisk } from './disk.js';
+import { openEvents } from './events.js';
 import { openExec } from './exec.js';
 import { openImages } from './images.js';
 import { openLogs } from './logs.js';
@@ -29,6 +31,8 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   stats: (ctx, sub, sink) => ctx.stats.open(sub.host, sub.container, sink),
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
   exec: (ctx, sub, sink) => openExec(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols) }, sink),
+  events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
+  disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
   images: (ctx, _sub, sink) => openImages(ctx.events, sink),
 };
 

@@ -7,6 +7,8 @@ import { page as container, pageDefaultTab as containerLogs } from './container.
 import { page as compose, projectPage as composeProject } from './compose.js';
 import { page as images } from './images.js';
 import { page as image } from './image.js';
+import { page as events } from './events.js';
+import { page as host, hostPage } from './host.js';
 
 export interface PageDef {
   /** Hash path pattern, parameters with a colon: "/containers/:host/:id". */
@@ -17,4 +19,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, images, image];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, images, image, events, host, hostPage];
