@@ -41,26 +41,6 @@ export async function postJson<T>(path: string): Promise<T> {
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-/**
- * An action that answers as NDJSON while it runs (compose's progress): POST with the CSRF header,
- * each line handed to `onLine` as it arrives, read from the body stream rather than at the end.
- */
-export async function postNdjson<T>(path: string, onLine: (line: T) => void): Promise<void> {
-  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
-  if (!res.ok) throw new Error(await errorOf(res));
-  if (!res.body) return;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (value) buf += value;
-    const lines = buf.split('\n');
-    buf = done ? '' : (lines.pop() ?? '');
-    for (const l of lines) if (l.trim()) onLine(JSON.parse(l) as T);
-    if (done) return;
-  }
-}
-
 /** An action with another method or a JSON body (the registry page's log-in and delete); the JSON answer, if any. */
 export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | undefined> {
   const headers: Record<string, string> = { [CSRF_HEADER]: session().csrf };
@@ -71,7 +51,7 @@ export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, b
 }
 
 /**
- * An action whose answer streams (a pull's progress): POST with the CSRF header, each NDJSON line
+ * An action whose answer streams (a pull's, a compose action's progress): POST with the CSRF header, each NDJSON line
  * of the answer to `onLine` as it comes; throws the server's message when it refuses.
  */
 export async function postStream<T>(path: string, onLine: (line: T) => void): Promise<void> {

@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { waitingOn, type ReplicaState } from '../../../compose/waiting.js';
 import type { ComposeAction, ComposeFileView, ComposeStreamLine, ContainerRow } from '../../protocol.js';
 import { href } from '../router.js';
-import { getJson, hostLabel, postNdjson, session } from '../session.js';
+import { getJson, hostLabel, postStream, session } from '../session.js';
 import { useContainers } from '../stores/containers.js';
 import { containerName, health } from './containers.js';
 import type { PageDef } from './index.js';
@@ -130,7 +130,7 @@ function useComposeAction() {
       setState((st) => ({ ...st, lines }));
     };
     try {
-      await postNdjson<ComposeStreamLine>(composeUrl(host, action, q), add);
+      await postStream<ComposeStreamLine>(composeUrl(host, action, q), add);
       if (!lines.some((l) => l.type === 'done' || l.type === 'error')) add({ type: 'error', message: 'the dashboard server ended the answer early' });
     } catch (e) {
       add({ type: 'error', message: e instanceof Error ? e.message : String(e) });
