@@ -51,7 +51,7 @@ export class ListRelay<T> {
     }
     void this.subscription.ready.then(() => {
       if (!this.sinks.has(sink)) return;
-      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item) });
+      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item), keys: [...this.items.keys()] });
       else sink.emit({ op: 'down', error: this.events.error });
     });
     return {
