@@ -5,6 +5,8 @@ import type { ComponentType } from 'preact';
 import { page as containers } from './containers.js';
 import { page as container, pageDefaultTab as containerLogs } from './container.js';
 import { page as compose, projectPage as composeProject } from './compose.js';
+import { page as events } from './events.js';
+import { page as host, hostPage } from './host.js';
 import { page as volumes } from './volumes.js';
 import { page as networks, networkPage as network } from './networks.js';
 
@@ -17,4 +19,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, volumes, networks, network];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, volumes, networks, network, events, host, hostPage];
