@@ -111,6 +111,8 @@ describe('berth dashboard volumes and networks pages in a browser', { skip: e2eS
 
     await page.click(`${attachedRow} button[data-action="disconnect"]`);
     await page.waitForSelector(attachedRow, { state: 'detached' });
+    // The event can come before the engine has answered the POST: the button frees when it has.
+    await page.waitForSelector('form.network-connect button[type="submit"]:not([disabled])');
     assert.equal(await ok(['inspect', '-f', '{{len .NetworkSettings.Networks}}', 'e2e-nuser']), '0');
     await page.selectOption('select.connect-container', { label: 'e2e-nuser' });
     await page.click('form.network-connect button[type="submit"]');
