@@ -15,9 +15,9 @@ export function e2eSkipReason(): string | undefined {
   return integrationSkipReason();
 }
 
-/** Starts `berth dashboard` for the daemon and resolves with the login URL it prints. */
-export function startDashboard(d: Daemon): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
-  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', '127.0.0.1:0', '-H', `unix://${d.sock}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `berth dashboard` for the daemon (with `extraArgs`) and resolves with the login URL it prints. */
+export function startDashboard(d: Daemon, extraArgs: string[] = []): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
+  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', '127.0.0.1:0', '-H', `unix://${d.sock}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer) => {

@@ -9,6 +9,7 @@ import { page as events } from './events.js';
 import { page as host, hostPage } from './host.js';
 import { page as volumes } from './volumes.js';
 import { page as networks, networkPage as network } from './networks.js';
+import { page as registry, repositoryPage as registryRepository, manifestPage as registryManifest } from './registry.js';
 
 export interface PageDef {
   /** Hash path pattern, parameters with a colon: "/containers/:host/:id". */
@@ -19,4 +20,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, volumes, networks, network, events, host, hostPage];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, volumes, networks, network, events, host, hostPage, registry, registryRepository, registryManifest];
