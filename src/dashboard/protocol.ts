@@ -38,7 +38,8 @@ export type Subscription =
   | { kind: 'containers' }
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
-  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number };
+  /** `resume`: the token of a shell this page had before its socket dropped (relays/exec.ts). */
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string };
 
 export type ClientMessage =
   | { type: 'sub'; id: number; sub: Subscription }
@@ -57,7 +58,11 @@ export interface StreamMessages {
   stats: { op: 'sample'; t: number; usage: StatsUsage };
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
-  exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+  /** `started`: `resume` takes the shell up again after a dropped socket; `resumed` says it was. */
+  exec:
+    | { op: 'started'; execId: string; resume: string; resumed?: boolean }
+    | { op: 'output'; data: string }
+    | { op: 'exit'; code: number | null };
 }
 
 export type ServerMessage =
