@@ -35,6 +35,10 @@ export interface SystemInfo {
   NCPU?: number;
   MemTotal?: number;
   DockerRootDir?: string;
+  CgroupDriver?: string;
+  CgroupVersion?: string;
+  Architecture?: string;
+  Warnings?: string[] | null;
   [key: string]: unknown;
 }
 

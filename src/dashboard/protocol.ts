@@ -7,6 +7,8 @@
 // frame. Actions that change something are not sent here: they are POSTs with the CSRF header
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
+import type { EventMessage, SystemDf } from '../api-types/system.js';
+import type { DiskUsageKind } from '../client/disk-usage.js';
 import type { StatsUsage } from '../client/stats-usage.js';
 import type { ProgressEvent } from '../compose/progress.js';
 
@@ -39,7 +41,11 @@ export type Subscription =
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
   /** `resume`: the token of a shell this page had before its socket dropped (relays/exec.ts). */
-  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string };
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string }
+  /** One engine's events: the ones it kept (`recent`), then live ones. */
+  | { kind: 'events'; host: string }
+  /** One engine's disk use (`docker system df`), anew after each change. */
+  | { kind: 'disk'; host: string };
 
 export type ClientMessage =
   | { type: 'sub'; id: number; sub: Subscription }
@@ -63,7 +69,23 @@ export interface StreamMessages {
     | { op: 'started'; execId: string; resume: string; resumed?: boolean }
     | { op: 'output'; data: string }
     | { op: 'exit'; code: number | null };
+  /** Events oldest first (a replay after a reconnect may repeat some); `status` when the engine's stream breaks or is back. */
+  events: { op: 'events'; events: EventMessage[] } | { op: 'status'; up: boolean; error?: string };
+  /** The whole of /system/df each time (with its totals), or why it could not be read. */
+  disk: { op: 'df'; t: number; df: SystemDf; summary: DiskUsageKind[] } | { op: 'down'; error?: string };
 }
+
+/** What a prune from the host page removed (POST /api/hosts/{host}/prune/{kind}). */
+export interface PruneReport {
+  /** Names or ids of what went, per kind ("Containers", "Images", …). */
+  deleted: Record<string, string[]>;
+  /** Bytes freed (networks free none). */
+  reclaimed: number;
+}
+
+/** What the host page may prune, as POST /api/hosts/{host}/prune/{kind} (images and build cache take ?all=1, system ?all=1&volumes=1). */
+export const PRUNE_KINDS = ['containers', 'images', 'volumes', 'networks', 'build-cache', 'system'] as const;
+export type PruneKind = (typeof PRUNE_KINDS)[number];
 
 export type ServerMessage =
   | { type: 'msg'; id: number; msg: StreamMessages[keyof StreamMessages] }

@@ -35,7 +35,7 @@ describe('berth dashboard survives restarts and dropped sockets', { skip: e2eSki
     dir = mkdtempSync(path.join(tmpdir(), 'berth-dash-resil-'));
     writeFileSync(path.join(dir, 'token'), 'resilience-test-token\n', { mode: 0o600 });
     dashArgs = { addr: `127.0.0.1:${await freePort()}`, args: ['--token-file', path.join(dir, 'token'), '--state-dir', path.join(dir, 'state')] };
-    dash = await startDashboard(d, dashArgs);
+    dash = await startDashboard(d, dashArgs.args, dashArgs.addr);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const run = await d.docker(['run', '-d', '--name', 'resil', 'busybox', 'sleep', '600']);
@@ -65,7 +65,7 @@ describe('berth dashboard survives restarts and dropped sockets', { skip: e2eSki
     assert.ok(cookie);
     assert.ok(!readFileSync(file, 'utf8').includes(cookie.value), 'the file holds no session id');
 
-    dash = await startDashboard(d, dashArgs);
+    dash = await startDashboard(d, dashArgs.args, dashArgs.addr);
     assert.equal(dash.loginUrl, first, 'the same login URL (the token comes from --token-file)');
     await page.waitForSelector('.conn.up', { timeout: 30_000 });
     // Live: a container started now shows up, pushed over the new socket.

@@ -7,6 +7,7 @@
 //   GET  /ws                             the page's WebSocket (same origin, session)
 //   *    /api/hosts/H/…                  an engine's reads and actions: the table in routes/index.ts
 //                                        (every method but GET needs the CSRF header and same origin)
+//   *    /api/registries[/…]             the registry page: routes/registry.ts (same checks)
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,9 @@ import { CSRF_HEADER } from '../protocol.js';
 import { Access, randomToken } from './access.js';
 import { findAssetDir, loadAssets, type Asset } from './assets.js';
 import { engineHosts } from './hosts.js';
-import { findRoute } from './routes/index.js';
+import { findIn, findRoute } from './routes/index.js';
+import { REGISTRY_ROUTES } from './routes/registry.js';
+import { RegistryBrowser } from './registry.js';
 import { SECURITY_HEADERS } from './routes/route.js';
 import { PageConnection, Relays } from './hub.js';
 import { baseUrl, planListen } from './listen.js';
@@ -39,6 +42,10 @@ export interface DashboardOptions {
   assetDir?: string;
   /** Where the sessions are kept across restarts (session-file.ts); none when not given. */
   stateDir?: string;
+  /** Registries to browse (host[:port]); the page can log in to more. */
+  registries?: string[];
+  /** The docker config with registry credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json). */
+  dockerConfig?: string;
 }
 
 export interface Dashboard {
@@ -65,6 +72,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const plan = planListen(opts.addr, { cert: opts.tlsCert, key: opts.tlsKey });
   const assets: Map<string, Asset> = loadAssets(opts.assetDir ?? findAssetDir());
   const relays = new Relays(engineHosts(opts.endpoints));
+  const registries = new RegistryBrowser(opts.registries ?? [], opts.dockerConfig);
   const token = opts.token ?? randomToken();
   const server = plan.tls ? https.createServer({ cert: readFileSync(plan.tls.cert), key: readFileSync(plan.tls.key) }) : http.createServer();
   // The access rules need the port, known once listening; requests are handled from the next turn on.
@@ -100,6 +108,14 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const session = access.session(req.headers);
     if (!session) return sendJson(res, 401, { message: 'not signed in: open the URL berth dashboard printed' });
     if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { csrf: session.csrf, hosts: relays.hostInfos });
+    const r = /^\/api\/registries(?:\/(.*))?$/.exec(url.pathname);
+    if (r) {
+      const { route: found, params, allowed } = findIn(REGISTRY_ROUTES, req.method ?? 'GET', r[1] ?? '');
+      if (!found) return allowed.length ? sendJson(res, 405, { message: 'method not allowed' }) : sendJson(res, 404, { message: 'not found' });
+      if (found.method !== 'GET' && !access.actionAllowed(req.headers, CSRF_HEADER)) return sendJson(res, 403, { message: 'cross-site request refused' });
+      const result = await found.handle({ browser: registries, session, params, query: url.searchParams, req });
+      return sendJson(res, result.status, result.body);
+    }
     const h = /^\/api\/hosts\/([^/]+)\/(.+)$/.exec(url.pathname);
     const host = h ? relays.hosts.get(decodeURIComponent(h[1])) : undefined;
     if (!h || !host) return sendJson(res, 404, { message: 'not found' });
@@ -137,6 +153,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     loginUrl: `${url}?token=${token}`,
     close: async () => {
       relays.close();
+      registries.close();
       for (const socket of pages) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

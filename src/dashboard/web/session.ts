@@ -41,6 +41,15 @@ export async function postJson<T>(path: string): Promise<T> {
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
+/** An action with another method or a JSON body (the registry page's log-in and delete); the JSON answer, if any. */
+export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | undefined> {
+  const headers: Record<string, string> = { [CSRF_HEADER]: session().csrf };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, credentials: 'same-origin', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) throw new Error(await errorOf(res));
+  return res.status === 204 ? undefined : ((await res.json()) as T);
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(await errorOf(res));

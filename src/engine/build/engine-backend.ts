@@ -465,6 +465,8 @@ export class BuildService {
       const removed = await this.engine.images.remove(id, {}).catch(() => []);
       for (const r of removed) if (r.Deleted && layerSizes.has(r.Deleted)) space += layerSizes.get(r.Deleted)!;
     }
+    // As dockerd (API 1.42+): followers of the event stream (the dashboard's disk use) learn of it.
+    this.engine.events.publish('builder', 'prune', '', { reclaimed: String(space) });
     return { CachesDeleted: CachesDeleted.length ? CachesDeleted : null, SpaceReclaimed: space };
   }
 }

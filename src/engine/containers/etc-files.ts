@@ -1,6 +1,6 @@
 // A container's /etc/hostname, /etc/hosts and /etc/resolv.conf, written at every start. Containers
 // on a CNI network get their content from the network manager; the others (none, host,
-// container:) from the host's files, built here.
+// the host's files, built here; container: the other container's.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ContainerRecord } from './types.js';
@@ -45,7 +45,15 @@ export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord)
     for (const e of parseExtraHosts(hc.ExtraHosts ?? [], undefined)) hosts += `${e.ip}\t${e.names.join(' ')}\n`;
     // On the host's network the host is this very machine: host.docker.internal is loopback.
     if (!(hc.ExtraHosts ?? []).some((h) => h.startsWith(`${HOST_DOCKER_INTERNAL}:`) || h.startsWith(`${HOST_DOCKER_INTERNAL}=`))) hosts += `127.0.0.1\t${HOST_DOCKER_INTERNAL}\n`;
-  } else if (mode === 'none' || mode.startsWith('container:')) {
+  } else if (mode.startsWith('container:')) {
+    // As dockerd: a container on another's network namespace shares its hostname, hosts and
+    // resolv.conf (that container's DNS, 127.0.0.11 included, is in the namespace they share).
+    const other = svc.get(mode.slice('container:'.length));
+    const otherDir = svc.containerDir(other.id);
+    const [h, r, n] = await Promise.all(['hosts', 'resolv.conf', 'hostname'].map((f) => fsp.readFile(path.join(otherDir, f), 'utf8')));
+    await Promise.all([fsp.writeFile(path.join(dir, 'hostname'), n), fsp.writeFile(path.join(dir, 'hosts'), h), fsp.writeFile(path.join(dir, 'resolv.conf'), r)]);
+    return;
+  } else if (mode === 'none') {
     hosts = hostsFile(hc.ExtraHosts ?? []);
     resolv = await resolvConfFromHost({ dns: hc.Dns, dnsSearch: hc.DnsSearch, dnsOptions: hc.DnsOptions });
   } else {
@@ -58,4 +66,13 @@ export async function writeEtcFiles(svc: ContainerService, rec: ContainerRecord)
     fsp.writeFile(path.join(dir, 'hosts'), hosts),
     fsp.writeFile(path.join(dir, 'resolv.conf'), resolv),
   ]);
+}
+
+/** A running container's resolv.conf anew, in place (after a connect started its embedded DNS). */
+export async function rewriteResolvConf(svc: ContainerService, rec: ContainerRecord): Promise<void> {
+  const mode = rec.hostConfig.NetworkMode ?? 'bridge';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return;
+  const hc = rec.hostConfig;
+  const resolv = await svc.o.networks.resolvConfFor(rec.id, { dns: hc.Dns ?? undefined, dnsSearch: hc.DnsSearch ?? undefined, dnsOptions: hc.DnsOptions ?? undefined });
+  await fsp.writeFile(path.join(svc.containerDir(rec.id), 'resolv.conf'), resolv);
 }

@@ -5,6 +5,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerService } from './service.js';
 import { bestEffort } from '../../util/best-effort.js';
 import { linksView } from './links.js';
+import { rewriteResolvConf } from './etc-files.js';
 
 export interface NetworkPlan {
   netns: { mode: 'private' | 'host' | 'path'; path?: string };
@@ -34,6 +35,10 @@ export async function planNetwork(svc: ContainerService, rec: ContainerRecord): 
     const other = svc.get(mode.slice(10));
     if (!other.state.Running) throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
     rec.networkSettings = emptyNetworkSettings();
+    // As dockerd: the joining container takes the other's name on the network it shares (its
+    // /etc files are the other's too, see etc-files.ts).
+    rec.config.Hostname = other.config.Hostname;
+    rec.config.Domainname = other.config.Domainname;
     const nsPath = other.networkSettings.SandboxKey || `/proc/${other.state.Pid}/ns/net`;
     // To share a netns, remapped containers share the user namespace that owns it, as in dockerd.
     const userns = svc.remapFor(rec) && svc.remapFor(other) ? { mode: 'path' as const, path: `/proc/${other.state.Pid}/ns/user` } : undefined;
@@ -81,8 +86,12 @@ export async function teardownNetwork(svc: ContainerService, rec: ContainerRecor
   await svc.remapFor(rec)?.releaseUserns(rec.id);
 }
 
-/** connect/disconnect on a stopped container: remembered for its next start. */
-export function endpointsChanged(svc: ContainerService, id: string, network: string, settings: Record<string, any> | null): void {
+/**
+ * After a connect or disconnect: remembered for the next start; a running container's view is
+ * its live endpoints, and its resolv.conf follows (a first user-defined network brings the
+ * embedded DNS, which dockerd writes into resolv.conf at once).
+ */
+export async function endpointsChanged(svc: ContainerService, id: string, network: string, settings: Record<string, any> | null): Promise<void> {
   const rec = svc.store.find(id);
   if (!rec) return;
   const eps = { ...(rec.networkingConfig.EndpointsConfig ?? {}) };
@@ -104,7 +113,8 @@ export function endpointsChanged(svc: ContainerService, id: string, network: str
     else delete nets[network];
     rec.networkSettings = { ...emptyNetworkSettings(), ...rec.networkSettings, Networks: nets };
   }
-  void svc.store.save(rec);
+  if (live && settings) await bestEffort(rewriteResolvConf(svc, rec), `rewriting the resolv.conf of ${id}`);
+  await svc.store.save(rec);
 }
 
 export function emptyNetworkSettings(): Record<string, any> {

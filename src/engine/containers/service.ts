@@ -237,8 +237,8 @@ export class ContainerService {
   usersOfVolume(name: string): string[] {
     return usersOfVolume(this, name);
   }
-  endpointsChanged(id: string, network: string, settings: Record<string, any> | null): void {
-    endpointsChanged(this, id, network, settings);
+  endpointsChanged(id: string, network: string, settings: Record<string, any> | null): Promise<void> {
+    return endpointsChanged(this, id, network, settings);
   }
 
   async close(): Promise<void> {

@@ -40,13 +40,14 @@ export async function connectContainer(ctx: NetworkContext, networkIdOrName: str
     return true;
   });
   if (!connected) return connectConfigOnly(ctx, ref.id, net, cfg);
-  ctx.opts.onEndpointsChanged?.(ref.id, net.Name, cfg);
+  // Awaited: the container's resolv.conf may change (its embedded DNS just started).
+  await ctx.opts.onEndpointsChanged?.(ref.id, net.Name, cfg);
 }
 
 /** Connect of a container without a running network side: its configuration changes, for its next start. */
-function connectConfigOnly(ctx: NetworkContext, containerId: string, net: NetworkRecord, cfg: EndpointSettingsIn): void {
+async function connectConfigOnly(ctx: NetworkContext, containerId: string, net: NetworkRecord, cfg: EndpointSettingsIn): Promise<void> {
   if (cfg.IPAMConfig?.IPv4Address && net.predefined) throw new InvalidArgumentError('user specified IP address is supported on user defined networks only');
-  ctx.opts.onEndpointsChanged?.(containerId, net.Name, cfg);
+  await ctx.opts.onEndpointsChanged?.(containerId, net.Name, cfg);
 }
 
 export async function disconnectContainer(ctx: NetworkContext, networkIdOrName: string, containerIdOrName: string, force: boolean): Promise<void> {
@@ -59,10 +60,10 @@ export async function disconnectContainer(ctx: NetworkContext, networkIdOrName: 
   }
   // dockerd (DisconnectFromNetwork): not being on the network is an error, also with force; a
   // running container forced off a network it has no endpoint on fails finding the endpoint.
-  const notConnected = (running: boolean): void => {
+  const notConnected = async (running: boolean): Promise<void> => {
     if (!running) {
       if (ref && !ref.networks?.includes(net.Name)) throw new SystemError(`container ${containerId} is not connected to the network ${net.Name}`);
-      ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
+      await ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
       return;
     }
     if (force) throw new NotFoundError(`endpoint ${(ref?.name ?? containerIdOrName).replace(/^\//, '')} not found`);
@@ -89,5 +90,5 @@ export async function disconnectContainer(ctx: NetworkContext, networkIdOrName: 
     return 'disconnected';
   });
   if (outcome !== 'disconnected') return notConnected(outcome === 'gone');
-  ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
+  await ctx.opts.onEndpointsChanged?.(containerId, net.Name, null);
 }

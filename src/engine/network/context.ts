@@ -33,7 +33,7 @@ export interface NetworkManagerOptions {
   /** The container engine's view of a container (connect/disconnect, --link, sweep). */
   lookupContainer?: (idOrName: string) => ContainerRef | undefined;
   /** Told when connect/disconnect changed a container's networks, so the engine can keep its config. */
-  onEndpointsChanged?: (containerId: string, networkName: string, settings: EndpointSettingsIn | null) => void;
+  onEndpointsChanged?: (containerId: string, networkName: string, settings: EndpointSettingsIn | null) => Promise<void>;
   /** Device name of the default bridge (Docker: docker0). */
   defaultBridgeName?: string;
   /** IPv6 on the default bridge (daemon config `ipv6`, `fixed-cidr-v6`); absent: IPv4 only. */

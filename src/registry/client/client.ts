@@ -408,16 +408,40 @@ export class RegistryClient {
     return this.paged(registry, `/v2/_catalog${q.size ? `?${q}` : ''}`, page.n === undefined, ['registry:catalog:*'], (b) => (b as { repositories?: string[] }).repositories ?? []);
   }
 
+  /**
+   * One page of the catalog (at most `n` names after `last`) and, when the registry's Link header
+   * says there is more, the `last` to ask the next page with (a browser pages; pull never lists).
+   */
+  async catalogPage(registry: string, page: { n: number; last?: string }): Promise<{ repositories: string[]; last?: string }> {
+    const q = new URLSearchParams({ n: String(page.n) });
+    if (page.last) q.set('last', page.last);
+    const { body, next } = await this.getPage(await this.transport(registry), `/v2/_catalog?${q}`, ['registry:catalog:*']);
+    const repositories = (body as { repositories?: string[] | null }).repositories ?? [];
+    const last = next ? (new URL(next, 'http://placeholder').searchParams.get('last') ?? repositories.at(-1)) : undefined;
+    return { repositories, last: last || undefined };
+  }
+
+  private async getPage(t: RegistryTransport, path: string, scopes: string[]): Promise<{ body: unknown; next?: string }> {
+    const res = await t.request({ method: 'GET', path, scopes });
+    const body: unknown = JSON.parse((await readAll(res)).toString('utf8'));
+    return { body, next: nextLink(res.headers.link === undefined ? undefined : String(res.headers.link)) };
+  }
+
   private async paged(registry: string, first: string, follow: boolean, scopes: string[], pick: (body: unknown) => string[]): Promise<string[]> {
     const t = await this.transport(registry);
     const out: string[] = [];
     let next: string | undefined = first;
     while (next) {
-      const res = await t.request({ method: 'GET', path: next, scopes });
-      out.push(...pick(JSON.parse((await readAll(res)).toString('utf8'))));
-      next = follow ? nextLink(res.headers.link === undefined ? undefined : String(res.headers.link)) : undefined;
+      const page = await this.getPage(t, next, scopes);
+      out.push(...pick(page.body));
+      next = follow ? page.next : undefined;
     }
     return out;
+  }
+
+  /** A small blob (an image config) read whole, its digest checked; more than `limit` bytes is an error. */
+  async getBlobBytes(target: RegistryTarget, digest: string, limit = 4 * 1024 * 1024): Promise<Buffer> {
+    return readAll(this.getBlob(target, digest), limit);
   }
 
   /** Manifests referring to `digest` (OCI referrers API), optionally of one artifact type. */

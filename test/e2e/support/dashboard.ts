@@ -17,12 +17,11 @@ export function e2eSkipReason(): string | undefined {
 }
 
 /**
- * Starts `berth dashboard` for the daemon and resolves with the login URL it prints. `addr`:
- * where it listens (default a random port); `args`: more flags (--token-file, --state-dir).
+ * Starts `berth dashboard` for the daemon (with `extraArgs`: --token-file, --state-dir, …) on
+ * `addr` (default a random port) and resolves with the login URL it prints.
  */
-export function startDashboard(d: Daemon, opts: { addr?: string; args?: string[] } = {}): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
-  const args = [BERTH, 'dashboard', '--addr', opts.addr ?? '127.0.0.1:0', '-H', `unix://${d.sock}`, ...(opts.args ?? [])];
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startDashboard(d: Daemon, extraArgs: string[] = [], addr = '127.0.0.1:0'): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
+  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', addr, '-H', `unix://${d.sock}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer) => {

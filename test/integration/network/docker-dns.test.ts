@@ -81,6 +81,20 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       assert.equal(out, '0\ndone');
     });
 
+    it('connected to a user-defined network while running, it gets the embedded DNS at once', async () => {
+      ok(await d.docker(['run', '-d', '--name', 'joiner', 'busybox', 'sleep', '60']));
+      try {
+        const before = ok(await d.docker(['exec', 'joiner', 'cat', '/etc/resolv.conf']));
+        assert.doesNotMatch(before, /127\.0\.0\.11/);
+        ok(await d.docker(['network', 'connect', 'front', 'joiner']));
+        const after = ok(await d.docker(['exec', 'joiner', 'sh', '-c', 'cat /etc/resolv.conf; nslookup www 2>&1 | grep -c "^Name:"']));
+        assert.match(after, /^nameserver 127\.0\.0\.11$/m);
+        assert.match(after, /^1$/m, after);
+      } finally {
+        await d.docker(['rm', '-f', 'joiner']);
+      }
+    });
+
     it('does not point resolv.conf at a gateway', async () => {
       const gw = await defaultGateway(d);
       const out = ok(await sh(d, [], 'cat /etc/resolv.conf'));
@@ -202,6 +216,14 @@ describe('docker networking: names, /etc files, modes', { skip: integrationSkipR
       const out = ok(await sh(d, ['--network', 'container:web'], 'ip -4 addr show eth0; wget -qO- http://127.0.0.1/'));
       assert.match(out, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/24`));
       assert.match(out, /hello from web/);
+    });
+
+    it('--network container:<name> shares its hostname, /etc/hosts and resolv.conf, so names resolve as for it', async () => {
+      const hostname = ok(await d.docker(['inspect', '-f', '{{.Config.Hostname}}', 'web']));
+      const out = ok(await sh(d, ['--network', 'container:web'], 'hostname; cat /etc/resolv.conf; nslookup www 2>&1 | grep -c "^Name:"'));
+      assert.equal(out.split('\n')[0], hostname);
+      assert.match(out, /^nameserver 127\.0\.0\.11$/m);
+      assert.match(out, /^1$/m, out);
     });
 
     it('container:<name> of a container that is not running is refused', async () => {

@@ -45,9 +45,21 @@ export class EngineEvents {
       this.started = true;
       ready = this.ready = new Promise((resolve) => void this.run(resolve));
     } else if (this.up) {
-      ready = (l.resync?.() ?? Promise.resolve()).catch((e: unknown) => log.debug(`dashboard: resync on ${this.host.info.label}: ${errorText(e)}`));
+      ready = this.resync(l);
     } else ready = this.ready;
     return { close: () => this.listeners.delete(l), ready };
+  }
+
+  /**
+   * One listener's fresh view. Its failure (one list call refused) is its own: it must not take
+   * the stream down for the others; a dead engine shows as the stream failing.
+   */
+  private async resync(l: EventListener): Promise<void> {
+    try {
+      await l.resync?.();
+    } catch (e) {
+      log.debug(`dashboard: resync on ${this.host.info.label}: ${errorText(e)}`);
+    }
   }
 
   stop(): void {
@@ -70,7 +82,7 @@ export class EngineEvents {
         const since = Math.floor(Date.now() / 1000) - 1;
         const events = this.host.client.system.events({ since, signal: attempt.signal });
         const first = events.next();
-        await Promise.all([...this.listeners].map((l) => l.resync?.() ?? Promise.resolve()));
+        await Promise.all([...this.listeners].map((l) => this.resync(l)));
         this.setUp(true);
         ready();
         for (let r = await first; !r.done; r = await events.next()) {

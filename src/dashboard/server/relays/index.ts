@@ -3,6 +3,8 @@
 // stream is a relay module here, its kind in protocol.ts, and one entry in OPENERS.
 import type { StreamMessages, Subscription } from '../../protocol.js';
 import type { EngineHost } from '../hosts.js';
+import { openDisk } from './disk.js';
+import { openEvents } from './events.js';
 import type { ExecSessions } from './exec.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
@@ -31,6 +33,8 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
   exec: (ctx, sub, sink) =>
     ctx.execs.open(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols), resume: typeof sub.resume === 'string' ? sub.resume : undefined }, sink),
+  events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
+  disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
 };
 
 /** A terminal dimension from the page: a whole number in 1…1000 (24 when it is not a number). */

@@ -5,6 +5,9 @@ import type { ComponentType } from 'preact';
 import { page as containers } from './containers.js';
 import { page as container, pageDefaultTab as containerLogs } from './container.js';
 import { page as compose, projectPage as composeProject } from './compose.js';
+import { page as events } from './events.js';
+import { page as host, hostPage } from './host.js';
+import { page as registry, repositoryPage as registryRepository, manifestPage as registryManifest } from './registry.js';
 
 export interface PageDef {
   /** Hash path pattern, parameters with a colon: "/containers/:host/:id". */
@@ -15,4 +18,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, events, host, hostPage, registry, registryRepository, registryManifest];
