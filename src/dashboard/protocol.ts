@@ -40,8 +40,8 @@ export type Subscription =
   | { kind: 'containers' }
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
-  /** `resume`: the token of a shell this page had before its socket dropped (relays/exec.ts). */
-  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string }
+  /** `resume`: the token of a shell this page had before its socket dropped (relays/exec.ts), `received` the bytes of its output the page has. */
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string; received?: number }
   /** One engine's events: the ones it kept (`recent`), then live ones. */
   | { kind: 'events'; host: string }
   /** One engine's disk use (`docker system df`), anew after each change. */
@@ -64,9 +64,13 @@ export interface StreamMessages {
   stats: { op: 'sample'; t: number; usage: StatsUsage };
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
-  /** `started`: `resume` takes the shell up again after a dropped socket; `resumed` says it was. */
+  /**
+   * `started`: `resume` takes the shell up again after a dropped socket; `resumed` says it was,
+   * and `at` is the byte offset of the output that follows (past what the page had when the
+   * server no longer kept all it missed).
+   */
   exec:
-    | { op: 'started'; execId: string; resume: string; resumed?: boolean }
+    | { op: 'started'; execId: string; resume: string; resumed?: boolean; at?: number }
     | { op: 'output'; data: string }
     | { op: 'exit'; code: number | null };
   /** Events oldest first (a replay after a reconnect may repeat some); `status` when the engine's stream breaks or is back. */

@@ -3,9 +3,11 @@
 // characters), and a resize becomes POST /exec/{id}/resize.
 //
 // A shell outlives its page's WebSocket for GRACE_MS: when the socket goes (a network blip, the
-// laptop sleeping, the dashboard's tab reloading its connection) the exec is kept, its output
-// buffered (the newest BUFFER_MAX bytes), and a page that subscribes again with the `resume`
-// token of the `started` message gets it back: the output it missed, then the live terminal.
+// laptop sleeping, the dashboard's tab reloading its connection) the exec is kept, and a page that
+// subscribes again with the `resume` token of the `started` message and the count of output bytes
+// it `received` gets it back: the output it missed, then the live terminal. The newest BUFFER_MAX
+// bytes of output are always kept for that: what was sent as the socket went may never have
+// arrived, so only the page can say where to go on from.
 // Closing the subscription (the page leaves the terminal) or the grace running out closes the
 // connection, which ends the shell (its terminal hangs up).
 import type { Duplex } from 'node:stream';
@@ -24,6 +26,8 @@ export interface ExecRequest {
   cols: number;
   /** The token of a shell to take up again (from its `started` message). */
   resume?: string;
+  /** With `resume`: how many bytes of output the page has (it gets the rest). */
+  received?: number;
 }
 
 type Msg = StreamMessages['exec'];
@@ -35,10 +39,10 @@ class ExecSession {
   private socket?: Duplex;
   private sink?: Sink<'exec'>;
   private readonly early: string[] = [];
-  /** Output while no page has it: base64 chunks, their bytes, and the bytes dropped to stay in bounds. */
-  private held: string[] = [];
-  private heldBytes = 0;
-  private dropped = 0;
+  /** The newest output (at most BUFFER_MAX bytes past the first chunk), starting at byte `keptFrom` of all output. */
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+  private keptFrom = 0;
   private exit?: Msg;
   private grace?: NodeJS.Timeout;
   private closed = false;
@@ -73,13 +77,11 @@ class ExecSession {
   }
 
   /** Taken up by a new page: the output it missed (and the exit, if the shell ended meanwhile). */
-  resumed(sink: Sink<'exec'>, rows: number, cols: number): Opened {
+  resumed(sink: Sink<'exec'>, received: number, rows: number, cols: number): Opened {
     const opened = this.attach(sink);
-    if (this.execId) sink.emit({ op: 'started', execId: this.execId, resume: this.token, resumed: true });
-    if (this.dropped) sink.emit({ op: 'output', data: Buffer.from(`\r\n[berth dashboard: ${this.dropped} bytes of output dropped while disconnected]\r\n`).toString('base64') });
-    for (const data of this.held) sink.emit({ op: 'output', data });
-    this.held = [];
-    this.heldBytes = this.dropped = 0;
+    const missed = this.since(received);
+    if (this.execId) sink.emit({ op: 'started', execId: this.execId, resume: this.token, resumed: true, at: missed.at });
+    if (missed.data.length) sink.emit({ op: 'output', data: missed.data.toString('base64') });
     if (this.exit) this.finish();
     else this.resize(rows, cols);
     return opened;
@@ -123,15 +125,20 @@ class ExecSession {
   }
 
   private output(chunk: Buffer): void {
-    const data = chunk.toString('base64');
-    if (this.sink) return this.sink.emit({ op: 'output', data });
-    this.held.push(data);
-    this.heldBytes += chunk.length;
-    while (this.heldBytes > BUFFER_MAX && this.held.length > 1) {
-      const gone = Buffer.byteLength(this.held.shift()!, 'base64');
-      this.heldBytes -= gone;
-      this.dropped += gone;
+    this.kept.push(chunk);
+    this.keptBytes += chunk.length;
+    while (this.keptBytes - this.kept[0].length > BUFFER_MAX) {
+      const gone = this.kept.shift()!.length;
+      this.keptBytes -= gone;
+      this.keptFrom += gone;
     }
+    this.sink?.emit({ op: 'output', data: chunk.toString('base64') });
+  }
+
+  /** The output after the first `received` bytes as far as it is kept, and where it starts (past `received` when some is no longer kept). */
+  private since(received: number): { data: Buffer; at: number } {
+    const at = Math.min(Math.max(received, this.keptFrom), this.keptFrom + this.keptBytes);
+    return { data: Buffer.concat(this.kept).subarray(at - this.keptFrom), at };
   }
 
   private finish(): void {
@@ -172,7 +179,7 @@ export class ExecSessions {
         sink.fail(`the terminal session is gone (it ended, or was not resumed within ${GRACE_MS / 1000} s)`);
         return { close() {} };
       }
-      return s.resumed(sink, req.rows, req.cols);
+      return s.resumed(sink, req.received ?? 0, req.rows, req.cols);
     }
     const s = new ExecSession(this, host, container);
     this.byToken.set(s.token, s);

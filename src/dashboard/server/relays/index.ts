@@ -32,7 +32,7 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   stats: (ctx, sub, sink) => ctx.stats.open(sub.host, sub.container, sink),
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
   exec: (ctx, sub, sink) =>
-    ctx.execs.open(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols), resume: typeof sub.resume === 'string' ? sub.resume : undefined }, sink),
+    ctx.execs.open(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols), resume: typeof sub.resume === 'string' ? sub.resume : undefined, received: Number(sub.received) || 0 }, sink),
   events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
   disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
 };

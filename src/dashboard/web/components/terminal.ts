@@ -28,6 +28,8 @@ export function TerminalView(props: { host: string; id: string; cmd?: string[] }
     term.open(el);
     fit.fit();
     let resume: string | undefined;
+    /** Bytes of output written to the terminal: a resumed shell sends what comes after. */
+    let received = 0;
     const conn = session().conn;
     const sub = { kind: 'exec' as const, host: props.host, container: props.id, cmd: props.cmd };
     const handle = conn.subscribe(
@@ -36,16 +38,22 @@ export function TerminalView(props: { host: string; id: string; cmd?: string[] }
         onMsg: (m) => {
           if (m.op === 'started') {
             resume = m.resume;
+            if (m.at !== undefined && m.at > received) term.write(`\r\n[${m.at - received} bytes of output were lost while disconnected]\r\n`);
+            if (m.at !== undefined) received = m.at;
             setStatus(m.resumed ? 'connected (resumed)' : 'connected');
           }
-          else if (m.op === 'output') term.write(fromBase64(m.data));
+          else if (m.op === 'output') {
+            const bytes = fromBase64(m.data);
+            received += bytes.length;
+            term.write(bytes);
+          }
           else setStatus(`exited${m.code === null ? '' : ` (${m.code})`}`);
         },
         onEnd: () => setStatus((s) => (s.startsWith('exited') ? s : 'ended')),
         onError: (message) => setStatus(`error: ${message}`),
       },
       // A shell that had started is taken up again; one that had not starts anew.
-      { resume: () => ({ ...sub, rows: term.rows, cols: term.cols, resume }) },
+      { resume: () => ({ ...sub, rows: term.rows, cols: term.cols, resume, received }) },
     );
     const status = conn.onStatus((up) => {
       if (!up) setStatus((s) => (s.startsWith('connected') ? 'disconnected: resuming…' : s));
