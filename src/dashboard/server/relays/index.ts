@@ -6,8 +6,10 @@ import type { EngineHost } from '../hosts.js';
 import { openDisk } from './disk.js';
 import { openEvents } from './events.js';
 import type { ExecSessions } from './exec.js';
+import { openImages } from './images.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
+import { openNetworks, openVolumes } from './resources.js';
 import type { EngineEvents } from './engine-events.js';
 import type { StatsRelay } from './stats.js';
 
@@ -33,8 +35,11 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
   exec: (ctx, sub, sink) =>
     ctx.execs.open(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols), resume: typeof sub.resume === 'string' ? sub.resume : undefined, received: Number(sub.received) || 0 }, sink),
+  volumes: (ctx, _sub, sink) => openVolumes(ctx.events, sink),
+  networks: (ctx, _sub, sink) => openNetworks(ctx.events, sink),
   events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
   disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
+  images: (ctx, _sub, sink) => openImages(ctx.events, sink),
 };
 
 /** A terminal dimension from the page: a whole number in 1…1000 (24 when it is not a number). */

@@ -30,6 +30,8 @@ export class ListRelay<T> {
   private subscription?: { close: () => void; ready: Promise<void> };
   private listing = false;
   private again = false;
+  /** The event stream broke: the pages were told `down`, and get a snapshot when it is back. */
+  private down = false;
 
   constructor(
     private readonly events: EngineEvents,
@@ -45,13 +47,15 @@ export class ListRelay<T> {
           if (this.source.concerns(e)) this.schedule();
         },
         status: (up, error) => {
-          if (!up) for (const s of this.sinks) s.emit({ op: 'down', error });
+          if (up) return;
+          this.down = true;
+          for (const s of this.sinks) s.emit({ op: 'down', error });
         },
       });
     }
     void this.subscription.ready.then(() => {
       if (!this.sinks.has(sink)) return;
-      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item) });
+      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item), keys: [...this.items.keys()] });
       else sink.emit({ op: 'down', error: this.events.error });
     });
     return {
@@ -105,6 +109,12 @@ export class ListRelay<T> {
       this.items.delete(key);
       out.push({ op: 'remove', key });
     }
-    for (const s of this.sinks) for (const m of out) s.emit(m);
+    if (this.down) {
+      // Back after `down`: the pages start over from the whole list.
+      this.down = false;
+      const items = [...this.items.values()].map((v) => v.item);
+      const keys = [...this.items.keys()];
+      for (const s of this.sinks) s.emit({ op: 'snapshot', items, keys });
+    } else for (const s of this.sinks) for (const m of out) s.emit(m);
   }
 }
