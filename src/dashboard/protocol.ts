@@ -7,6 +7,7 @@
 // frame. Actions that change something are not sent here: they are POSTs with the CSRF header
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
+import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../api-types/images.js';
 import type { EventMessage, SystemDf } from '../api-types/system.js';
 import type { DiskUsageKind } from '../client/disk-usage.js';
 import type { StatsUsage } from '../client/stats-usage.js';
@@ -44,7 +45,9 @@ export type Subscription =
   /** One engine's events: the ones it kept (`recent`), then live ones. */
   | { kind: 'events'; host: string }
   /** One engine's disk use (`docker system df`), anew after each change. */
-  | { kind: 'disk'; host: string };
+  | { kind: 'disk'; host: string }
+  /** One engine's images (keyed by Id), `Containers` counted from its container list. */
+  | { kind: 'images'; host: string };
 
 export type ClientMessage =
   | { type: 'sub'; id: number; sub: Subscription }
@@ -68,6 +71,7 @@ export interface StreamMessages {
   events: { op: 'events'; events: EventMessage[] } | { op: 'status'; up: boolean; error?: string };
   /** The whole of /system/df each time (with its totals), or why it could not be read. */
   disk: { op: 'df'; t: number; df: SystemDf; summary: DiskUsageKind[] } | { op: 'down'; error?: string };
+  images: ListMessage<ImageSummary>;
 }
 
 /** What a prune from the host page removed (POST /api/hosts/{host}/prune/{kind}). */
@@ -109,6 +113,12 @@ export interface ComposeFileView {
 export interface ComposeActionResult {
   events: ProgressEvent[];
   warnings: string[];
+}
+
+/** GET /api/hosts/{host}/images/{id}/json: what the image page shows (server/routes/images.ts). */
+export interface ImageDetail {
+  inspect: ImageInspect;
+  history: ImageHistoryItem[];
 }
 
 /** The header that carries the session's CSRF token on every POST. */

@@ -50,6 +50,25 @@ export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, b
   return res.status === 204 ? undefined : ((await res.json()) as T);
 }
 
+/**
+ * An action whose answer streams (a pull's progress): POST with the CSRF header, each NDJSON line
+ * of the answer to `onLine` as it comes; throws the server's message when it refuses.
+ */
+export async function postStream<T>(path: string, onLine: (line: T) => void): Promise<void> {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
+  if (!res.ok || !res.body) throw new Error(await errorOf(res));
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const lines = (rest + value).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(JSON.parse(line) as T);
+  }
+  if (rest.trim()) onLine(JSON.parse(rest) as T);
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(await errorOf(res));

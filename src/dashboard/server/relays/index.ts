@@ -6,6 +6,7 @@ import type { EngineHost } from '../hosts.js';
 import { openDisk } from './disk.js';
 import { openEvents } from './events.js';
 import { openExec } from './exec.js';
+import { openImages } from './images.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
 import type { EngineEvents } from './engine-events.js';
@@ -32,6 +33,7 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   exec: (ctx, sub, sink) => openExec(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols) }, sink),
   events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
   disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
+  images: (ctx, _sub, sink) => openImages(ctx.events, sink),
 };
 
 /** A terminal dimension from the page: a whole number in 1…1000 (24 when it is not a number). */

@@ -30,6 +30,8 @@ export class ListRelay<T> {
   private subscription?: { close: () => void; ready: Promise<void> };
   private listing = false;
   private again = false;
+  /** The event stream broke: the pages were told `down`, and get a snapshot when it is back. */
+  private down = false;
 
   constructor(
     private readonly events: EngineEvents,
@@ -45,7 +47,9 @@ export class ListRelay<T> {
           if (this.source.concerns(e)) this.schedule();
         },
         status: (up, error) => {
-          if (!up) for (const s of this.sinks) s.emit({ op: 'down', error });
+          if (up) return;
+          this.down = true;
+          for (const s of this.sinks) s.emit({ op: 'down', error });
         },
       });
     }
@@ -105,6 +109,11 @@ export class ListRelay<T> {
       this.items.delete(key);
       out.push({ op: 'remove', key });
     }
-    for (const s of this.sinks) for (const m of out) s.emit(m);
+    if (this.down) {
+      // Back after `down`: the pages start over from the whole list.
+      this.down = false;
+      const items = [...this.items.values()].map((v) => v.item);
+      for (const s of this.sinks) s.emit({ op: 'snapshot', items });
+    } else for (const s of this.sinks) for (const m of out) s.emit(m);
   }
 }

@@ -2,9 +2,10 @@
 import { composeRoutes } from './compose.js';
 import { containerRoutes } from './containers.js';
 import { hostRoutes } from './host.js';
+import { imageRoutes } from './images.js';
 import type { Route } from './route.js';
 
-export const HOST_ROUTES: Route[] = [...containerRoutes, ...composeRoutes, ...hostRoutes];
+export const HOST_ROUTES: Route[] = [...containerRoutes, ...composeRoutes, ...hostRoutes, ...imageRoutes];
 
 /** The route for a method and a path under /api/hosts/{host}/; `allowed` lists the methods the path has otherwise. */
 export function findRoute(method: string, rest: string): { route?: Route; params: string[]; allowed: string[] } {

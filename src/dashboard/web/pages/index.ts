@@ -5,6 +5,8 @@ import type { ComponentType } from 'preact';
 import { page as containers } from './containers.js';
 import { page as container, pageDefaultTab as containerLogs } from './container.js';
 import { page as compose, projectPage as composeProject } from './compose.js';
+import { page as images } from './images.js';
+import { page as image } from './image.js';
 import { page as events } from './events.js';
 import { page as host, hostPage } from './host.js';
 import { page as registry, repositoryPage as registryRepository, manifestPage as registryManifest } from './registry.js';
@@ -18,4 +20,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, events, host, hostPage, registry, registryRepository, registryManifest];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, images, image, events, host, hostPage, registry, registryRepository, registryManifest];
