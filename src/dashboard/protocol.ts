@@ -8,7 +8,9 @@
 // (see server/actions.ts), so they stay simple to audit.
 import type { ContainerSummary } from '../api-types/containers.js';
 import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../api-types/images.js';
+import type { NetworkInspect } from '../api-types/networks.js';
 import type { EventMessage, SystemDf } from '../api-types/system.js';
+import type { VolumeView } from '../api-types/volumes.js';
 import type { DiskUsageKind } from '../client/disk-usage.js';
 import type { StatsUsage } from '../client/stats-usage.js';
 import type { ProgressEvent } from '../compose/progress.js';
@@ -31,10 +33,26 @@ export interface ContainerRow extends ContainerSummary {
  * key; `down` when the engine's event stream broke (a snapshot follows when it is back).
  */
 export type ListMessage<T> =
-  | { op: 'snapshot'; items: T[] }
+  /** `keys[i]` is the key of `items[i]` (upserts and removals name items by it). */
+  | { op: 'snapshot'; items: T[]; keys: string[] }
   | { op: 'upsert'; key: string; item: T }
   | { op: 'remove'; key: string }
   | { op: 'down'; error?: string };
+
+/** A container that uses a volume or network, for links to its page. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+}
+
+/** A volume of the list: the engine's view, its size (GET /system/df; -1 when not known) and the containers that mount it. */
+export interface VolumeRow extends VolumeView {
+  size: number;
+  users: ContainerRef[];
+}
+
+/** A network as GET /networks/{id} shows it, with its attached containers. */
+export type NetworkRow = NetworkInspect;
 
 /** Streams a page may open, by kind; the server has one relay per kind (server/relays/). */
 export type Subscription =
@@ -42,6 +60,8 @@ export type Subscription =
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
   | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number }
+  | { kind: 'volumes'; host: string }
+  | { kind: 'networks'; host: string }
   /** One engine's events: the ones it kept (`recent`), then live ones. */
   | { kind: 'events'; host: string }
   /** One engine's disk use (`docker system df`), anew after each change. */
@@ -67,6 +87,8 @@ export interface StreamMessages {
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
   exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+  volumes: ListMessage<VolumeRow>;
+  networks: ListMessage<NetworkRow>;
   /** Events oldest first (a replay after a reconnect may repeat some); `status` when the engine's stream breaks or is back. */
   events: { op: 'events'; events: EventMessage[] } | { op: 'status'; up: boolean; error?: string };
   /** The whole of /system/df each time (with its totals), or why it could not be read. */

@@ -9,6 +9,7 @@ import { openExec } from './exec.js';
 import { openImages } from './images.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
+import { openNetworks, openVolumes } from './resources.js';
 import type { EngineEvents } from './engine-events.js';
 import type { StatsRelay } from './stats.js';
 
@@ -31,6 +32,8 @@ export const OPENERS: { [K in Kind]: Opener<K> } = {
   stats: (ctx, sub, sink) => ctx.stats.open(sub.host, sub.container, sink),
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
   exec: (ctx, sub, sink) => openExec(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols) }, sink),
+  volumes: (ctx, _sub, sink) => openVolumes(ctx.events, sink),
+  networks: (ctx, _sub, sink) => openNetworks(ctx.events, sink),
   events: (ctx, _sub, sink) => openEvents(ctx.events, sink),
   disk: (ctx, _sub, sink) => openDisk(ctx.events, sink),
   images: (ctx, _sub, sink) => openImages(ctx.events, sink),

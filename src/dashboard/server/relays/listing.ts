@@ -55,7 +55,7 @@ export class ListRelay<T> {
     }
     void this.subscription.ready.then(() => {
       if (!this.sinks.has(sink)) return;
-      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item) });
+      if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item), keys: [...this.items.keys()] });
       else sink.emit({ op: 'down', error: this.events.error });
     });
     return {
@@ -113,7 +113,8 @@ export class ListRelay<T> {
       // Back after `down`: the pages start over from the whole list.
       this.down = false;
       const items = [...this.items.values()].map((v) => v.item);
-      for (const s of this.sinks) s.emit({ op: 'snapshot', items });
+      const keys = [...this.items.keys()];
+      for (const s of this.sinks) s.emit({ op: 'snapshot', items, keys });
     } else for (const s of this.sinks) for (const m of out) s.emit(m);
   }
 }

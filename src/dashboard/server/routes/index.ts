@@ -3,9 +3,11 @@ import { composeRoutes } from './compose.js';
 import { containerRoutes } from './containers.js';
 import { hostRoutes } from './host.js';
 import { imageRoutes } from './images.js';
+import { networkRoutes } from './networks.js';
 import type { Route } from './route.js';
+import { volumeRoutes } from './volumes.js';
 
-export const HOST_ROUTES: Route[] = [...containerRoutes, ...composeRoutes, ...hostRoutes, ...imageRoutes];
+export const HOST_ROUTES: Route[] = [...containerRoutes, ...composeRoutes, ...hostRoutes, ...imageRoutes, ...volumeRoutes, ...networkRoutes];
 
 /** The route for a method and a path under /api/hosts/{host}/; `allowed` lists the methods the path has otherwise. */
 export function findRoute(method: string, rest: string): { route?: Route; params: string[]; allowed: string[] } {

@@ -9,6 +9,8 @@ import { page as images } from './images.js';
 import { page as image } from './image.js';
 import { page as events } from './events.js';
 import { page as host, hostPage } from './host.js';
+import { page as volumes } from './volumes.js';
+import { page as networks, networkPage as network } from './networks.js';
 import { page as registry, repositoryPage as registryRepository, manifestPage as registryManifest } from './registry.js';
 
 export interface PageDef {
@@ -20,4 +22,4 @@ export interface PageDef {
   component: ComponentType<{ params: Record<string, string> }>;
 }
 
-export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, images, image, events, host, hostPage, registry, registryRepository, registryManifest];
+export const PAGES: PageDef[] = [containers, container, containerLogs, compose, composeProject, images, image, volumes, networks, network, events, host, hostPage, registry, registryRepository, registryManifest];
