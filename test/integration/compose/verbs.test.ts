@@ -4,9 +4,10 @@
 // --json), and build/push/pull through a CNCF distribution registry on loopback.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
+import { BERTH_BIN, integrationSkipReason, startDaemon, type Daemon } from '../harness.js';
 import { ok, exits } from '../support/assert.js';
 import type { CmdResult } from '../support/proc.js';
 import { cleanupWithNetworks } from '../network/docker-support.js';
@@ -100,6 +101,39 @@ describe('berth compose verbs on berthd', { skip: integrationSkipReason() }, () 
       .map((l) => JSON.parse(l) as { service: string; action: string });
     const worker = events.filter((e) => e.service === 'worker').map((e) => e.action);
     for (const a of ['pause', 'unpause', 'kill', 'die']) assert.ok(worker.includes(a), `${a} in ${worker.join(',')}`);
+  });
+
+  it('logs -f follows containers that start after it, and ends when none it follows runs', async () => {
+    const sub = path.join(dir, 'talk');
+    await fsp.mkdir(sub);
+    const talk = (args: string[]) => d.berth(['compose', '-p', 'ctalk', ...args], { cwd: sub, env: { COMPOSE_PROGRESS: 'plain' }, timeoutMs: 90_000 });
+    await fsp.writeFile(path.join(sub, 'compose.yaml'), 'services:\n  talker:\n    image: busybox\n    command: ["sh", "-c", "echo hello from $$HOSTNAME; exec sleep 3600"]\n    stop_grace_period: 1s\n');
+    try {
+      ok(await talk(['up', '-d']));
+      const follower = spawn(BERTH_BIN, ['compose', '-p', 'ctalk', 'logs', '-f', '--no-color'], { cwd: sub, env: { ...process.env, ...d.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const seen = (re: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          // A deadline, not a wait: a follower that misses the line must fail the test, not hang it.
+          const deadline = setTimeout(() => reject(new Error(`no ${re} in 60 s; output:\n${out}`)), 60_000);
+          const check = () => re.test(out) && (clearTimeout(deadline), resolve());
+          follower.stdout.on('data', (c: Buffer) => ((out += c.toString()), check()));
+          follower.once('exit', () => (re.test(out) ? resolve() : reject(new Error(`logs -f exited; output:\n${out}`))));
+          check();
+        });
+      const exited = new Promise<number | null>((resolve) => follower.once('exit', resolve));
+      try {
+        await seen(/^talker-1 +\| hello from/m);
+        ok(await talk(['up', '-d', '--scale', 'talker=2']));
+        await seen(/^talker-2 +\| hello from/m);
+        ok(await talk(['stop', '-t', '1']));
+        assert.equal(await exited, 0);
+      } finally {
+        follower.kill();
+      }
+    } finally {
+      await talk(['down', '-t', '1']);
+    }
   });
 
   it('build, push and pull a service image through a registry on loopback', { skip: distributionSkip }, async () => {

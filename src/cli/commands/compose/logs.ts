@@ -2,9 +2,11 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { parseTimestamp } from '../../format/timestamps.js';
 import { LogPrinter, printLogs } from '../../../compose/log-printer.js';
-import { shortName } from '../../../compose/naming.js';
+import type { ContainerSummary } from '../../../api-types/containers.js';
+import { ComposeLabels, projectFilters, shortName } from '../../../compose/naming.js';
 import { projectContainers } from '../../../compose/observe.js';
 import { openProject } from './project.js';
+import { bestEffort } from '../../../util/best-effort.js';
 
 export const spec: CommandSpec = {
   usage: 'compose logs [OPTIONS] [SERVICE...]',
@@ -31,18 +33,57 @@ export default async function logs(cli: Cli, argv: string[]): Promise<number> {
   for (const n of names) printer.register(n);
   const since = flags.string('since') ? parseTimestamp(flags.string('since')) : undefined;
   const until = flags.string('until') ? parseTimestamp(flags.string('until')) : undefined;
-  await Promise.all(
-    containers.map(async (c, i) => {
-      const tty = !!(await session.client.containers.inspect(c.Id)).Config.Tty;
-      await printLogs(session.client, c.Id, names[i], printer, {
-        follow: flags.bool('follow'),
-        tail: flags.string('tail'),
-        timestamps: flags.bool('timestamps'),
-        since,
-        until,
-        tty,
+  const follow = flags.bool('follow');
+  const opts = { follow, tail: flags.string('tail'), timestamps: flags.bool('timestamps'), since, until };
+  const show = async (c: ContainerSummary, name: string, from?: { since: string }): Promise<void> => {
+    const tty = !!(await session.client.containers.inspect(c.Id)).Config.Tty;
+    await printLogs(session.client, c.Id, name, printer, { ...opts, ...from, tty });
+  };
+  if (!follow) {
+    await Promise.all(containers.map((c, i) => show(c, names[i])));
+    return 0;
+  }
+  // As Compose v2: -f also follows the project's containers that start later (a scale-up, a
+  // restart, an `up` in another terminal), and ends when none it follows is running.
+  const watching = new AbortController();
+  const live = new Set<string>();
+  /** When each container's output stream ended: a restarted container is followed from there on. */
+  const endedAt = new Map<string, string>();
+  let all!: () => void;
+  const finished = new Promise<void>((resolve) => (all = resolve));
+  const followFrom = (c: ContainerSummary, name: string, from?: { since: string }): void => {
+    if (live.has(c.Id)) return;
+    live.add(c.Id);
+    printer.register(name);
+    void show(c, name, from)
+      .catch((e: unknown) => printer.status(name, `logs: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        endedAt.set(c.Id, (Date.now() / 1000).toFixed(3));
+        live.delete(c.Id);
+        if (!live.size) all();
       });
-    }),
-  );
+  };
+  const startedAfter = (Date.now() / 1000).toFixed(3);
+  // Ends aborted when -f is over; a broken event stream only stops picking up new containers.
+  void bestEffort(async () => {
+    const events = session.client.system.events({
+      since: startedAfter,
+      filters: { ...(projectFilters(session.project.name) as Record<string, string[]>), type: ['container'], event: ['start'] },
+      signal: watching.signal,
+    });
+    for await (const e of events) {
+      const service = e.Actor?.Attributes?.[ComposeLabels.service];
+      if (flags.positionals.length && !flags.positionals.includes(service ?? '')) continue;
+      const [c] = await session.client.containers.list({ all: true, filters: { id: [e.Actor?.ID ?? e.id ?? ''] } });
+      // A new container from its first line (its output can precede its start event); one that
+      // restarts from where its last stream ended.
+      const ended = c && endedAt.get(c.Id);
+      if (c) followFrom(c, shortName(session.project.name, c), ended ? { since: ended } : undefined);
+    }
+  }, 'following the project\'s new containers');
+  containers.forEach((c, i) => followFrom(c, names[i]));
+  if (!containers.length) all();
+  await finished;
+  watching.abort();
   return 0;
 }

@@ -26,7 +26,10 @@ export interface ListSink<T> {
 
 export class ListRelay<T> {
   private readonly items = new Map<string, { item: T; json: string }>();
+  /** Pages that have their snapshot, and get changes from here on. */
   private readonly sinks = new Set<ListSink<T>>();
+  /** Pages waiting for their snapshot (the first list may still be on its way). */
+  private readonly waiting = new Set<ListSink<T>>();
   private subscription?: { close: () => void; ready: Promise<void> };
   private listing = false;
   private again = false;
@@ -39,7 +42,7 @@ export class ListRelay<T> {
   ) {}
 
   open(sink: ListSink<T>): Opened {
-    this.sinks.add(sink);
+    this.waiting.add(sink);
     if (!this.subscription) {
       this.subscription = this.events.listen({
         resync: () => this.relist(),
@@ -54,14 +57,20 @@ export class ListRelay<T> {
       });
     }
     void this.subscription.ready.then(() => {
-      if (!this.sinks.has(sink)) return;
+      if (!this.waiting.delete(sink)) return;
+      this.sinks.add(sink);
       if (this.events.up) sink.emit({ op: 'snapshot', items: [...this.items.values()].map((v) => v.item), keys: [...this.items.keys()] });
-      else sink.emit({ op: 'down', error: this.events.error });
+      else {
+        // Its snapshot comes when the engine is back (relist after `down`).
+        this.down = true;
+        sink.emit({ op: 'down', error: this.events.error });
+      }
     });
     return {
       close: () => {
         this.sinks.delete(sink);
-        if (this.sinks.size === 0) {
+        this.waiting.delete(sink);
+        if (this.sinks.size === 0 && this.waiting.size === 0) {
           this.subscription?.close();
           this.subscription = undefined;
           this.items.clear();
