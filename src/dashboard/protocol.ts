@@ -59,7 +59,8 @@ export type Subscription =
   | { kind: 'containers' }
   | { kind: 'stats'; host: string; container: string }
   | { kind: 'logs'; host: string; container: string; tail?: number }
-  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number }
+  /** `resume`: the token of a shell this page had before its socket dropped (relays/exec.ts), `received` the bytes of its output the page has. */
+  | { kind: 'exec'; host: string; container: string; cmd?: string[]; rows: number; cols: number; resume?: string; received?: number }
   | { kind: 'volumes'; host: string }
   | { kind: 'networks'; host: string }
   /** One engine's events: the ones it kept (`recent`), then live ones. */
@@ -86,7 +87,15 @@ export interface StreamMessages {
   stats: { op: 'sample'; t: number; usage: StatsUsage };
   logs: { op: 'lines'; lines: { stream: 'stdout' | 'stderr'; text: string }[] };
   /** Terminal output as base64 (it is bytes, not always whole UTF-8 characters). */
-  exec: { op: 'started'; execId: string } | { op: 'output'; data: string } | { op: 'exit'; code: number | null };
+  /**
+   * `started`: `resume` takes the shell up again after a dropped socket; `resumed` says it was,
+   * and `at` is the byte offset of the output that follows (past what the page had when the
+   * server no longer kept all it missed).
+   */
+  exec:
+    | { op: 'started'; execId: string; resume: string; resumed?: boolean; at?: number }
+    | { op: 'output'; data: string }
+    | { op: 'exit'; code: number | null };
   volumes: ListMessage<VolumeRow>;
   networks: ListMessage<NetworkRow>;
   /** Events oldest first (a replay after a reconnect may repeat some); `status` when the engine's stream breaks or is back. */

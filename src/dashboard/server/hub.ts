@@ -7,6 +7,7 @@ import { OP_TEXT, type WebSocketPeer } from '../../util/websocket.js';
 import type { EngineHost } from './hosts.js';
 import { ContainersRelay } from './relays/containers.js';
 import { EngineEvents } from './relays/engine-events.js';
+import { ExecSessions } from './relays/exec.js';
 import { OPENERS, clampSize, type HostSubscription, type OpenContext } from './relays/index.js';
 import type { Opened, Sink } from './relays/relay.js';
 import { StatsRelay } from './relays/stats.js';
@@ -21,6 +22,7 @@ export class Relays {
   readonly events: Map<string, EngineEvents>;
   readonly containers: Map<string, ContainersRelay>;
   readonly stats: StatsRelay;
+  readonly execs = new ExecSessions();
 
   constructor(hosts: EngineHost[]) {
     this.hosts = new Map(hosts.map((h) => [h.info.id, h]));
@@ -35,6 +37,7 @@ export class Relays {
 
   close(): void {
     for (const ev of this.events.values()) ev.stop();
+    this.execs.closeAll();
     for (const h of this.hosts.values()) h.client.close();
   }
 }
@@ -54,12 +57,16 @@ export class PageConnection {
       this.touch();
       this.receive(payload.toString('utf8'));
     };
-    peer.onEnd = () => this.closeAll();
-    peer.gone.addEventListener('abort', () => this.closeAll());
+    peer.onEnd = () => this.detachAll();
+    peer.gone.addEventListener('abort', () => this.detachAll());
   }
 
-  private closeAll(): void {
-    for (const s of this.subs.values()) s.close();
+  /** The socket went: each stream ends, but one that can wait for the page to come back does. */
+  private detachAll(): void {
+    for (const s of this.subs.values()) {
+      if (s.detach) s.detach();
+      else s.close();
+    }
     this.subs.clear();
   }
 
@@ -136,7 +143,7 @@ export class PageConnection {
       this.sink(id).fail('unknown subscription');
       return { close() {} };
     }
-    return opener({ host, events: this.relays.events.get(sub.host)!, stats: this.relays.stats }, sub, this.sink(id));
+    return opener({ host, events: this.relays.events.get(sub.host)!, stats: this.relays.stats, execs: this.relays.execs }, sub, this.sink(id));
   }
 
   /** Every engine's list: a snapshot once all have answered (or failed), then their changes. */

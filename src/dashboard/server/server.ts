@@ -25,6 +25,7 @@ import { RegistryBrowser } from './registry.js';
 import { SECURITY_HEADERS } from './routes/route.js';
 import { PageConnection, Relays } from './hub.js';
 import { baseUrl, planListen } from './listen.js';
+import { SessionFile, sessionFilePath } from './session-file.js';
 
 /** Page messages are subscriptions and keystrokes (a paste at most). */
 const MAX_PAGE_MESSAGE = 1 << 20;
@@ -39,6 +40,8 @@ export interface DashboardOptions {
   token?: string;
   /** Where the built page is (default: found beside the program, see assets.ts). */
   assetDir?: string;
+  /** Where the sessions are kept across restarts (session-file.ts); none when not given. */
+  stateDir?: string;
   /** Registries to browse (host[:port]); the page can log in to more. */
   registries?: string[];
   /** The docker config with registry credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json). */
@@ -81,7 +84,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const access = new Access(token, { host: plan.host, port, secure: !!plan.tls });
+  // Kept only when listening on a fixed port: only then can an open page come back to the next run.
+  const sessionsAt = opts.stateDir ? sessionFilePath(opts.stateDir, plan.host, plan.port) : undefined;
+  const access = new Access(token, { host: plan.host, port, secure: !!plan.tls }, Date.now, sessionsAt ? new SessionFile(sessionsAt) : undefined);
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -139,7 +144,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (!session) return refuseUpgrade(socket, 401, 'Unauthorized');
     pages.add(socket);
     socket.once('close', () => pages.delete(socket));
-    new PageConnection(new WebSocketPeer(socket, key, head, { maxMessage: MAX_PAGE_MESSAGE }), relays, () => (session.lastUsed = Date.now()));
+    new PageConnection(new WebSocketPeer(socket, key, head, { maxMessage: MAX_PAGE_MESSAGE }), relays, () => access.touch(session));
   });
 
   const url = `${baseUrl(plan, port)}/`;
@@ -152,6 +157,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       for (const socket of pages) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await access.flush();
     },
   };
 }

@@ -1,7 +1,9 @@
 // The page's one WebSocket to the dashboard server (src/dashboard/protocol.ts). Components
 // subscribe to streams here; when the connection drops it comes back (with a growing pause) and
 // the streams that can be resumed are opened again: their `onReset` runs first so a view can clear
-// what it will receive anew. Nothing polls: every update is pushed by the server.
+// what it will receive anew. A stream that the server keeps for the page meanwhile (a terminal:
+// server/relays/exec.ts) is taken up where it was instead, with the subscription its `resume`
+// gives. Nothing polls: every update is pushed by the server.
 import type { ClientMessage, ServerMessage, StreamMessages, Subscription } from '../protocol.js';
 
 type KindOf<S extends Subscription> = S['kind'];
@@ -22,8 +24,17 @@ export interface StreamHandle {
 interface Entry {
   sub: Subscription;
   handlers: StreamHandlers<any>;
-  /** Open it again after a reconnect (an exec cannot be resumed: its shell is gone). */
+  /** Open it again after a reconnect, from the start. */
   resumable: boolean;
+  /** Take it up again after a reconnect with this subscription (it goes on where it was). */
+  resume?: () => Subscription;
+}
+
+export interface SubscribeOptions<S extends Subscription> {
+  /** Open it again from the start after a reconnect (default: all but exec). */
+  resumable?: boolean;
+  /** After a reconnect, subscribe with what this returns instead, and the stream goes on (no onReset). */
+  resume?: () => Extract<Subscription, { kind: S['kind'] }>;
 }
 
 export class Connection {
@@ -43,9 +54,9 @@ export class Connection {
     return () => this.statusListeners.delete(fn);
   }
 
-  subscribe<S extends Subscription>(sub: S, handlers: StreamHandlers<KindOf<S>>, opts: { resumable?: boolean } = {}): StreamHandle {
+  subscribe<S extends Subscription>(sub: S, handlers: StreamHandlers<KindOf<S>>, opts: SubscribeOptions<S> = {}): StreamHandle {
     const id = this.nextId++;
-    this.entries.set(id, { sub, handlers, resumable: opts.resumable ?? sub.kind !== 'exec' });
+    this.entries.set(id, { sub, handlers, resumable: opts.resumable ?? sub.kind !== 'exec', resume: opts.resume });
     this.send({ type: 'sub', id, sub });
     return {
       close: () => {
@@ -70,7 +81,7 @@ export class Connection {
     ws.onopen = () => {
       this.retryMs = 250;
       this.setUp(true);
-      for (const [id, e] of this.entries) ws.send(JSON.stringify({ type: 'sub', id, sub: e.sub } satisfies ClientMessage));
+      for (const [id, e] of this.entries) ws.send(JSON.stringify({ type: 'sub', id, sub: e.resume?.() ?? e.sub } satisfies ClientMessage));
     };
     ws.onmessage = (ev) => {
       for (const m of JSON.parse(String(ev.data)) as ServerMessage[]) this.dispatch(m);
@@ -79,6 +90,7 @@ export class Connection {
       if (this.ws !== ws) return;
       this.setUp(false);
       for (const [id, e] of [...this.entries]) {
+        if (e.resume) continue;
         if (e.resumable) e.handlers.onReset?.();
         else {
           this.entries.delete(id);
@@ -88,6 +100,14 @@ export class Connection {
       setTimeout(() => this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };
+  }
+
+  /**
+   * Drops the socket as a network failure would (the page then reconnects as it does then). For
+   * the browser tests, which must see a terminal survive it; nothing in the page calls it.
+   */
+  dropForTest(): void {
+    this.ws?.close();
   }
 
   private dispatch(m: ServerMessage): void {

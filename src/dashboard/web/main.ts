@@ -10,7 +10,11 @@ import { containers } from './stores/containers.js';
 
 function ConnectionStatus() {
   const [up, setUp] = useState(session().conn.up);
-  useEffect(() => session().conn.onStatus(setUp), []);
+  // The socket may have opened between the first render and this effect: read it again here.
+  useEffect(() => {
+    setUp(session().conn.up);
+    return session().conn.onStatus(setUp);
+  }, []);
   return html`<span class=${`conn ${up ? 'up' : 'down'}`}>${up ? 'live' : 'reconnecting…'}</span>`;
 }
 

@@ -2,6 +2,7 @@
 // test daemon, and screenshots kept in test/e2e/artifacts/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { BERTH, REPO_ROOT, integrationSkipReason, type Daemon } from '../../integration/harness.js';
@@ -15,9 +16,12 @@ export function e2eSkipReason(): string | undefined {
   return integrationSkipReason();
 }
 
-/** Starts `berth dashboard` for the daemon (with `extraArgs`) and resolves with the login URL it prints. */
-export function startDashboard(d: Daemon, extraArgs: string[] = []): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
-  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', '127.0.0.1:0', '-H', `unix://${d.sock}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `berth dashboard` for the daemon (with `extraArgs`: --token-file, --state-dir, …) on
+ * `addr` (default a random port) and resolves with the login URL it prints.
+ */
+export function startDashboard(d: Daemon, extraArgs: string[] = [], addr = '127.0.0.1:0'): Promise<{ proc: ChildProcess; loginUrl: string; base: string }> {
+  const proc = spawn(process.execPath, [BERTH, 'dashboard', '--addr', addr, '-H', `unix://${d.sock}`, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer) => {
@@ -38,4 +42,24 @@ export function startDashboard(d: Daemon, extraArgs: string[] = []): Promise<{ p
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A TCP port free on loopback now (for a dashboard that must come back on the same address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Stops a dashboard started by startDashboard and waits until it has exited. */
+export async function stopDashboard(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
 }

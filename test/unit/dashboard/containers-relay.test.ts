@@ -7,7 +7,7 @@ import { EngineClient } from '../../../src/client/client.js';
 import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
 import type { ContainerSummary } from '../../../src/api-types/containers.js';
 import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events.js';
-import { ContainersRelay } from '../../../src/dashboard/server/relays/containers.js';
+import { ContainersRelay, eventRow } from '../../../src/dashboard/server/relays/containers.js';
 import type { StreamMessages } from '../../../src/dashboard/protocol.js';
 
 type Msg = StreamMessages['containers'];
@@ -93,5 +93,35 @@ describe('ContainersRelay', () => {
     await c.next((m) => m.op === 'host' && !m.up);
     assert.equal(relay.up, false);
     events.stop();
+  });
+
+  it('shows a new container from its events at once, then the engine row', async () => {
+    const engine = new FakeEngine();
+    const events = new EngineEvents({ info: { id: 'h2', label: 'fake', local: true }, client: new EngineClient(engine) });
+    const relay = new ContainersRelay(events);
+    const c = collector(relay);
+    await relay.ready;
+    // The engine does not list it yet: the row comes from the event's attributes alone.
+    const attrs = { name: 'web', image: 'busybox', 'com.example': 'x' };
+    engine.events.write(JSON.stringify({ Type: 'container', Action: 'create', Actor: { ID: 'n', Attributes: attrs }, time: 5 }) + '\n');
+    engine.events.write(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'n', Attributes: attrs }, time: 5 }) + '\n');
+    await c.next((m) => m.op === 'upsert' && m.row.Id === 'n' && m.row.State === 'running');
+    const row = relay.rows.get('n')!;
+    assert.deepEqual([row.Names, row.Image, row.Labels, row.host], [['/web'], 'busybox', { 'com.example': 'x' }, 'h2']);
+    // The list call that follows brings the engine's own row.
+    engine.containers.set('n', { ...container('n', 'running'), Status: 'Up 1 second' });
+    engine.events.write(JSON.stringify({ Type: 'container', Action: 'exec_create', Actor: { ID: 'n', Attributes: attrs }, time: 6 }) + '\n');
+    await c.next((m) => m.op === 'upsert' && m.row.Id === 'n' && m.row.Status === 'Up 1 second');
+    events.stop();
+    engine.events.end();
+  });
+
+  it('eventRow: a die event marks the row exited with its code; other events change nothing', () => {
+    const old = { ...container('x', 'running'), host: 'h' };
+    const die = eventRow(old, { Type: 'container', Action: 'die', Actor: { ID: 'x', Attributes: { name: 'x', image: 'busybox', exitCode: '3' } }, time: 1 }, 'h');
+    assert.equal(die?.State, 'exited');
+    assert.match(String(die?.Status), /^Exited \(3\)/);
+    assert.equal(eventRow(old, { Type: 'container', Action: 'exec_start', Actor: { ID: 'x', Attributes: { name: 'x' } }, time: 1 }, 'h'), undefined);
+    assert.equal(eventRow(undefined, { Type: 'container', Action: 'start', Actor: { ID: 'y' }, time: 1 }, 'h'), undefined, 'no name: wait for the list');
   });
 });

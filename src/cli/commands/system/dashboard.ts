@@ -12,7 +12,8 @@ export const spec: CommandSpec = {
     { name: 'tlscert', kind: 'string', desc: "Serve HTTPS with this certificate (the dashboard's own, not the engine's)" },
     { name: 'tlskey', kind: 'string', desc: 'Private key of --tlscert' },
     { name: 'registry', kind: 'list', desc: 'Registry to browse on the registry page, HOST[:PORT] (repeat for several; credentials from the docker config, or log in on the page)' },
-    { name: 'token-file', kind: 'string', desc: 'Read the login token from this file instead of making a random one' },
+    { name: 'token-file', kind: 'string', desc: 'Read the login token from this file instead of making a random one (the same login URL after a restart)' },
+    { name: 'state-dir', kind: 'string', desc: 'Keep the sessions here, so open pages stay signed in across a restart (default $XDG_STATE_HOME/berth or ~/.local/state/berth)' },
   ],
   maxArgs: 0,
 };
@@ -20,13 +21,22 @@ export const spec: CommandSpec = {
 export default async function dashboard(cli: Cli, argv: string[]): Promise<number> {
   const flags = cli.parse(spec, argv);
   const { startDashboard } = await import('../../../dashboard/server/server.js');
+  const { stateDir } = await import('../../../dashboard/server/session-file.js');
   const { readFileSync } = await import('node:fs');
   const hosts = flags.list('host');
   const endpoints = hosts.length ? hosts.map((host) => resolveEndpoint({ ...cli.globals, host })) : [resolveEndpoint(cli.globals)];
   const tokenFile = flags.optString('token-file');
   const token = tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined;
   if (tokenFile && !token) throw new Error(`${tokenFile} is empty`);
-  const d = await startDashboard({ addr: flags.optString('addr'), tlsCert: flags.optString('tlscert'), tlsKey: flags.optString('tlskey'), endpoints, token, registries: flags.list('registry') });
+  const d = await startDashboard({
+    addr: flags.optString('addr'),
+    tlsCert: flags.optString('tlscert'),
+    tlsKey: flags.optString('tlskey'),
+    endpoints,
+    token,
+    registries: flags.list('registry'),
+    stateDir: flags.optString('state-dir') || stateDir(),
+  });
   cli.out(`berth dashboard for ${endpoints.map((e) => e.url).join(', ')}\n\n    Open ${d.loginUrl}\n\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

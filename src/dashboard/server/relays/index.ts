@@ -5,7 +5,7 @@ import type { StreamMessages, Subscription } from '../../protocol.js';
 import type { EngineHost } from '../hosts.js';
 import { openDisk } from './disk.js';
 import { openEvents } from './events.js';
-import { openExec } from './exec.js';
+import type { ExecSessions } from './exec.js';
 import { openImages } from './images.js';
 import { openLogs } from './logs.js';
 import type { Opened, Sink } from './relay.js';
@@ -24,6 +24,8 @@ export interface OpenContext {
   /** The engine's one shared event stream (its `recent` events too). */
   events: EngineEvents;
   stats: StatsRelay;
+  /** The shells of every page, so a page can take its own up again on a new socket. */
+  execs: ExecSessions;
 }
 
 type Opener<K extends Kind> = (ctx: OpenContext, sub: Extract<HostSubscription, { kind: K }>, sink: Sink<K & keyof StreamMessages>) => Opened;
@@ -31,7 +33,8 @@ type Opener<K extends Kind> = (ctx: OpenContext, sub: Extract<HostSubscription, 
 export const OPENERS: { [K in Kind]: Opener<K> } = {
   stats: (ctx, sub, sink) => ctx.stats.open(sub.host, sub.container, sink),
   logs: (ctx, sub, sink) => openLogs(ctx.host, sub.container, Math.max(0, Math.min(sub.tail ?? DEFAULT_LOG_TAIL, 100000)), sink),
-  exec: (ctx, sub, sink) => openExec(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols) }, sink),
+  exec: (ctx, sub, sink) =>
+    ctx.execs.open(ctx.host, sub.container, { cmd: sub.cmd, rows: clampSize(sub.rows), cols: clampSize(sub.cols), resume: typeof sub.resume === 'string' ? sub.resume : undefined, received: Number(sub.received) || 0 }, sink),
   volumes: (ctx, _sub, sink) => openVolumes(ctx.events, sink),
   networks: (ctx, _sub, sink) => openNetworks(ctx.events, sink),
   events: (ctx, _sub, sink) => openEvents(ctx.events, sink),

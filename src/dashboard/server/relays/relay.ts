@@ -12,6 +12,8 @@ export interface Sink<K extends keyof StreamMessages> {
 
 export interface Opened {
   close(): void;
+  /** The page's socket went (rather than the page closing the stream): a stream that can wait for the page to come back (exec) does; without it, close. */
+  detach?(): void;
   /** Keystrokes (exec only). */
   input?(data: string): void;
   resize?(rows: number, cols: number): void;

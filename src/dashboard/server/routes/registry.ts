@@ -35,14 +35,14 @@ export interface RegistryRoute {
 function withClient(fn: (client: RegistryClient, registry: string, ctx: RegistryRouteContext) => Promise<unknown>): (ctx: RegistryRouteContext) => Promise<ActionResult> {
   return async (ctx) => {
     const registry = ctx.params[0];
-    const client = ctx.browser.client(ctx.session.id, registry);
+    const client = ctx.browser.client(ctx.session.hash, registry);
     if (!client) return { status: 404, body: { message: `registry ${registry} is not one the dashboard browses: start it with --registry ${registry} or log in to it` } };
     return registryAnswer(() => fn(client, registry, ctx));
   };
 }
 
 export const REGISTRY_ROUTES: RegistryRoute[] = [
-  { method: 'GET', path: /^$/, handle: async ({ browser, session }) => ({ status: 200, body: await browser.list(session.id) }) },
+  { method: 'GET', path: /^$/, handle: async ({ browser, session }) => ({ status: 200, body: await browser.list(session.hash) }) },
   {
     method: 'POST',
     path: /^login$/,
@@ -52,14 +52,14 @@ export const REGISTRY_ROUTES: RegistryRoute[] = [
           throw new BadRequest('the body must be JSON');
         });
         if (typeof body.registry !== 'string' || typeof body.username !== 'string' || typeof body.password !== 'string') throw new BadRequest('registry, username and password are required');
-        await browser.login(session.id, body.registry, body.username, body.password);
+        await browser.login(session.hash, body.registry, body.username, body.password);
       }),
   },
   {
     method: 'POST',
     path: /^([^/]+)\/logout$/,
     handle: async ({ browser, session, params }) => {
-      browser.logout(session.id, params[0]);
+      browser.logout(session.hash, params[0]);
       return { status: 204 };
     },
   },

@@ -67,11 +67,14 @@ class Row extends Component<RowProps> {
   }
 }
 
+/** localeCompare's order, with one collator for all (localeCompare makes one per call: 200 rows sort in ~1500 calls). */
+const collate = new Intl.Collator().compare;
+
 const SORTS: Record<SortKey, (a: ContainerRow, b: ContainerRow) => number> = {
-  name: (a, b) => containerName(a).localeCompare(containerName(b)),
-  image: (a, b) => a.Image.localeCompare(b.Image),
-  state: (a, b) => (a.State ?? '').localeCompare(b.State ?? ''),
-  host: (a, b) => a.host.localeCompare(b.host),
+  name: (a, b) => collate(containerName(a), containerName(b)),
+  image: (a, b) => collate(a.Image, b.Image),
+  state: (a, b) => collate(a.State ?? '', b.State ?? ''),
+  host: (a, b) => collate(a.host, b.host),
   created: (a, b) => a.Created - b.Created,
 };
 
@@ -88,7 +91,7 @@ function ContainersPage() {
       const text = `${containerName(r)} ${r.Image} ${r.State} ${r.Status} ${hostLabel(r.host)} ${r.Id.slice(0, 12)}`.toLowerCase();
       return words.every((w) => text.includes(w));
     });
-    list.sort((a, b) => (sort.asc ? 1 : -1) * SORTS[sort.key](a, b) || containerName(a).localeCompare(containerName(b)));
+    list.sort((a, b) => (sort.asc ? 1 : -1) * SORTS[sort.key](a, b) || collate(containerName(a), containerName(b)));
     return list;
   }, [store.version, filter, sort]);
   if (!store.loaded) return html`<p class="notice">Loading containers…</p>`;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ago, humanSize } from '../../../cli/format/units.js';
 import type { ImageDetail } from '../../protocol.js';
 import { getJson, hostLabel, post } from '../session.js';
-import { useImages, type ImageRow } from '../stores/images.js';
+import { findImage, useImages, type ImageRow } from '../stores/images.js';
 import { imageNames, imagePath } from './images.js';
 import type { PageDef } from './index.js';
 
@@ -106,7 +106,7 @@ function Tags(props: { row: ImageRow; onError: (m: string | undefined) => void }
 function ImagePage(props: { params: Record<string, string> }) {
   const { host, id } = props.params;
   const store = useImages();
-  const row = store.find(host, id);
+  const row = findImage(store, host, id);
   const [detail, setDetail] = useState<ImageDetail | undefined>();
   const [loadError, setLoadError] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -122,7 +122,7 @@ function ImagePage(props: { params: Record<string, string> }) {
       (e: Error) => setLoadError(e.message),
     );
   }, [host, row?.Id, version]);
-  if (!store.loaded) return html`<p class="notice">Loading…</p>`;
+  if (!store.allLoaded) return html`<p class="notice">Loading…</p>`;
   if (!row) return html`<p class="notice">No image ${id} on ${hostLabel(host)} (it may have been removed). <a href="#/images">All images</a></p>`;
   const layers = detail?.inspect.RootFS?.Layers ?? [];
   return html`<div class="image-page" data-id=${row.Id}>

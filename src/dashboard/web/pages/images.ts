@@ -10,7 +10,7 @@ import { ago, humanSize } from '../../../cli/format/units.js';
 import { PullForm, PullProgress } from '../components/pull.js';
 import { href } from '../router.js';
 import { hostLabel, post, postJson, session } from '../session.js';
-import { images, rowKey, useImages, type ImageRow } from '../stores/images.js';
+import { imageRows, rowKey, useImages, type ImageRow } from '../stores/images.js';
 import type { PageDef } from './index.js';
 
 export const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -68,7 +68,7 @@ function PruneButtons(props: { onResult: (text: string) => void; onError: (m: st
     try {
       // `Deleted` names layers too: the images are the ids the list had (taken before: the
       // list follows the engine's events and may lose them before the answer is in).
-      const known = new Set(images.rows.keys());
+      const known = new Set(imageRows().keys());
       const results = await Promise.all(
         session().hosts.map(async (h) => ({ host: h.id, r: await postJson<ImagePruneResponse>(`/api/hosts/${encodeURIComponent(h.id)}/images/prune${all ? '?all=1' : ''}`) })),
       );
@@ -93,28 +93,29 @@ function ImagesPage() {
   const [error, setError] = useState<string | undefined>();
   const [result, setResult] = useState<string | undefined>();
   const showHost = session().hosts.length > 1;
+  const all = useMemo(() => imageRows(store), [store.version]);
   const rows = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-    const list = [...store.rows.values()].filter((r) => {
+    const list = [...all.values()].filter((r) => {
       if (!words.length) return true;
       const text = `${imageNames(r).join(' ')} ${shortId(r.Id)} ${hostLabel(r.host)}`.toLowerCase();
       return words.every((w) => text.includes(w));
     });
     list.sort((a, b) => b.Created - a.Created || imageNames(a)[0].localeCompare(imageNames(b)[0]));
     return list;
-  }, [store.version, filter]);
+  }, [all, filter]);
   return html`<div class="images-page">
     <div class="toolbar">
       <input type="search" placeholder="Filter: repository, tag, id, host…" value=${filter} onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} />
-      <span class="muted count">${rows.length} of ${store.rows.size} images</span>
+      <span class="muted count">${rows.length} of ${all.size} images</span>
       <${PullForm} />
       <${PruneButtons} onResult=${setResult} onError=${setError} />
     </div>
-    ${[...store.hostsDown].map(([h, err]) => html`<p class="error">${hostLabel(h)}: ${err}</p>`)}
+    ${[...store.down].map(([h, err]) => html`<p class="error">${hostLabel(h)}: ${err}</p>`)}
     ${result ? html`<p class="result prune-result" onClick=${() => setResult(undefined)}>${result}</p>` : null}
     ${error ? html`<p class="error action-error" onClick=${() => setError(undefined)}>${error}</p>` : null}
     <${PullProgress} />
-    ${store.loaded
+    ${store.allLoaded
       ? html`<table class="list images">
           <thead><tr><th>Repository:tag</th>${showHost ? html`<th>Host</th>` : null}<th>ID</th><th>Created</th><th>Size</th><th>Containers</th><th>Actions</th></tr></thead>
           <tbody>${rows.map((r) => html`<${Row} key=${`${r.host}/${r.Id}`} row=${r} showHost=${showHost} onError=${setError} />`)}</tbody>

@@ -20,10 +20,9 @@ class ContainersStore {
       { kind: 'containers' },
       {
         onMsg: (m) => this.apply(m),
-        onReset: () => {
-          this.loaded = false;
-          this.changed();
-        },
+        // A reconnect keeps the rows shown (the header says it is reconnecting) until the new
+        // snapshot replaces them: a page built on them (an open terminal) stays up meanwhile.
+        onReset: () => undefined,
       },
     );
   }

@@ -1,76 +1,125 @@
-// A live list of one kind (volumes, networks, …) from every engine: one subscription per host
-// while the page that uses it is shown (server/relays/listing.ts sends a snapshot, then upserts
-// and removals by key). Items are replaced, never changed in place; the view re-renders at most
-// once a frame however many changes came in it.
+// A live list of one kind (images, volumes, networks, …) from every engine: one subscription per
+// host while any view that uses it is mounted (server/relays/listing.ts sends a snapshot, then
+// upserts and removals by key), one shared store per kind so two views of the same list cost one
+// stream. Items are replaced, never changed in place; views re-render at most once a frame
+// however many changes came in it.
 import { useEffect, useState } from 'preact/hooks';
 import type { ListMessage, StreamMessages, Subscription } from '../../protocol.js';
+import type { StreamHandle } from '../connection.js';
 import { session } from '../session.js';
 
 /** The stream kinds that carry a ListMessage list of one engine. */
 export type ListKind = { [K in keyof StreamMessages]: StreamMessages[K] extends ListMessage<unknown> ? K : never }[keyof StreamMessages];
 export type ItemOf<K extends ListKind> = StreamMessages[K] extends ListMessage<infer T> ? T : never;
 
-export interface HostLists<T> {
+export class HostListStore<T> {
   /** Per host, its items by key. */
-  items: Map<string, Map<string, T>>;
-  /** Hosts whose list has come (and is not down). */
-  loaded: Set<string>;
+  readonly items = new Map<string, Map<string, T>>();
+  /** Hosts whose list has come (or that are down). */
+  readonly loaded = new Set<string>();
   /** Hosts whose engine cannot be reached, with why. */
-  down: Map<string, string>;
-  version: number;
+  readonly down = new Map<string, string>();
+  version = 0;
+  private handles: StreamHandle[] = [];
+  private users = 0;
+  private readonly listeners = new Set<() => void>();
+  private queued = false;
+
+  constructor(private readonly kind: ListKind) {}
+
+  /** Every host's list is in (or its engine is down). */
+  get allLoaded(): boolean {
+    return session().hosts.every((h) => this.loaded.has(h.id));
+  }
+
+  /** Keeps the streams open until the returned function is called (the last user closes them). */
+  use(): () => void {
+    if (this.users++ === 0) {
+      const { conn, hosts } = session();
+      this.handles = hosts.map((h) =>
+        conn.subscribe({ kind: this.kind, host: h.id } as Subscription, {
+          onMsg: (m) => this.apply(h.id, m as ListMessage<T>),
+          onError: (message) => {
+            this.down.set(h.id, message);
+            this.loaded.add(h.id);
+            this.changed();
+          },
+          onReset: () => {
+            this.loaded.delete(h.id);
+            this.changed();
+          },
+        }),
+      );
+    }
+    return () => {
+      if (--this.users > 0) return;
+      for (const handle of this.handles) handle.close();
+      this.handles = [];
+      this.items.clear();
+      this.loaded.clear();
+      this.down.clear();
+    };
+  }
+
+  listen(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private apply(host: string, m: ListMessage<T>): void {
+    const items = this.items.get(host) ?? new Map<string, T>();
+    this.items.set(host, items);
+    switch (m.op) {
+      case 'snapshot':
+        this.items.set(host, new Map(m.items.map((item, i) => [m.keys[i], item])));
+        this.loaded.add(host);
+        this.down.delete(host);
+        break;
+      case 'upsert':
+        items.set(m.key, m.item);
+        break;
+      case 'remove':
+        items.delete(m.key);
+        break;
+      case 'down':
+        this.down.set(host, m.error ?? 'unreachable');
+        this.loaded.add(host);
+        break;
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    if (this.queued) return;
+    this.queued = true;
+    requestAnimationFrame(() => {
+      this.queued = false;
+      for (const fn of this.listeners) fn();
+    });
+  }
 }
 
-export function useHostLists<K extends ListKind>(kind: K): HostLists<ItemOf<K>> {
-  const [state] = useState<HostLists<ItemOf<K>>>(() => ({ items: new Map(), loaded: new Set(), down: new Map(), version: 0 }));
-  const [, setVersion] = useState(0);
+const stores = new Map<ListKind, HostListStore<unknown>>();
+
+/** The shared store of a kind (made on first use). */
+export function hostListStore<K extends ListKind>(kind: K): HostListStore<ItemOf<K>> {
+  let s = stores.get(kind);
+  if (!s) stores.set(kind, (s = new HostListStore<unknown>(kind)));
+  return s as HostListStore<ItemOf<K>>;
+}
+
+/** Every engine's list of `kind`, streaming while the calling component is mounted. */
+export function useHostLists<K extends ListKind>(kind: K): HostListStore<ItemOf<K>> {
+  const store = hostListStore(kind);
+  const [, setVersion] = useState(store.version);
   useEffect(() => {
-    let queued = false;
-    const changed = () => {
-      state.version++;
-      if (queued) return;
-      queued = true;
-      requestAnimationFrame(() => {
-        queued = false;
-        setVersion(state.version);
-      });
+    const stopListening = store.listen(() => setVersion(store.version));
+    const release = store.use();
+    return () => {
+      stopListening();
+      release();
     };
-    const apply = (host: string, m: ListMessage<ItemOf<K>>) => {
-      const items = state.items.get(host) ?? new Map<string, ItemOf<K>>();
-      state.items.set(host, items);
-      switch (m.op) {
-        case 'snapshot':
-          state.items.set(host, new Map(m.items.map((item, i) => [m.keys[i], item])));
-          state.loaded.add(host);
-          state.down.delete(host);
-          break;
-        case 'upsert':
-          items.set(m.key, m.item);
-          break;
-        case 'remove':
-          items.delete(m.key);
-          break;
-        case 'down':
-          state.down.set(host, m.error ?? 'unreachable');
-          state.loaded.add(host);
-          break;
-      }
-      changed();
-    };
-    const handles = session().hosts.map((h) =>
-      session().conn.subscribe({ kind, host: h.id } as Subscription, {
-        onMsg: (m) => apply(h.id, m as ListMessage<ItemOf<K>>),
-        onError: (message) => {
-          state.down.set(h.id, message);
-          state.loaded.add(h.id);
-          changed();
-        },
-        onReset: () => {
-          state.loaded.delete(h.id);
-          changed();
-        },
-      }),
-    );
-    return () => handles.forEach((h) => h.close());
   }, [kind]);
-  return state;
+  return store;
 }

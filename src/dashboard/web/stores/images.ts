@@ -1,11 +1,7 @@
-// Every engine's images while a page shows them: one `images` stream per engine, opened when the
-// first view mounts and closed when the last one goes (the server then drops its list too).
-// Rows are replaced, never changed in place, and views redraw at most once a frame.
-import { useEffect, useState } from 'preact/hooks';
+// Every engine's images, as the images pages use them: the shared `images` list (host-lists.ts)
+// with each row carrying its host, and a look-up by id prefix or tag.
 import type { ImageSummary } from '../../../api-types/images.js';
-import type { ListMessage } from '../../protocol.js';
-import type { StreamHandle } from '../connection.js';
-import { session } from '../session.js';
+import { hostListStore, useHostLists, type HostListStore } from './host-lists.js';
 
 export interface ImageRow extends ImageSummary {
   host: string;
@@ -13,114 +9,26 @@ export interface ImageRow extends ImageSummary {
 
 export const rowKey = (host: string, id: string) => `${host}/${id}`;
 
-class ImagesStore {
-  rows = new Map<string, ImageRow>();
-  /** Hosts whose first list is in (or that failed). */
-  loadedHosts = new Set<string>();
-  hostsDown = new Map<string, string>();
-  version = 0;
-  private handles: StreamHandle[] = [];
-  private users = 0;
-  private listeners = new Set<() => void>();
-  private queued = false;
-
-  get loaded(): boolean {
-    return session().hosts.every((h) => this.loadedHosts.has(h.id));
-  }
-
-  /** Keeps the streams open until the returned function is called. */
-  use(): () => void {
-    if (this.users++ === 0) {
-      const { conn, hosts } = session();
-      this.handles = hosts.map((h) =>
-        conn.subscribe(
-          { kind: 'images', host: h.id },
-          {
-            onMsg: (m) => this.apply(h.id, m),
-            onReset: () => {
-              this.loadedHosts.delete(h.id);
-              this.changed();
-            },
-            onError: (message) => {
-              this.hostsDown.set(h.id, message);
-              this.loadedHosts.add(h.id);
-              this.changed();
-            },
-          },
-        ),
-      );
-    }
-    return () => {
-      if (--this.users > 0) return;
-      for (const handle of this.handles) handle.close();
-      this.handles = [];
-      this.rows.clear();
-      this.loadedHosts.clear();
-      this.hostsDown.clear();
-    };
-  }
-
-  private apply(host: string, m: ListMessage<ImageSummary>): void {
-    switch (m.op) {
-      case 'snapshot':
-        for (const [k, r] of this.rows) if (r.host === host) this.rows.delete(k);
-        for (const item of m.items) this.rows.set(rowKey(host, item.Id), { ...item, host });
-        this.hostsDown.delete(host);
-        this.loadedHosts.add(host);
-        break;
-      case 'upsert':
-        this.rows.set(rowKey(host, m.key), { ...m.item, host });
-        break;
-      case 'remove':
-        this.rows.delete(rowKey(host, m.key));
-        break;
-      case 'down':
-        this.hostsDown.set(host, m.error ?? 'unreachable');
-        this.loadedHosts.add(host);
-        break;
-    }
-    this.changed();
-  }
-
-  private changed(): void {
-    this.version++;
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => {
-      this.queued = false;
-      for (const fn of this.listeners) fn();
-    });
-  }
-
-  listen(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  /** An image by id (full, or a prefix with or without "sha256:") or by one of its tags. */
-  find(host: string, ref: string): ImageRow | undefined {
-    const direct = this.rows.get(rowKey(host, ref));
-    if (direct) return direct;
-    for (const r of this.rows.values()) {
-      if (r.host !== host) continue;
-      if (r.Id.startsWith(ref) || r.Id.replace(/^sha256:/, '').startsWith(ref) || r.RepoTags?.includes(ref)) return r;
-    }
-    return undefined;
-  }
+/** All rows of every host, keyed by rowKey. */
+export function imageRows(store: HostListStore<ImageSummary> = hostListStore('images')): Map<string, ImageRow> {
+  const rows = new Map<string, ImageRow>();
+  for (const [host, items] of store.items) for (const item of items.values()) rows.set(rowKey(host, item.Id), { ...item, host });
+  return rows;
 }
 
-export const images = new ImagesStore();
+/** An image by id (full, or a prefix with or without "sha256:") or by one of its tags. */
+export function findImage(store: HostListStore<ImageSummary>, host: string, ref: string): ImageRow | undefined {
+  const items = store.items.get(host);
+  if (!items) return undefined;
+  const direct = items.get(ref);
+  if (direct) return { ...direct, host };
+  for (const r of items.values()) {
+    if (r.Id.startsWith(ref) || r.Id.replace(/^sha256:/, '').startsWith(ref) || r.RepoTags?.includes(ref)) return { ...r, host };
+  }
+  return undefined;
+}
 
 /** The images of every engine, streaming while the calling component is mounted. */
-export function useImages(): ImagesStore {
-  const [, setVersion] = useState(images.version);
-  useEffect(() => {
-    const stopListening = images.listen(() => setVersion(images.version));
-    const release = images.use();
-    return () => {
-      stopListening();
-      release();
-    };
-  }, []);
-  return images;
+export function useImages(): HostListStore<ImageSummary> {
+  return useHostLists('images');
 }
