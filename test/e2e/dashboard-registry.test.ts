@@ -156,7 +156,9 @@ describe('berth dashboard registry page in a browser', { skip: e2eSkipReason() }
       assert.doesNotMatch(listed, /"pw"/);
       assert.match(listed, /"user":"dave"/);
 
-      await page.click(`section[data-registry="${dist.host}"] tr[data-repo="private/busybox"] td.name a`);
+      // A repository opens by name too (registries without a catalog).
+      await page.fill(`section[data-registry="${dist.host}"] .open-repo input`, 'private/busybox');
+      await page.click(`section[data-registry="${dist.host}"] .open-repo button`);
       await page.click('tr[data-tag="latest"] button[data-action="delete"]');
       await page.waitForSelector('.registry-repo .action-error');
       assert.match((await page.textContent('.registry-repo .action-error')) ?? '', /405.*UNSUPPORTED/);

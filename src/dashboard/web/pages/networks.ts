@@ -11,6 +11,7 @@ import { href } from '../router.js';
 import { hostLabel, post, postJson, session } from '../session.js';
 import { useContainers } from '../stores/containers.js';
 import { useHostLists } from '../stores/host-lists.js';
+import { useBusyAction } from '../components/busy-action.js';
 import type { PageDef } from './index.js';
 import { Labels, created } from './volumes.js';
 
@@ -20,25 +21,6 @@ const api = (host: string, ...parts: string[]) => `/api/hosts/${encodeURICompone
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
 
 type HostNetwork = NetworkRow & { host: string };
-
-function useAction() {
-  const [busy, setBusy] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | undefined>();
-  const run = async (what: string, fn: () => Promise<string | undefined>) => {
-    setBusy(what);
-    setMessage(undefined);
-    try {
-      const text = await fn();
-      if (text) setMessage({ text });
-    } catch (e) {
-      setMessage({ text: `${what}: ${e instanceof Error ? e.message : String(e)}`, error: true });
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  const shown = message ? html`<p class=${`message ${message.error ? 'error' : 'ok'}`} onClick=${() => setMessage(undefined)}>${message.text}</p>` : null;
-  return { busy, run, shown };
-}
 
 function Subnets(props: { n: NetworkRow }) {
   const cfg = props.n.IPAM?.Config ?? [];
@@ -60,7 +42,7 @@ function NetworksPage() {
   const [host, setHost] = useState(hosts[0].id);
   const [filter, setFilter] = useState('');
   const [form, setForm] = useState({ name: '', driver: 'bridge', subnet: '', gateway: '', internal: false, attachable: false });
-  const { busy, run, shown } = useAction();
+  const { busy, run, shown } = useBusyAction();
   const showHost = hosts.length > 1;
   const rows = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -142,7 +124,7 @@ function NetworkPage(props: { params: Record<string, string> }) {
   const lists = useHostLists('networks');
   const containers = useContainers();
   const [pick, setPick] = useState('');
-  const { busy, run, shown } = useAction();
+  const { busy, run, shown } = useBusyAction();
   if (!lists.loaded.has(host)) return html`<p class="notice">Loading…</p>`;
   const items = lists.items.get(host);
   const n = items?.get(id) ?? [...(items?.values() ?? [])].find((x) => x.Name === id);

@@ -69,6 +69,19 @@ function LoginForm(props: { onDone: () => void }) {
   </form>`;
 }
 
+/** Opens a repository by name: the way in on registries without a catalog (Docker Hub, ghcr.io). */
+function OpenRepository(props: { registry: string }) {
+  const [name, setName] = useState('');
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (name.trim()) location.hash = href('registry', props.registry, name.trim());
+  };
+  return html`<form class="toolbar open-repo" onSubmit=${submit}>
+    <input name="repository" type="text" placeholder="repository, e.g. library/busybox" value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} />
+    <button type="submit">open</button>
+  </form>`;
+}
+
 function Repositories(props: { registry: RegistryInfo; onLogout: () => void }) {
   const reg = props.registry.host;
   const [rows, setRows] = useState<RepositoryRow[]>([]);
@@ -96,6 +109,7 @@ function Repositories(props: { registry: RegistryInfo; onLogout: () => void }) {
   const who = props.registry.user ? `as ${props.registry.user}${props.registry.auth === 'config' ? ' (docker config)' : ''}` : 'anonymous';
   return html`<section class="registry" data-registry=${reg}>
     <h3>${reg} <span class="muted">${who}</span> ${props.registry.auth === 'page' ? html`<button class="logout" onClick=${() => void logout()}>log out</button>` : null}</h3>
+    <${OpenRepository} registry=${reg} />
     ${error ? html`<p class="error">${error}</p>` : null}
     <table class="list repositories">
       <thead><tr><th>Repository</th><th>Tags</th></tr></thead>

@@ -9,6 +9,7 @@ import { formatBytes } from '../components/sparkline.js';
 import { href } from '../router.js';
 import { hostLabel, post, postJson, session } from '../session.js';
 import { useHostLists } from '../stores/host-lists.js';
+import { useBusyAction } from '../components/busy-action.js';
 import type { PageDef } from './index.js';
 
 const api = (host: string, ...parts: string[]) => `/api/hosts/${encodeURIComponent(host)}/${parts.map(encodeURIComponent).join('/')}`;
@@ -29,8 +30,7 @@ function VolumesPage() {
   const [name, setName] = useState('');
   const [force, setForce] = useState(false);
   const [pruneAll, setPruneAll] = useState(false);
-  const [busy, setBusy] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | undefined>();
+  const { busy, run, shown } = useBusyAction();
   const showHost = hosts.length > 1;
   const rows = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -44,18 +44,6 @@ function VolumesPage() {
     return out.sort((a, b) => a.Name.localeCompare(b.Name) || a.host.localeCompare(b.host));
   }, [lists.version, filter]);
 
-  const run = async (what: string, fn: () => Promise<string | undefined>) => {
-    setBusy(what);
-    setMessage(undefined);
-    try {
-      const text = await fn();
-      if (text) setMessage({ text });
-    } catch (e) {
-      setMessage({ text: `${what}: ${e instanceof Error ? e.message : String(e)}`, error: true });
-    } finally {
-      setBusy(undefined);
-    }
-  };
   const create = (e: Event) => {
     e.preventDefault();
     void run('create', async () => {
@@ -98,7 +86,7 @@ function VolumesPage() {
       <span class="sep"></span>
       <label title="docker volume rm --force"><input type="checkbox" class="volume-force" checked=${force} onChange=${(e: Event) => setForce((e.target as HTMLInputElement).checked)} /> force removal</label>
     </form>
-    ${message ? html`<p class=${`message ${message.error ? 'error' : 'ok'}`} onClick=${() => setMessage(undefined)}>${message.text}</p>` : null}
+    ${shown}
     <table class="list volumes">
       <thead><tr><th>Name</th>${showHost ? html`<th>Host</th>` : null}<th>Driver</th><th>Mountpoint</th><th>Size</th><th>Used by</th><th>Labels</th><th>Created</th><th>Actions</th></tr></thead>
       <tbody>${rows.map(

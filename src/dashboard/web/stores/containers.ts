@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ContainerRow, StreamMessages } from '../../protocol.js';
 import { session } from '../session.js';
+import { FrameNotifier } from './frame-notifier.js';
 
 export const rowKey = (host: string, id: string) => `${host}/${id}`;
 
@@ -11,9 +12,7 @@ class ContainersStore {
   rows = new Map<string, ContainerRow>();
   hostsDown = new Map<string, string>();
   loaded = false;
-  version = 0;
-  private listeners = new Set<() => void>();
-  private queued = false;
+  private readonly notifier = new FrameNotifier();
 
   start(): void {
     session().conn.subscribe(
@@ -48,20 +47,16 @@ class ContainersStore {
     this.changed();
   }
 
-  /** Views re-render at most once a frame, however many events came in it. */
+  get version(): number {
+    return this.notifier.version;
+  }
+
   private changed(): void {
-    this.version++;
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => {
-      this.queued = false;
-      for (const fn of this.listeners) fn();
-    });
+    this.notifier.changed();
   }
 
   listen(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.notifier.listen(fn);
   }
 
   find(host: string, idOrName: string): ContainerRow | undefined {

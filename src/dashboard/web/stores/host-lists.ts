@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ListMessage, StreamMessages, Subscription } from '../../protocol.js';
 import type { StreamHandle } from '../connection.js';
 import { session } from '../session.js';
+import { FrameNotifier } from './frame-notifier.js';
 
 /** The stream kinds that carry a ListMessage list of one engine. */
 export type ListKind = { [K in keyof StreamMessages]: StreamMessages[K] extends ListMessage<unknown> ? K : never }[keyof StreamMessages];
@@ -19,11 +20,9 @@ export class HostListStore<T> {
   readonly loaded = new Set<string>();
   /** Hosts whose engine cannot be reached, with why. */
   readonly down = new Map<string, string>();
-  version = 0;
   private handles: StreamHandle[] = [];
   private users = 0;
-  private readonly listeners = new Set<() => void>();
-  private queued = false;
+  private readonly notifier = new FrameNotifier();
 
   constructor(private readonly kind: ListKind) {}
 
@@ -61,9 +60,12 @@ export class HostListStore<T> {
     };
   }
 
+  get version(): number {
+    return this.notifier.version;
+  }
+
   listen(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.notifier.listen(fn);
   }
 
   private apply(host: string, m: ListMessage<T>): void {
@@ -90,13 +92,7 @@ export class HostListStore<T> {
   }
 
   private changed(): void {
-    this.version++;
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => {
-      this.queued = false;
-      for (const fn of this.listeners) fn();
-    });
+    this.notifier.changed();
   }
 }
 
