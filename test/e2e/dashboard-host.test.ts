@@ -4,9 +4,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type Daemon } from '../integration/harness.js';
-import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
+import { e2eSkipReason, openSignedInPage, shot, startDashboard } from './support/dashboard.js';
 
 const LIVE = { timeout: 15_000 };
 
@@ -15,19 +15,12 @@ describe('berth dashboard events and host pages in a browser', { skip: e2eSkipRe
   let dash: { proc: ChildProcess; loginUrl: string; base: string };
   let browser: Browser;
   let page: Page;
-  const dialogs: string[] = [];
+  let dialogs: string[] = [];
 
   before(async () => {
     d = await startDaemon({ name: 'dashhost', defaultNetwork: 'none' });
     dash = await startDashboard(d);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.accept();
-    });
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    await page.goto(dash.loginUrl);
+    ({ browser, page, dialogs } = await openSignedInPage(dash.loginUrl, { width: 1280, height: 900 }));
   });
   after(async () => {
     await browser?.close();

@@ -8,10 +8,10 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type CmdResult, type Daemon } from '../integration/harness.js';
 import { distributionSkip, startDistribution, type Distribution } from '../integration/support/distribution.js';
-import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
+import { e2eSkipReason, openSignedInPage, shot, startDashboard } from './support/dashboard.js';
 
 function ok(r: CmdResult, what: string): string {
   assert.equal(r.code, 0, `${what}: ${r.stderr}`);
@@ -36,11 +36,7 @@ describe('berth dashboard images page in a browser', { skip: e2eSkipReason() ?? 
     image = `${reg.host}/e2e/busybox:1`;
     d = await startDaemon({ name: 'dashimg', defaultNetwork: 'none' });
     dash = await startDashboard(d);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    await page.goto(dash.loginUrl);
+    ({ browser, page } = await openSignedInPage(dash.loginUrl));
   });
   after(async () => {
     await browser?.close();

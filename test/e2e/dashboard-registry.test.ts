@@ -9,14 +9,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BERTH, startDaemon, type Daemon } from '../integration/harness.js';
 import { distributionSkip, startDistribution, type Distribution } from '../integration/support/distribution.js';
 import { describeResult, waitForOutput, type CmdResult } from '../integration/support/proc.js';
 import { freePort } from '../integration/registry/helpers.js';
 import { RegistryClient } from '../../src/registry/client/index.js';
 import { MEDIA } from '../../src/registry/oci.js';
-import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
+import { e2eSkipReason, openSignedInPage, shot, startDashboard } from './support/dashboard.js';
 
 const REPO = 'e2e/busybox';
 
@@ -64,11 +64,7 @@ describe('berth dashboard registry page in a browser', { skip: e2eSkipReason() }
       client.close();
     }
     dash = await startDashboard(d, ['--registry', regHost]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    await page.goto(dash.loginUrl);
+    ({ browser, page } = await openSignedInPage(dash.loginUrl, { width: 1280, height: 900 }));
   });
   after(async () => {
     await browser?.close();

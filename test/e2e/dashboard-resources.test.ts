@@ -5,9 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type Daemon } from '../integration/harness.js';
-import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
+import { e2eSkipReason, openSignedInPage, shot, startDashboard } from './support/dashboard.js';
 
 // Subnets no other test daemon of this repository uses, so runs in parallel do not collide.
 const SUBNET4 = '10.213.77.0/24';
@@ -29,11 +29,7 @@ describe('berth dashboard volumes and networks pages in a browser', { skip: e2eS
   before(async () => {
     d = await startDaemon({ name: 'dashres', defaultNetwork: 'none' });
     dash = await startDashboard(d);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    await page.goto(dash.loginUrl);
+    ({ browser, page } = await openSignedInPage(dash.loginUrl));
     await page.waitForSelector('header nav');
   });
   after(async () => {

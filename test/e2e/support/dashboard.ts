@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { BERTH, REPO_ROOT, integrationSkipReason, type Daemon } from '../../integration/harness.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -62,4 +62,26 @@ export async function stopDashboard(proc: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   proc.kill('SIGTERM');
   await exited;
+}
+
+/** Headless Debian chromium, as every browser test launches it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/**
+ * A browser with one page signed in at `loginUrl`: confirm() dialogs are accepted (their texts
+ * kept in `dialogs`), and the page's uncaught errors are printed as TAP comments.
+ */
+export async function openSignedInPage(loginUrl: string, viewport = { width: 1280, height: 800 }): Promise<{ browser: Browser; page: Page; dialogs: string[] }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
+  page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
+  await page.goto(loginUrl);
+  return { browser, page, dialogs };
 }
