@@ -7,9 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startDaemon, type Daemon } from '../integration/harness.js';
-import { CHROMIUM, e2eSkipReason, shot, startDashboard } from './support/dashboard.js';
+import { e2eSkipReason, openSignedInPage, shot, startDashboard, stopDashboard } from './support/dashboard.js';
 
 const P = 'e2ecompose';
 // web turns healthy only once the test touches /tmp/ready: its "slow" healthcheck passes when the
@@ -48,15 +48,11 @@ describe('berth dashboard compose project page in a browser', { skip: e2eSkipRea
     dir = mkdtempSync(path.join(os.tmpdir(), 'berth-e2e-compose-'));
     d = await startDaemon({ name: 'dashcompose', defaultNetwork: 'none' });
     dash = await startDashboard(d);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('dialog', (dialog) => void dialog.accept());
-    page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-    await page.goto(dash.loginUrl);
+    ({ browser, page } = await openSignedInPage(dash.loginUrl));
   });
   after(async () => {
     await browser?.close();
-    dash?.proc.kill('SIGTERM');
+    if (dash) await stopDashboard(dash.proc);
     await d?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
