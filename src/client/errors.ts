@@ -25,3 +25,9 @@ export class ConnectionError extends Error {
 export function isNotFound(e: unknown): e is ApiError {
   return e instanceof ApiError && e.status === 404;
 }
+
+/** An error as the docker CLI words it: the daemon's answer prefixed "Error response from daemon:". */
+export function describeError(e: unknown): string {
+  if (e instanceof ApiError) return `Error response from daemon: ${e.message}`;
+  return (e as Error)?.message ?? String(e);
+}

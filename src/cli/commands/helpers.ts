@@ -1,6 +1,6 @@
 // Small pieces many commands share: acting on several named objects with docker's error
 // reporting, the prune confirmation prompt, and common flag definitions.
-import { ApiError } from '../../client/errors.js';
+import { describeError } from '../../client/errors.js';
 import type { Cli } from '../cli.js';
 import { StatusError } from '../errors.js';
 import type { FlagDef } from '../flags.js';
@@ -21,11 +21,6 @@ export async function forEachTarget(cli: Cli, targets: string[], action: (t: str
   }
   if (errors.length) throw new StatusError(errors.join('\n'), 1);
   return 0;
-}
-
-export function describeError(e: unknown): string {
-  if (e instanceof ApiError) return `Error response from daemon: ${e.message}`;
-  return (e as Error)?.message ?? String(e);
 }
 
 /** Asks "[y/N]" on the terminal; anything but y/yes is no. Without a terminal the answer is no. */

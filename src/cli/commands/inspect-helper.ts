@@ -4,7 +4,7 @@ import { isNotFound } from '../../client/errors.js';
 import type { Cli } from '../cli.js';
 import { StatusError } from '../errors.js';
 import { renderEach } from '../format/formatter.js';
-import { describeError } from './helpers.js';
+import { describeError } from '../../client/errors.js';
 
 export async function inspectEach(
   cli: Cli,

@@ -13,7 +13,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { ContainerSummary } from '../../api-types/containers.js';
 import { down, stop } from '../../compose/down.js';
-import { describeError } from '../../cli/commands/helpers.js';
+import { describeError } from '../../client/errors.js';
 import { serviceHash } from '../../compose/hash.js';
 import { ComposeError, loadProject } from '../../compose/loader/index.js';
 import { ComposeLabels } from '../../compose/naming.js';

@@ -34,7 +34,7 @@ export async function post(path: string): Promise<void> {
   if (!res.ok) throw new Error(await errorOf(res));
 }
 
-/** An action whose answer the page shows (compose's progress): POST with the CSRF header, the JSON back. */
+/** An action whose answer the page shows (a prune's reclaimed space): POST with the CSRF header, the JSON back. */
 export async function postJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
   if (!res.ok) throw new Error(await errorOf(res));

@@ -2,7 +2,7 @@
 // (client, progress on stderr, warnings), and finding the project's containers.
 import type { Cli } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { describeError } from '../helpers.js';
+import { describeError } from '../../../client/errors.js';
 import { loadProject, ComposeError } from '../../../compose/loader/index.js';
 import type { LoadedProject } from '../../../compose/model.js';
 import { lineSink, silent } from '../../../compose/progress.js';

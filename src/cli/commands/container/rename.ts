@@ -1,7 +1,7 @@
 // berth rename: rename a container.
 import type { Cli, CommandSpec } from '../../cli.js';
 import { StatusError } from '../../errors.js';
-import { describeError } from '../helpers.js';
+import { describeError } from '../../../client/errors.js';
 
 export const spec: CommandSpec = { usage: 'rename CONTAINER NEW_NAME', description: 'Rename a container', flags: [], minArgs: 2, maxArgs: 2 };
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Cli, CommandSpec } from '../../cli.js';
 import { renderEach } from '../../format/formatter.js';
 import { BERTH_VERSION } from '../../../version.js';
-import { describeError } from '../helpers.js';
+import { describeError } from '../../../client/errors.js';
 import type { SystemVersion } from '../../../api-types/system.js';
 import { StatusError } from '../../errors.js';
 
