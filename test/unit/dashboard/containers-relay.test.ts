@@ -2,9 +2,8 @@
 // filtered list call and an upsert; destroy removes; a broken event stream marks the host down.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { EngineClient } from '../../../src/client/client.js';
-import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
+import { FakeTransport } from './fake-transport.js';
 import type { ContainerSummary } from '../../../src/api-types/containers.js';
 import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events.js';
 import { ContainersRelay, eventRow } from '../../../src/dashboard/server/relays/containers.js';
@@ -12,16 +11,11 @@ import type { StreamMessages } from '../../../src/dashboard/protocol.js';
 
 type Msg = StreamMessages['containers'];
 
-class FakeEngine implements ApiTransport {
+class FakeEngine extends FakeTransport {
   containers = new Map<string, ContainerSummary>();
-  events = new PassThrough();
   listCalls: (string | undefined)[] = [];
 
-  async request(_method: string, path: string): Promise<HttpResponse> {
-    assert.equal(path, '/events');
-    return this.events as unknown as HttpResponse;
-  }
-  async json<T>(_method: string, path: string, opts?: { query?: Record<string, unknown> }): Promise<T> {
+  override async json<T>(_method: string, path: string, opts?: { query?: Record<string, unknown> }): Promise<T> {
     assert.equal(path, '/containers/json');
     const filters = opts?.query?.filters as string | undefined;
     this.listCalls.push(filters);
@@ -30,15 +24,6 @@ class FakeEngine implements ApiTransport {
     const ids = raw === undefined ? undefined : Array.isArray(raw) ? (raw as string[]) : Object.keys(raw as object);
     return [...this.containers.values()].filter((c) => !ids || ids.includes(c.Id)) as T;
   }
-  async call(): Promise<void> {}
-  // eslint-disable-next-line require-yield
-  async *jsonStream<T>(): AsyncGenerator<T> {
-    throw new Error('not used');
-  }
-  async hijack(): Promise<never> {
-    throw new Error('not used');
-  }
-  close(): void {}
 }
 
 const container = (id: string, state: string): ContainerSummary => ({ Id: id, Names: [`/${id}`], Image: 'busybox', Created: 1, State: state });

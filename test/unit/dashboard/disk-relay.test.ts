@@ -2,9 +2,8 @@
 // use costs one more df, a second after the last; events that change nothing on disk cost none.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { EngineClient } from '../../../src/client/client.js';
-import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
+import { FakeTransport } from './fake-transport.js';
 import type { SystemDf } from '../../../src/api-types/system.js';
 import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events.js';
 import { concernsDisk, openDisk } from '../../../src/dashboard/server/relays/disk.js';
@@ -12,31 +11,17 @@ import type { StreamMessages } from '../../../src/dashboard/protocol.js';
 
 type Msg = StreamMessages['disk'];
 
-class FakeEngine implements ApiTransport {
-  events = new PassThrough();
+class FakeEngine extends FakeTransport {
   /** When each /system/df was asked for (ms). */
   dfCalls: number[] = [];
   containers = 0;
 
-  async request(_method: string, path: string): Promise<HttpResponse> {
-    assert.equal(path, '/events');
-    return this.events as unknown as HttpResponse;
-  }
-  async json<T>(_method: string, path: string): Promise<T> {
+  override async json<T>(_method: string, path: string): Promise<T> {
     assert.equal(path, '/system/df');
     this.dfCalls.push(Date.now());
     const df: SystemDf = { LayersSize: 0, Images: [], Volumes: [], BuildCache: [], Containers: Array.from({ length: this.containers }, (_, i) => ({ Id: `c${i}`, State: 'exited', SizeRw: 10 })) };
     return df as T;
   }
-  async call(): Promise<void> {}
-  // eslint-disable-next-line require-yield
-  async *jsonStream<T>(): AsyncGenerator<T> {
-    throw new Error('not used');
-  }
-  async hijack(): Promise<never> {
-    throw new Error('not used');
-  }
-  close(): void {}
 }
 
 const event = (Type: string, Action: string, id = 'x') => JSON.stringify({ Type, Action, Actor: { ID: id }, time: 1 }) + '\n';

@@ -3,9 +3,8 @@
 // stream breaks the page is told `down`, and once it is back it gets a whole snapshot again.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { EngineClient } from '../../../src/client/client.js';
-import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
+import { FakeTransport } from './fake-transport.js';
 import type { ContainerSummary } from '../../../src/api-types/containers.js';
 import type { ImageSummary } from '../../../src/api-types/images.js';
 import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events.js';
@@ -14,33 +13,14 @@ import type { ListMessage } from '../../../src/dashboard/protocol.js';
 
 type Msg = ListMessage<ImageSummary>;
 
-class FakeEngine implements ApiTransport {
+class FakeEngine extends FakeTransport {
   images = new Map<string, ImageSummary>();
   containers: ContainerSummary[] = [];
-  streams: PassThrough[] = [];
 
-  async request(_method: string, path: string): Promise<HttpResponse> {
-    assert.equal(path, '/events');
-    const s = new PassThrough();
-    this.streams.push(s);
-    return s as unknown as HttpResponse;
-  }
-  async json<T>(_method: string, path: string): Promise<T> {
+  override async json<T>(_method: string, path: string): Promise<T> {
     if (path === '/images/json') return [...this.images.values()].map((i) => ({ ...i, Containers: -1 })) as T;
     assert.equal(path, '/containers/json');
     return this.containers as T;
-  }
-  async call(): Promise<void> {}
-  // eslint-disable-next-line require-yield
-  async *jsonStream<T>(): AsyncGenerator<T> {
-    throw new Error('not used');
-  }
-  async hijack(): Promise<never> {
-    throw new Error('not used');
-  }
-  close(): void {}
-  event(e: object): void {
-    this.streams.at(-1)!.write(`${JSON.stringify({ time: 1, ...e })}\n`);
   }
 }
 

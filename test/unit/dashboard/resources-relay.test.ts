@@ -4,10 +4,9 @@
 // And the network create form as the engine's create body.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { EngineClient } from '../../../src/client/client.js';
+import { FakeTransport } from './fake-transport.js';
 import { ApiError } from '../../../src/client/errors.js';
-import type { ApiTransport, HttpResponse } from '../../../src/client/transport.js';
 import type { ContainerSummary } from '../../../src/api-types/containers.js';
 import type { NetworkInspect } from '../../../src/api-types/networks.js';
 import type { VolumeView } from '../../../src/api-types/volumes.js';
@@ -16,20 +15,16 @@ import { EngineEvents } from '../../../src/dashboard/server/relays/engine-events
 import { listNetworks, listVolumes, openVolumes } from '../../../src/dashboard/server/relays/resources.js';
 import { networkCreateBody } from '../../../src/dashboard/server/routes/networks.js';
 
-class FakeEngine implements ApiTransport {
+class FakeEngine extends FakeTransport {
   volumes: VolumeView[] = [];
   sizes: Record<string, number> = {};
   containers: ContainerSummary[] = [];
   networks: NetworkInspect[] = [];
   /** Networks whose inspect answers 404 (removed after the list). */
   gone = new Set<string>();
-  events = new PassThrough();
   dfQueries: unknown[] = [];
 
-  async request(): Promise<HttpResponse> {
-    return this.events as unknown as HttpResponse;
-  }
-  async json<T>(_method: string, path: string, opts?: { query?: Record<string, unknown> }): Promise<T> {
+  override async json<T>(_method: string, path: string, opts?: { query?: Record<string, unknown> }): Promise<T> {
     if (path === '/volumes') return { Volumes: this.volumes } as T;
     if (path === '/system/df') {
       this.dfQueries.push(opts?.query?.type);
@@ -43,15 +38,6 @@ class FakeEngine implements ApiTransport {
     if (!n) throw new ApiError(404, `network ${id} not found`);
     return n as T;
   }
-  async call(): Promise<void> {}
-  // eslint-disable-next-line require-yield
-  async *jsonStream<T>(): AsyncGenerator<T> {
-    throw new Error('not used');
-  }
-  async hijack(): Promise<never> {
-    throw new Error('not used');
-  }
-  close(): void {}
 }
 
 const host = (engine: FakeEngine) => ({ info: { id: 'h0', label: 'fake', local: true }, client: new EngineClient(engine) });
