@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diskUsageParts } from '../../src/engine/disk-usage.js';
-import { dfRows } from '../../src/cli/commands/system/df.js';
+import { dfRows, dfVerbose } from '../../src/cli/commands/system/df.js';
 import type { SystemDf } from '../../src/api-types/system.js';
 
 test('diskUsageParts: everything without type or before 1.42; the types asked for; an unknown one is a 400', () => {
@@ -59,5 +59,53 @@ test('dfRows: nothing at all', () => {
       ['0B', '0B'],
       ['0B', '0B'],
     ],
+  );
+});
+
+test('dfVerbose: each kind under its title, as `docker system df -v` prints it (checked against the docker CLI 28.2)', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+  const df: SystemDf = {
+    LayersSize: 2_085_000,
+    Images: [{ Id: 'sha256:949f40506fc992b1b48883d16e211ec6b91dd57638c82c45394e7deb87f6d93b', RepoTags: ['busybox:latest', 'mine:1'], Created: now / 1000 - 3 * 365 * 86400, Size: 1_986_000, SharedSize: 0, Containers: 1 }],
+    Containers: [
+      {
+        Id: '4a9afa4feba7c0ffee00000000000000000000000000000000000000000000aa',
+        Names: ['/wv'],
+        Image: 'busybox',
+        Command: "sh -c 'echo hi > /data/x; echo y > /y'",
+        Created: now / 1000 - 120,
+        SizeRw: 2,
+        SizeRootFs: 1_986_002,
+        Status: 'Exited (0) 2 minutes ago',
+        Mounts: [{ Type: 'volume', Name: 'v1', Source: '', Destination: '/data', Driver: 'local', Mode: 'z', RW: true, Propagation: '' }],
+      },
+    ],
+    Volumes: [{ Name: 'v1', UsageData: { Size: 3, RefCount: 1 } }],
+    BuildCache: [{ ID: 'abcdef0123456789', Type: 'source.local', InUse: false, Shared: false, Size: 2048, CreatedAt: '2026-12-02T11:00:00Z', LastUsedAt: null, UsageCount: 1 }],
+  };
+  assert.equal(
+    dfVerbose(df, now),
+    [
+      'Images space usage:',
+      '',
+      'REPOSITORY   TAG       IMAGE ID       CREATED       SIZE      SHARED SIZE   UNIQUE SIZE   CONTAINERS',
+      'busybox      latest    949f40506fc9   3 years ago   1.99MB    0B            1.986MB       1',
+      '',
+      'Containers space usage:',
+      '',
+      'CONTAINER ID   IMAGE     COMMAND                  LOCAL VOLUMES   SIZE      CREATED         STATUS                     NAMES',
+      '4a9afa4feba7   busybox   "sh -c \'echo hi > /d…"   1               2B        2 minutes ago   Exited (0) 2 minutes ago   wv',
+      '',
+      'Local Volumes space usage:',
+      '',
+      'VOLUME NAME   LINKS     SIZE',
+      'v1            1         3B',
+      '',
+      'Build cache usage: 2.048kB',
+      '',
+      'CACHE ID       CACHE TYPE     SIZE      CREATED             LAST USED   USAGE     SHARED',
+      'abcdef012345   source.local   2.05kB    About an hour ago               1         false',
+      '',
+    ].join('\n'),
   );
 });
