@@ -3,7 +3,7 @@
 // volumes, dangling (or all unused) images, then the build cache. One home for the order and the
 // options: `berth system prune` prints the result, the dashboard's host page shows it.
 import type { FilterInput } from '../api-types/common.js';
-import type { ImageDeleteItem } from '../api-types/images.js';
+import type { ImageDeleteItem, ImagePruneResponse } from '../api-types/images.js';
 import type { EngineClient } from './client.js';
 
 export interface SystemPruneOptions {
@@ -23,6 +23,16 @@ export interface SystemPruneResult {
   reclaimed: number;
 }
 
+/** `image prune`: dangling images, or with `all` every image no container uses (the CLI's `-a`). */
+export function pruneImages(client: EngineClient, o: { all?: boolean; filters?: string[] } = {}): Promise<ImagePruneResponse> {
+  return client.images.prune({ filters: [...(o.filters ?? []), `dangling=${o.all ? 'false' : 'true'}`] });
+}
+
+/** One removed image as the docker CLI lists it after a prune ("untagged: …" or "deleted: …"). */
+export function imageDeletionLine(d: ImageDeleteItem): string {
+  return d.Untagged ? `untagged: ${d.Untagged}` : `deleted: ${d.Deleted}`;
+}
+
 export async function systemPrune(client: EngineClient, o: SystemPruneOptions = {}): Promise<SystemPruneResult> {
   const filters: FilterInput = o.filters ?? [];
   const out: SystemPruneResult = { containers: [], networks: [], volumes: [], images: [], buildCache: [], reclaimed: 0 };
@@ -35,7 +45,7 @@ export async function systemPrune(client: EngineClient, o: SystemPruneOptions = 
     out.reclaimed += v.SpaceReclaimed ?? 0;
     out.volumes = v.VolumesDeleted ?? [];
   }
-  const i = await client.images.prune({ filters: [...(o.filters ?? []), `dangling=${o.all ? 'false' : 'true'}`] });
+  const i = await pruneImages(client, o);
   out.reclaimed += i.SpaceReclaimed ?? 0;
   out.images = i.ImagesDeleted ?? [];
   try {

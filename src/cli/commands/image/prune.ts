@@ -2,6 +2,7 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
+import { imageDeletionLine, pruneImages } from '../../../client/system-prune.js';
 
 export const spec: CommandSpec = {
   usage: 'image prune [OPTIONS]',
@@ -21,13 +22,11 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
     ? 'WARNING! This will remove all images without at least one container associated to them.'
     : 'WARNING! This will remove all dangling images.';
   if (!flags.bool('force') && !(await confirm(cli, `${warning}\nAre you sure you want to continue?`))) return 0;
-  const filters = flags.list('filter');
-  filters.push(`dangling=${all ? 'false' : 'true'}`);
-  const r = await cli.client().images.prune({ filters });
+  const r = await pruneImages(cli.client(), { all, filters: flags.list('filter') });
   let out = '';
   if (r.ImagesDeleted?.length) {
     out += 'Deleted Images:\n';
-    for (const d of r.ImagesDeleted) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
+    for (const d of r.ImagesDeleted) out += `${imageDeletionLine(d)}\n`;
     out += '\n';
   }
   out += `Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`;

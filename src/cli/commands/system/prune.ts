@@ -3,7 +3,7 @@
 import type { Cli, CommandSpec } from '../../cli.js';
 import { humanSize } from '../../format/units.js';
 import { FORCE_FLAG, confirm } from '../helpers.js';
-import { systemPrune } from '../../../client/system-prune.js';
+import { imageDeletionLine, systemPrune } from '../../../client/system-prune.js';
 
 export const spec: CommandSpec = {
   usage: 'system prune [OPTIONS]',
@@ -33,7 +33,7 @@ export default async function prune(cli: Cli, argv: string[]): Promise<number> {
   if (r.volumes.length) out += `Deleted Volumes:\n${r.volumes.join('\n')}\n\n`;
   if (r.images.length) {
     out += 'Deleted Images:\n';
-    for (const d of r.images) out += d.Untagged ? `untagged: ${d.Untagged}\n` : `deleted: ${d.Deleted}\n`;
+    for (const d of r.images) out += `${imageDeletionLine(d)}\n`;
     out += '\n';
   }
   if (r.buildCache.length) out += `Deleted build cache objects:\n${r.buildCache.join('\n')}\n\n`;

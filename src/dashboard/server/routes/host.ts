@@ -2,7 +2,7 @@
 // and freed. Disk use itself is not here: it is pushed (relays/disk.ts), and a prune's events
 // make it current.
 import type { EngineClient } from '../../../client/client.js';
-import { systemPrune } from '../../../client/system-prune.js';
+import { imageDeletionLine, pruneImages, systemPrune } from '../../../client/system-prune.js';
 import { PRUNE_KINDS, type PruneKind, type PruneReport } from '../../protocol.js';
 import { answer } from '../actions.js';
 import type { Route } from './route.js';
@@ -14,8 +14,8 @@ const PRUNES: Record<PruneKind, (c: EngineClient, q: URLSearchParams) => Promise
   },
   // Dangling images by default; ?all=1 every image no container uses (docker image prune -a).
   images: async (c, q) => {
-    const r = await c.images.prune({ filters: [`dangling=${q.get('all') === '1' ? 'false' : 'true'}`] });
-    return { deleted: { Images: (r.ImagesDeleted ?? []).map((d) => (d.Untagged ? `untagged: ${d.Untagged}` : `deleted: ${d.Deleted}`)) }, reclaimed: r.SpaceReclaimed ?? 0 };
+    const r = await pruneImages(c, { all: q.get('all') === '1' });
+    return { deleted: { Images: (r.ImagesDeleted ?? []).map(imageDeletionLine) }, reclaimed: r.SpaceReclaimed ?? 0 };
   },
   // Unused anonymous volumes (API 1.42+); ?all=1 named ones too (docker volume prune -a).
   volumes: async (c, q) => {
@@ -34,7 +34,7 @@ const PRUNES: Record<PruneKind, (c: EngineClient, q: URLSearchParams) => Promise
         Containers: r.containers,
         Networks: r.networks,
         Volumes: r.volumes,
-        Images: r.images.map((d) => (d.Untagged ? `untagged: ${d.Untagged}` : `deleted: ${d.Deleted}`)),
+        Images: r.images.map(imageDeletionLine),
         'Build cache': r.buildCache,
       },
       reclaimed: r.reclaimed,

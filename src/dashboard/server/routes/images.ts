@@ -5,6 +5,7 @@ import type http from 'node:http';
 import type { JsonMessage } from '../../../api-types/common.js';
 import { encodeAuthHeader, lookupAuth, readConfig } from '../../../cli/auth.js';
 import { fullName, parseImageRef, withDefaultTag, type ImageRef } from '../../../cli/reference.js';
+import { pruneImages } from '../../../client/system-prune.js';
 import type { ImageDetail } from '../../protocol.js';
 import { answer, type ActionResult } from '../actions.js';
 import type { EngineHost } from '../hosts.js';
@@ -39,7 +40,7 @@ function tag(host: EngineHost, id: string, query: URLSearchParams): Promise<Acti
 
 /** `all`: every image no container uses (docker image prune -a), else only the dangling ones. */
 function prune(host: EngineHost, query: URLSearchParams): Promise<ActionResult> {
-  return answer(() => host.client.images.prune(query.get('all') === '1' ? { filters: { dangling: ['false'] } } : {}));
+  return answer(() => pruneImages(host.client, { all: query.get('all') === '1' }));
 }
 
 /**
