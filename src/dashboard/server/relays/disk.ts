@@ -6,7 +6,7 @@
 import type { EventMessage } from '../../../api-types/system.js';
 import { diskUsage } from '../../../client/disk-usage.js';
 import type { StreamMessages } from '../../protocol.js';
-import type { EngineEvents } from './engine-events.js';
+import { perEngine, type EngineEvents } from './engine-events.js';
 import { errorText, type Opened, type Sink } from './relay.js';
 
 const MIN_INTERVAL_MS = 1000;
@@ -105,11 +105,9 @@ class DiskRelay {
   }
 }
 
-const relays = new WeakMap<EngineEvents, DiskRelay>();
+const diskRelay = perEngine((events) => new DiskRelay(events));
 
 /** The engine's one disk relay, made on first use. */
 export function openDisk(events: EngineEvents, sink: Sink<'disk'>): Opened {
-  let relay = relays.get(events);
-  if (!relay) relays.set(events, (relay = new DiskRelay(events)));
-  return relay.open(sink);
+  return diskRelay(events).open(sink);
 }

@@ -106,6 +106,19 @@ export class EngineEvents {
   }
 }
 
+/**
+ * One relay of a kind per engine, made on first use and shared by every page that watches that
+ * engine (keyed by the engine's event stream, so it goes with it).
+ */
+export function perEngine<R>(make: (events: EngineEvents) => R): (events: EngineEvents) => R {
+  const made = new WeakMap<EngineEvents, R>();
+  return (events) => {
+    let r = made.get(events);
+    if (!r) made.set(events, (r = make(events)));
+    return r;
+  };
+}
+
 /** Waits `ms`, or less when `signal` aborts. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

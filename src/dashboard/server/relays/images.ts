@@ -5,11 +5,9 @@
 import type { EventMessage } from '../../../api-types/system.js';
 import type { ImageSummary } from '../../../api-types/images.js';
 import type { EngineHost } from '../hosts.js';
-import type { EngineEvents } from './engine-events.js';
+import { perEngine, type EngineEvents } from './engine-events.js';
 import { ListRelay, type ListSink, type ListSource } from './listing.js';
 import type { Opened } from './relay.js';
-
-const relays = new WeakMap<EngineEvents, ListRelay<ImageSummary>>();
 
 /** Image events that cannot change the list: the image is only read. */
 const READ_ONLY = new Set(['push', 'save']);
@@ -29,11 +27,8 @@ export function imagesSource(host: EngineHost): ListSource<ImageSummary> {
   };
 }
 
+const imagesRelay = perEngine((events) => new ListRelay(events, imagesSource(events.host)));
+
 export function openImages(events: EngineEvents, sink: ListSink<ImageSummary>): Opened {
-  let relay = relays.get(events);
-  if (!relay) {
-    relay = new ListRelay(events, imagesSource(events.host));
-    relays.set(events, relay);
-  }
-  return relay.open(sink);
+  return imagesRelay(events).open(sink);
 }

@@ -6,7 +6,7 @@ import type { EventMessage } from '../../../api-types/system.js';
 import { ApiError } from '../../../client/errors.js';
 import type { ContainerRef, NetworkRow, VolumeRow } from '../../protocol.js';
 import type { EngineHost } from '../hosts.js';
-import type { EngineEvents } from './engine-events.js';
+import { perEngine, type EngineEvents } from './engine-events.js';
 import { ListRelay, type ListSource } from './listing.js';
 import type { Opened, Sink } from './relay.js';
 
@@ -55,20 +55,13 @@ export async function listNetworks(host: EngineHost): Promise<NetworkRow[]> {
 const volumeSource = (host: EngineHost): ListSource<VolumeRow> => ({ what: 'volumes', list: () => listVolumes(host), key: (v) => v.Name, concerns: concernsVolumes });
 const networkSource = (host: EngineHost): ListSource<NetworkRow> => ({ what: 'networks', list: () => listNetworks(host), key: (n) => n.Id, concerns: concernsNetworks });
 
-// One relay per engine and kind, shared by every page that watches it.
-const volumeRelays = new WeakMap<EngineEvents, ListRelay<VolumeRow>>();
-const networkRelays = new WeakMap<EngineEvents, ListRelay<NetworkRow>>();
-
-function relayOf<T>(map: WeakMap<EngineEvents, ListRelay<T>>, events: EngineEvents, source: (h: EngineHost) => ListSource<T>): ListRelay<T> {
-  let r = map.get(events);
-  if (!r) map.set(events, (r = new ListRelay(events, source(events.host))));
-  return r;
-}
+const volumesRelay = perEngine((events) => new ListRelay(events, volumeSource(events.host)));
+const networksRelay = perEngine((events) => new ListRelay(events, networkSource(events.host)));
 
 export function openVolumes(events: EngineEvents, sink: Sink<'volumes'>): Opened {
-  return relayOf(volumeRelays, events, volumeSource).open(sink);
+  return volumesRelay(events).open(sink);
 }
 
 export function openNetworks(events: EngineEvents, sink: Sink<'networks'>): Opened {
-  return relayOf(networkRelays, events, networkSource).open(sink);
+  return networksRelay(events).open(sink);
 }
