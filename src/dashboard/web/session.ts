@@ -30,15 +30,12 @@ export async function signIn(): Promise<Session | undefined> {
 
 /** An action: POST with the CSRF header; throws the server's message on failure. */
 export async function post(path: string): Promise<void> {
-  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
-  if (!res.ok) throw new Error(await errorOf(res));
+  await send('POST', path);
 }
 
 /** An action whose answer the page shows (a prune's reclaimed space): POST with the CSRF header, the JSON back. */
 export async function postJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: session().csrf } });
-  if (!res.ok) throw new Error(await errorOf(res));
-  return (res.status === 204 ? undefined : await res.json()) as T;
+  return (await send<T>('POST', path)) as T;
 }
 
 /** An action with another method or a JSON body (the registry page's log-in and delete); the JSON answer, if any. */
